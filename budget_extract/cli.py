@@ -1,0 +1,153 @@
+"""``budget-extract``: the command line, a thin layer over :mod:`budget_extract.api`.
+
+Exit codes (contract): 0 every input extracted; 1 at least one input failed (the others are
+still written); 2 usage error.  A failed input gets one line on stderr,
+``error: FILE: reason``, and no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from . import __version__
+from .errors import ExtractError
+
+EPILOG = """\
+examples:
+  budget-extract extract 某单位2026年单位预算.pdf -o out/
+      writes out/某单位2026年单位预算.json (the whole document), .facts.csv (one row per
+      amount) and out/某单位2026年单位预算/NN-KIND.csv (each table, one column per header)
+  budget-extract extract docs/*.md docs/*.html -o out/
+  budget-extract check 某单位2026年单位预算.pdf
+      prints which accounting identities hold (合计 = Σ parts, 收入总计 = 支出总计, …)
+
+exit codes: 0 all inputs extracted, 1 some input failed (the rest are written), 2 usage error
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="budget-extract",
+        description="Turn Chinese government budget disclosures (部门预算/单位预算公开; PDF, "
+                    "Markdown, HTML) into checked, machine-readable datasets.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    ex = sub.add_parser("extract", help="extract one or more files into OUTDIR",
+                        description="Extract each INPUT into OUTDIR: S.json, S.facts.csv and "
+                                    "S/NN-KIND.csv per input with file stem S.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF, Markdown or HTML files")
+    ex.add_argument("-o", "--outdir", required=True, metavar="OUTDIR",
+                    help="output folder (created if missing)")
+    _common(ex)
+
+    ck = sub.add_parser("check", help="print a readable summary of the accounting checks",
+                        description="Extract FILE and print which accounting identities pass, "
+                                    "round or fail, with the tables and rows involved.")
+    ck.add_argument("input", metavar="FILE")
+    ck.add_argument("--all", action="store_true", help="list passing checks too")
+    _common(ck)
+    return p
+
+
+def _common(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--password", help="password of an encrypted PDF")
+    sp.add_argument("--excel-csv", action="store_true",
+                    help="write CSVs with a UTF-8 BOM so Excel on Chinese Windows reads them")
+    sp.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    sp.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+
+def _fail(path: str, reason: str) -> None:
+    print(f"error: {path}: {reason}", file=sys.stderr)
+
+
+def _run_one(path: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .api import extract
+
+    try:
+        return extract(path, password=args.password)
+    except ExtractError as e:
+        _fail(path, e.reason)
+    except KeyboardInterrupt:
+        raise
+    except MemoryError:
+        _fail(path, "ran out of memory reading this file")
+    except Exception as e:  # a bug: say so in one line, traceback with --debug
+        if args.debug:
+            traceback.print_exc()
+        _fail(path, f"internal error ({type(e).__name__}: {e}); rerun with --debug and "
+                    "report it")
+    return None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .api import write_outputs
+    from .facts import document_facts
+
+    failed = 0
+    for path in args.inputs:
+        if not os.path.isfile(path):
+            _fail(path, "no such file")
+            failed += 1
+            continue
+        doc = _run_one(path, args)
+        if doc is None:
+            failed += 1
+            continue
+        try:
+            write_outputs(doc, args.outdir, bom=args.excel_csv)
+        except OSError as e:
+            _fail(path, f"cannot write to {args.outdir} ({e.strerror})")
+            failed += 1
+            continue
+        if not args.quiet:
+            fails = sum(1 for c in doc.checks if c.status == "fail")
+            print(f"{path}: {len(doc.tables)} tables, {len(document_facts(doc))} facts, "
+                  f"{len(doc.checks)} checks ({fails} failed) -> "
+                  f"{os.path.join(args.outdir, doc.stem)}.json", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    doc = _run_one(args.input, args)
+    if doc is None:
+        return 1
+    counts: dict[str, int] = {}
+    for c in doc.checks:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    print(f"{args.input}: {len(doc.checks)} checks — "
+          + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
+    for c in doc.checks:
+        if c.status == "fail" or args.all or c.status == "rounding":
+            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}[c.status]
+            print(f"  {mark} {c.id}: {c.message}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "extract":
+            return cmd_extract(args)
+        if args.command == "check":
+            return cmd_check(args)
+    except KeyboardInterrupt:
+        print("interrupted; finished outputs are complete, nothing half-written was left",
+              file=sys.stderr)
+        return 130
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

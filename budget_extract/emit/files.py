@@ -1,0 +1,40 @@
+"""Atomic, deterministic file writing: a temporary file in the target folder, then rename.
+
+A crash or Ctrl-C leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_stem(name: str) -> str:
+    """A file stem that cannot escape the output folder or upset a file system."""
+    stem = _UNSAFE.sub("_", name).strip(" .")
+    return stem[:180] or "document"
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_text(path: str, text: str, *, bom: bool = False) -> None:
+    write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"))

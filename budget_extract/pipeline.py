@@ -1,0 +1,26 @@
+"""The stages in order: segment → detect tables → build tables → semantics and checks."""
+
+from __future__ import annotations
+
+from .errors import ExtractError
+from .model import Document, Source
+from .segment import segment
+from .tables.build import build_table
+from .tables.detect import detect_tables
+
+
+def build_document(stem: str, src: Source) -> Document:
+    seg = segment(src.blocks)
+    cands = detect_tables(src.blocks, seg)
+    if not cands:
+        raise ExtractError("no tables found: this does not look like a budget disclosure "
+                           "(no 收支总表, 支出表 … were detected)", src.path)
+    tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
+    doc = Document(stem=stem, source=src, meta=seg.meta, tables=tables,
+                   warnings=list(seg.warnings))
+    for t in tables:
+        doc.warnings.extend(f"table {t.table_no or t.position} ({t.title}): {w}"
+                            for w in t.warnings)
+    doc.sections = [{"part": s.part, "heading": s.heading, "text": s.text}
+                    for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
+    return doc

@@ -1,0 +1,121 @@
+"""Markdown reader via markdown-it-py: headings, paragraphs, list items and pipe tables.
+
+Markdown conversions of published PDFs (what MinerU, Docling or hand conversion produce) keep
+the tables as GFM pipe tables, with ``<br>`` for in-cell line breaks and HTML ``<table>`` blocks
+for tables with merged cells.  Pipe tables carry no spans, so their grids are marked
+``ruled=False`` and the header normaliser infers the spans.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..model import Block, Grid, GridCell
+from .html import html_blocks, parse_fragment
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def _inline_text(tok: Token) -> str:
+    """Plain text of an inline token: emphasis dropped, ``<br>`` and soft breaks as newlines."""
+    out: list[str] = []
+    for ch in tok.children or []:
+        if ch.type in ("text", "code_inline"):
+            out.append(ch.content)
+        elif ch.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif ch.type == "html_inline":
+            tag = ch.content.strip().lower()
+            if tag.startswith("<br"):
+                out.append("\n")
+        elif ch.type == "image":
+            out.append(ch.content)
+    # CommonMark does not close ``**`` after CJK punctuation (``**一、收入：**指…``): drop strays.
+    return "".join(out).replace("**", "").strip()
+
+
+def _raw_cell_count(line: str) -> int:
+    """How many cells a pipe-table source line holds (GFM: outer pipes optional, ``\\|`` escaped)."""
+    s = line.strip().replace("\\|", "")
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return s.count("|") + 1
+
+
+def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
+    """Blocks of a Markdown document and warnings about what was repaired."""
+    tokens = _MD.parse(text)
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    i = 0
+    list_numbers: list[str] = []
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type == "heading_open":
+            blocks.append(Block(kind="heading", text=_inline_text(tokens[i + 1]),
+                                level=int(t.tag[1])))
+            i += 3
+            continue
+        if t.type == "list_item_open":
+            list_numbers.append(t.info)
+        elif t.type == "list_item_close":
+            list_numbers.pop()
+        elif t.type == "paragraph_open":
+            inline = tokens[i + 1]
+            txt = _inline_text(inline)
+            if txt:
+                if list_numbers and t.level > 0:
+                    num = list_numbers[-1]
+                    blocks.append(Block(kind="list_item", text=f"{num}. {txt}" if num else txt))
+                else:
+                    for ln in txt.split("\n"):
+                        if ln.strip():
+                            blocks.append(Block(kind="paragraph", text=ln.strip()))
+            i += 3
+            continue
+        elif t.type == "table_open":
+            i, grid, warns = _read_table(tokens, i, lines)
+            blocks.append(Block(kind="table", grid=grid))
+            warnings.extend(warns)
+            continue
+        elif t.type == "html_block":
+            for el in parse_fragment(t.content):
+                blocks.extend(html_blocks(el))
+        i += 1
+    return blocks, warnings
+
+
+def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Grid, list[str]]:
+    """Read a pipe table starting at ``table_open``; returns the index after ``table_close``."""
+    rows: list[list[str]] = []
+    warnings: list[str] = []
+    width = 0
+    cur: list[str] | None = None
+    while tokens[i].type != "table_close":
+        t = tokens[i]
+        if t.type == "tr_open":
+            cur = []
+            if t.map is not None:
+                raw = _raw_cell_count(lines[t.map[0]])
+                if not rows:
+                    width = raw
+                elif raw != width:
+                    fix = "padded with empty cells" if raw < width else "extra cells dropped"
+                    warnings.append(
+                        f"line {t.map[0] + 1}: table row has {raw} cells, header has {width}; "
+                        f"{fix}")
+        elif t.type == "inline" and cur is not None:
+            cur.append(_inline_text(t))
+        elif t.type == "tr_close" and cur is not None:
+            rows.append(cur)
+            cur = None
+        i += 1
+    grid = Grid.from_rows(rows, ruled=False)
+    return i + 1, grid, warnings
+
+
+__all__ = ["read_markdown_text", "GridCell"]

@@ -1,0 +1,220 @@
+"""Page segmenter: the document's parts, its table of contents, its meta and narrative sections.
+
+Works on the reader's block stream, whatever the format.  It recognises
+
+* the title block and meta (unit name, year, 部门/单位 level);
+* the 目录 (table of contents) as such, so its entries are neither tables nor sections,
+  repairing conversion artefacts: a heading marker inserted mid-line by a page break
+  (``8. …国有资`` + ``## 本经营预算支出表``) and lines truncated with a replacement character;
+* the parts (单位概况, 预算表, 情况说明, 名词解释, 附件) and the numbered sections inside
+  them, with their text joined across page breaks, for the narrative parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Block
+
+_WS = re.compile(r"\s+")
+TOC_ENTRY = re.compile(
+    r"^\s*(?P<num>[0-9０-９]{1,2})\s*[.．、]\s*(?P<title>.+?)\s*(?:[…\.·．]{3,}\s*\d*)?\s*$"
+)
+PART_HEAD = re.compile(r"^第[一二三四五六七八九十]+部分")
+CN_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+LEADER = re.compile(r"\s*[…\.·．]{3,}\s*\d*\s*$")
+REPLACEMENT = "\ufffd"
+
+PART_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("glossary", re.compile(r"名词解释")),
+    ("explanation", re.compile(r"情况说明|编制说明|预算说明|相关情况说明|经费情况说明")),
+    ("tables", re.compile(r"预算表$|公开表$|预算表\s*$|部门预算表|单位预算表")),
+    ("overview", re.compile(r"单位概况|部门概况|主要职能|主要职责|机构设置")),
+    ("annex", re.compile(r"^附件")),
+]
+
+
+def norm(text: str) -> str:
+    """Text with all whitespace removed: how titles and labels are compared and emitted."""
+    return _WS.sub("", text or "").replace(REPLACEMENT, "")
+
+
+@dataclass
+class TocEntry:
+    number: str
+    title: str
+    part: str = ""
+
+
+@dataclass
+class Section:
+    part: str
+    heading: str
+    text: str
+    start_block: int
+
+
+@dataclass
+class Segmentation:
+    """What the segmenter found; ``toc_blocks`` are block indexes that belong to the 目录."""
+
+    meta: dict[str, str]
+    toc: list[TocEntry]
+    toc_blocks: set[int]
+    sections: list[Section]
+    part_of_block: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text_blocks(blocks: list[Block]) -> list[tuple[int, Block]]:
+    return [(i, b) for i, b in enumerate(blocks) if b.kind != "table"]
+
+
+def find_toc(blocks: list[Block]) -> tuple[list[TocEntry], set[int], list[str]]:
+    """Locate the 目录 and read its entries.
+
+    The TOC runs from a ``目录`` line until a table, a new page after the TOC page, or a line
+    that repeats the TOC's first entry (the body restating its first part heading).
+    """
+    start = next((i for i, b in enumerate(blocks)
+                  if b.kind != "table" and norm(b.text) == "目录"), None)
+    if start is None:
+        return [], set(), []
+    toc_page = blocks[start].page
+    entries: list[TocEntry] = []
+    members = {start}
+    warnings: list[str] = []
+    first_line: str | None = None
+    part = ""
+    i = start + 1
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind == "table":
+            break
+        if toc_page is not None and b.page is not None and b.page != toc_page:
+            break
+        raw = b.text.strip()
+        t = norm(LEADER.sub("", raw))
+        if first_line is not None and t == first_line:
+            break
+        if first_line is None:
+            first_line = t
+        members.add(i)
+        if REPLACEMENT in raw:
+            warnings.append(f"目录 line truncated in the source: {raw!r}")
+        m = TOC_ENTRY.match(LEADER.sub("", raw).replace(REPLACEMENT, ""))
+        if PART_HEAD.match(t) or CN_SECTION.match(t):
+            part = t
+            entries.append(TocEntry(number="", title=t, part=part))
+        elif m:
+            entries.append(TocEntry(number=str(int(m.group("num"))), title=norm(m.group("title")),
+                                    part=part))
+        elif entries and b.kind == "heading":
+            # A page break turned the rest of a TOC line into a heading: rejoin it.
+            entries[-1].title += t
+            warnings.append(f"目录 entry split by a heading marker, rejoined: {entries[-1].title}")
+        elif t:
+            entries.append(TocEntry(number="", title=t, part=part))
+        i += 1
+    return entries, members, warnings
+
+
+def find_meta(blocks: list[Block]) -> dict[str, str]:
+    """Unit name, year, level and title from the first lines of the document.
+
+    The title is either one line (``上海市普陀区2025年区级部门预算``) or two
+    (``淮北市…信息中心`` / ``2026年度单位预算``); the unit name comes from lines such as
+    ``预算主管部门：`` / ``预算单位：`` / ``编制部门：`` when present, else from the title.
+    """
+    head: list[str] = []
+    for b in blocks[:12]:
+        if b.kind == "table" or norm(b.text) == "目录":
+            break
+        head.append(norm(b.text))
+    unit = ""
+    for b in blocks:
+        m = re.search(r"(?:预算主管部门|预算单位|编制部门|编制单位|部门名称|单位名称)[:：]\s*(\S+?)"
+                      r"(?:\s|单位[:：]|$)", b.text)
+        if m:
+            unit = m.group(1).strip()
+            break
+    title_lines = [h for h in head if re.search(r"预算|决算", h)]
+    title = ""
+    if title_lines:
+        k = head.index(title_lines[0])
+        title = title_lines[0]
+        if k > 0 and not re.search(r"\d{4}年", head[k - 1] + "x") and not re.search(
+                r"[:：]", head[k - 1]):
+            title = head[k - 1] + title
+            unit = unit or head[k - 1]
+    year_m = re.search(r"(20\d{2})\s*年", title) or next(
+        (m for b in blocks[:40] if (m := re.search(r"(20\d{2})\s*年", b.text))), None)
+    level = ""
+    if "单位预算" in title or "单位决算" in title:
+        level = "单位"
+    elif "部门预算" in title or "部门决算" in title:
+        level = "部门"
+    if not unit and title:
+        m = re.match(r"(.+?)20\d{2}年", title)
+        if m:
+            unit = m.group(1)
+    kind = "决算" if "决算" in title else ("预算" if "预算" in title else "")
+    return {"unit_name": unit, "year": year_m.group(1) if year_m else "", "level": level,
+            "title": title, "budget_phase": kind}
+
+
+def part_kind(text: str) -> str | None:
+    t = norm(text)
+    if len(t) > 60:
+        return None
+    for kind, pat in PART_KINDS:
+        if pat.search(t):
+            return kind
+    return None
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[。；;：:！!？?）)」”]$", text.strip()))
+
+
+def segment(blocks: list[Block]) -> Segmentation:
+    """Run the segmenter over a block stream."""
+    toc, toc_blocks, warnings = find_toc(blocks)
+    meta = find_meta(blocks)
+    part = "front"
+    parts: list[str] = []
+    sections: list[Section] = []
+    cur: Section | None = None
+    for i, b in enumerate(blocks):
+        if i in toc_blocks:
+            parts.append("toc")
+            continue
+        if b.kind != "table":
+            t = norm(b.text)
+            pk = part_kind(t) if (b.kind == "heading" or PART_HEAD.match(t) or len(t) <= 30) \
+                else None
+            if pk and (b.kind == "heading" or PART_HEAD.match(t) or pk in ("glossary", "annex")
+                       or re.match(r"^.{0,40}(情况说明|编制说明|主要职能|机构设置)$", t)):
+                part = pk
+        parts.append(part)
+        if b.kind == "table":
+            cur = None
+            continue
+        t = b.text.strip()
+        short = len(t) <= 40 and not re.search(r"\d(?:万元|元|%)", t)
+        is_heading = b.kind == "heading" or (short and bool(
+            CN_SECTION.match(t) or re.match(r"^[（(][一二三四五六七八九十]+[）)]", t)))
+        if is_heading:
+            cur = Section(part=part, heading=norm(t), text="", start_block=i)
+            sections.append(cur)
+        elif cur is not None and cur.part == part:
+            if cur.text and not _ends_sentence(cur.text):
+                cur.text += t  # a sentence broken by a page break: rejoin it
+            else:
+                cur.text += ("\n" if cur.text else "") + t
+        else:
+            cur = Section(part=part, heading="", text=t, start_block=i)
+            sections.append(cur)
+    return Segmentation(meta=meta, toc=toc, toc_blocks=toc_blocks, sections=sections,
+                        part_of_block=parts, warnings=warnings)
