@@ -57,8 +57,9 @@ def header_row_count(grid: Grid, *, min_rows: int = 1) -> int:
     for r in range(min(grid.n_rows, MAX_HEADER_ROWS + 1)):
         row_cells = [owner[r][k] if owner[r][k] and owner[r][k].row == r else None
                      for k in range(grid.n_cols)]
-        if _row_is_body(row_cells, grid.n_cols):
-            h = r
+        if _row_is_body(row_cells, grid.n_cols) or (r > 0 and not any(
+                c is not None and norm(c.text) for c in row_cells)):
+            h = r  # a number, a code, a lone 合计, or an empty row: the body has begun
             break
     else:
         h = min(min_rows, grid.n_rows)
