@@ -120,15 +120,21 @@ def _is_repeat(b: Block, last: TableCandidate) -> bool:
 
 
 def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
-    """Caption, number, title and unit from the text lines above a table (nearest first)."""
+    """Caption, number, title and unit from the text lines above a table (nearest first).
+
+    A long title may wrap onto two or three lines (``…一般公共预算支`` / ``出表``): lines on the
+    same page just above the title line that do not end a sentence are joined to it.
+    """
     caption = number = title = unit = ""
     title_lines: list[str] = []
-    for b in reversed(pending[-6:]):
+    title_block: Block | None = None
+    joins = 0
+    for b in reversed(pending[-8:]):
         t = norm(b.text)
         if not t:
             continue
         m_unit = UNIT.search(t)
-        if m_unit and not unit:
+        if m_unit and not unit and not title:
             unit = m_unit.group("unit")
             if len(t) <= len(m_unit.group(0)) + 2 or re.search(r"编制|部门|单位[:：]", t):
                 continue
@@ -138,19 +144,24 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             number = str(cn_to_int(m_cap.group("num")))
             if m_cap.group("rest") and not title:
                 title = m_cap.group("rest")
+            break
+        if not title:
+            if _is_title(t):
+                title, title_block = t, b
+                title_lines.insert(0, t)
+            elif re.fullmatch(r"[（(]\d{4}年度?[)）]", t):
+                continue
             continue
-        if not title and _is_title(t):
-            title = t
+        wrapped = (joins < 2 and title_block is not None and b.page == title_block.page
+                   and not re.search(r"[。；;：:！!？?]$", t) and len(t) + len(title) <= 80
+                   and not NOTE.match(t) and not re.match(r"^第[一二三四五六七八九十]+部分", t)
+                   and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t))
+        if wrapped:
+            title = t + title
             title_lines.insert(0, t)
+            joins += 1
             continue
-        if title and re.fullmatch(r"[（(]\d{4}年度?[)）]", t):
-            continue
-        if title and not caption:
-            # A title printed on two lines (``项目支出绩效目标表`` / ``(2026年度)``) is fine;
-            # anything else above the title ends the announcement.
-            break
-        if caption or title:
-            break
+        break
     return caption, number, title, unit, title_lines
 
 
