@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .budget.performance import merge_projects, parse_performance_table
 from .errors import ExtractError
 from .model import Document, Source
 from .segment import segment
@@ -21,6 +22,20 @@ def build_document(stem: str, src: Source) -> Document:
     for t in tables:
         doc.warnings.extend(f"table {t.table_no or t.position} ({t.title}): {w}"
                             for w in t.warnings)
+    doc.performance_targets = performance_targets(cands, tables)
     doc.sections = [{"part": s.part, "heading": s.heading, "text": s.text}
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     return doc
+
+
+def performance_targets(cands: list, tables: list) -> list[dict]:  # type: ignore[type-arg]
+    """One record per project from the 绩效目标表 forms (a project printed twice kept once)."""
+    records = []
+    for cand, table in zip(cands, tables, strict=True):
+        if table.kind != "performance_target":
+            continue
+        rec = parse_performance_table([g.text_rows() for g in cand.fragments])
+        rec["origin"] = {"table_position": table.position, "pages": table.pages,
+                         "part": cand.part}
+        records.append(rec)
+    return merge_projects(records)
