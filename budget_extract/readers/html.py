@@ -25,30 +25,22 @@ def _span(el: etree._Element, name: str) -> int:
 
 
 def element_text(el: etree._Element) -> str:
-    """Text of an element with ``<br>`` and block children as line breaks."""
-    parts: list[str] = []
+    """Text of an element with ``<br>`` and block children as line breaks.
 
-    def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str):  # comments, processing instructions
-            if node.tail:
-                parts.append(node.tail)
-            return
+    Iterative (``iter`` + text/tail), so hostile, deeply nested markup cannot exhaust the
+    Python stack.
+    """
+    parts: list[str] = [el.text or ""] if isinstance(el.tag, str) else []
+    for node in el.iterdescendants():
+        if not isinstance(node.tag, str):
+            parts.append(node.tail or "")
+            continue
         tag = node.tag.lower()
-        if tag == "br":
+        if tag == "br" or tag in _BLOCK_TAGS:
             parts.append("\n")
-        elif tag in ("script", "style"):
-            pass
-        else:
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-            if tag in _BLOCK_TAGS and node is not el:
-                parts.append("\n")
-        if node.tail and node is not el:
-            parts.append(node.tail)
-
-    walk(el)
+        if tag not in ("script", "style"):
+            parts.append(node.text or "")
+        parts.append(node.tail or "")
     lines = [_WS.sub(" ", ln).strip() for ln in "".join(parts).split("\n")]
     return "\n".join(ln for ln in lines if ln)
 
@@ -88,6 +80,9 @@ def _owning_table(tr: etree._Element) -> etree._Element | None:
     return node
 
 
+_PARSER = html.HTMLParser(huge_tree=True, remove_comments=True)
+
+
 def parse_fragment(markup: str) -> list[etree._Element]:
     """Parse an HTML fragment into elements; lxml's parser recovers from unclosed tags."""
     if not markup.strip():
@@ -99,47 +94,64 @@ def parse_fragment(markup: str) -> list[etree._Element]:
     return [f for f in frags if isinstance(f, etree._Element)]
 
 
-def html_blocks(root: etree._Element) -> list[Block]:
-    """Walk an HTML tree in document order, yielding headings, paragraphs, list items, tables."""
-    blocks: list[Block] = []
+_TEXT_TAGS = {"p", "li", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
 
-    def walk(node: etree._Element) -> None:
+
+def html_blocks(root: etree._Element) -> list[Block]:
+    """Headings, paragraphs, list items and tables of an HTML tree, in document order.
+
+    A flat walk over ``iter()``: an element inside a table or inside an element already
+    emitted is skipped; a ``div`` or ``td``-less container contributes its own direct text.
+    """
+    blocks: list[Block] = []
+    emitted: set[etree._Element] = set()
+
+    def inside_emitted(node: etree._Element) -> bool:
+        parent = node.getparent()
+        while parent is not None:
+            if parent in emitted:
+                return True
+            parent = parent.getparent()
+        return False
+
+    for node in root.iter():
         if not isinstance(node.tag, str):
-            return
+            continue
         tag = node.tag.lower()
+        if tag in ("script", "style", "head", "title"):
+            emitted.add(node)
+            continue
         if tag == "table":
+            if inside_emitted(node):
+                continue
+            emitted.add(node)
             grid = table_to_grid(node)
             if grid.n_rows:
                 blocks.append(Block(kind="table", grid=grid))
-            return
-        if tag in ("script", "style", "head", "title"):
-            return
-        if re.fullmatch(r"h[1-6]", tag):
-            text = element_text(node).replace("\n", "")
-            if text:
-                blocks.append(Block(kind="heading", text=text, level=int(tag[1])))
-            return
-        has_block_child = any(
-            isinstance(ch.tag, str)
-            and ch.tag.lower() in _BLOCK_TAGS | {"table", "ul", "ol", "section", "article"}
-            for ch in node
-        )
-        if tag in ("p", "li", "caption") or (tag == "div" and not has_block_child):
+            continue
+        if tag in _TEXT_TAGS:
+            if inside_emitted(node):
+                continue
+            emitted.add(node)
             text = element_text(node)
+            if re.fullmatch(r"h[1-6]", tag):
+                if text:
+                    blocks.append(Block(kind="heading", text=text.replace("\n", ""),
+                                        level=int(tag[1])))
+                continue
             for line in text.split("\n"):
                 if line.strip():
                     blocks.append(Block(kind="list_item" if tag == "li" else "paragraph",
                                         text=line.strip()))
-            if not has_block_child:
-                return
-        elif node.text and node.text.strip() and tag not in ("html", "body"):
+            continue
+        if tag in ("div", "section", "article", "body", "center", "font", "span") and \
+                node.text and node.text.strip() and not inside_emitted(node):
             blocks.append(Block(kind="paragraph", text=node.text.strip()))
-        for child in node:
-            walk(child)
-            if child.tail and child.tail.strip() and tag in ("body", "div", "section"):
-                blocks.append(Block(kind="paragraph", text=child.tail.strip()))
-
-    walk(root)
+        if node.tail and node.tail.strip() and not inside_emitted(node):
+            parent = node.getparent()
+            if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() in (
+                    "div", "section", "article", "body"):
+                blocks.append(Block(kind="paragraph", text=node.tail.strip()))
     return blocks
 
 
@@ -148,7 +160,7 @@ def read_html_text(text: str) -> list[Block]:
     if not text.strip():
         return []
     try:
-        root = html.document_fromstring(text)
+        root = html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return []
     return html_blocks(root)
