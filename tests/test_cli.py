@@ -1,0 +1,63 @@
+"""The command line: outputs, exit codes, one-line errors, the other inputs still written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FIX = Path(__file__).parent.parent / "fixtures"
+SEED = FIX / "huaibei-hrss-info-center-2026-budget.md"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_extract_writes_contract_files(tmp_path):
+    p = run("extract", SEED, "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    stem = SEED.stem
+    assert (tmp_path / "out" / f"{stem}.json").is_file()
+    assert (tmp_path / "out" / f"{stem}.facts.csv").is_file()
+    assert (tmp_path / "out" / stem / "01-income_expenditure_summary.csv").is_file()
+    assert not list((tmp_path / "out").rglob("*.part"))
+
+
+def test_bad_inputs_fail_alone_with_one_line_each(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(bytes(range(256)) * 40)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# 会议纪要\n\n今天没有表格。\n", encoding="utf-8")
+    p = run("extract", empty, SEED, junk, notes, tmp_path / "missing.md", "-o", tmp_path / "out")
+    assert p.returncode == 1
+    errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(errors) == 4
+    assert errors[0].startswith(f"error: {empty}: ")
+    assert errors[1].startswith(f"error: {junk}: ")
+    assert errors[2].startswith(f"error: {notes}: ") and "no tables" in errors[2]
+    assert "no such file" in errors[3]
+    assert "Traceback" not in p.stderr
+    assert (tmp_path / "out" / f"{SEED.stem}.json").is_file()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run().returncode == 2
+    assert run("extract", SEED).returncode == 2  # no -o
+    assert run("frobnicate").returncode == 2
+
+
+def test_help_teaches():
+    p = run("--help")
+    assert p.returncode == 0
+    assert "budget-extract extract" in p.stdout and "exit codes" in p.stdout
+
+
+def test_check_command_summarises():
+    p = run("check", SEED)
+    assert p.returncode == 0
+    assert p.stdout.splitlines()[0].startswith(f"{SEED}: ")
+    assert "checks" in p.stdout.splitlines()[0]
