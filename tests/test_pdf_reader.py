@@ -191,6 +191,52 @@ def test_blocks_in_reading_order(shangwu):
         assert tops == sorted(tops), n
 
 
+# --------------------------------------------------------------------------- seed PDFs
+# Rendered from fixtures/huaibei-hrss-info-center-2026-budget.html (the source of truth for
+# the expected structure below); page numbers ``- N -`` sit in the footer.
+
+HUAIBEI = FIXTURES / "huaibei-hrss-info-center-2026-budget.pdf"
+HUAIBEI_UNRULED = FIXTURES / "huaibei-hrss-info-center-2026-budget-unruled.pdf"
+
+
+@pytest.mark.skipif(not HUAIBEI.exists(), reason="seed PDF not present")
+def test_huaibei_income_table_19_columns_three_header_rows():
+    src = read_pdf(str(HUAIBEI))
+    page = next(b.page for b in src.blocks if b.text == "单位公开表2")
+    (grid,) = tables(src, page)
+    assert grid.n_cols == 19
+    spans = {(c.text, c.rowspan, c.colspan) for c in grid.cells if c.row == 0}
+    assert spans == {
+        ("部门（单位）名称", 3, 1),
+        ("合计", 3, 1),
+        ("本年收入", 1, 11),
+        ("上年结转结余", 1, 6),
+    }
+    assert find_cell(grid, "事业单位经营收入").row == 2
+    assert sorted((c.colspan, c.rowspan) for c in grid.cells if c.text == "单位资金") == [
+        (1, 2),
+        (6, 1),
+    ]
+    body = row_texts(grid)[-1]
+    assert body[0] == "淮北市人力资源和社会保障局信息中心"
+    assert body[1:4] == ["361.68", "361.68", "358.58"]
+    assert body[7] == "3.1" and body[12] == "3.1"
+    # the footer page number is gone, everywhere
+    assert not any(re.fullmatch(r"-\s*\d+\s*-", b.text) for b in src.blocks)
+
+
+@pytest.mark.skipif(not HUAIBEI_UNRULED.exists(), reason="seed PDF not present")
+def test_huaibei_unruled_table_from_text_alignment():
+    src = read_pdf(str(HUAIBEI_UNRULED))
+    page = next(b.page for b in src.blocks if b.text == "单位公开表5")
+    (grid,) = tables(src, page)
+    assert not grid.ruled
+    rows = row_texts(grid)
+    assert ["2050899", "其他进修及培训", "1.71", "0.71", "0.71", "", "1"] in rows
+    assert ["2210203", "购房补贴", "3.92", "3.92", "3.92", "", ""] in rows
+    assert rows[-1][0] == "2210203"
+
+
 # --------------------------------------------------------------------------- rotation
 
 
@@ -318,6 +364,22 @@ def test_merged_cells_from_missing_lines():
     b = find_cell(grid, "B")
     assert (b.col, b.colspan) == (1, 2)
     assert grid.text_rows() == [["A", "B", ""], ["1", "2", "3"]]
+
+
+def test_rows_without_rules_are_split_not_glued():
+    # outer box, one rule under the header, column rules only: three body rows share
+    # one ruled band; amounts must not be glued into "1.002.003.00"
+    segs = [
+        Segment(0, 0, 200, 0), Segment(0, 20, 200, 20), Segment(0, 100, 200, 100),
+        Segment(0, 0, 0, 100), Segment(100, 0, 100, 100), Segment(200, 0, 200, 100),
+    ]  # fmt: skip
+    chars = [_ch("项", 10, 5), _ch("目", 20, 5), _ch("金", 110, 5), _ch("额", 120, 5)]
+    for i, (label, amount) in enumerate([("甲", "1.00"), ("乙", "2.00"), ("丙", "3.00")]):
+        top = 30 + 22 * i
+        chars.append(_ch(label, 10, top))
+        chars += [_ch(t, 150 + 5 * k, top, w=5) for k, t in enumerate(amount)]
+    (grid,), _ = extract_ruled_tables(chars, segs, page=1)
+    assert grid.text_rows() == [["项目", "金额"], ["甲", "1.00"], ["乙", "2.00"], ["丙", "3.00"]]
 
 
 # --------------------------------------------------------------------------- synthetic PDFs
@@ -472,7 +534,11 @@ def test_synthetic_ruled_table_and_page_numbers(tmp_path):
 
 
 def test_borderless_columns_become_unruled_grid(tmp_path):
-    content = cjk_text(50, 60, "支出功能分类")
+    content = cjk_text(50, 40, "支出功能分类")
+    # a meta line set a little apart stays prose (right above the header it would be
+    # indistinguishable from a header row)
+    content += ascii_text(50, 70, "Dept: Commerce Commission of Putuo")
+    content += ascii_text(400, 70, "Unit: yuan")
     rows = [
         ("Item", "2024", "2025"),
         ("Salaries", "1,000.00", "1,200.00"),
@@ -482,13 +548,35 @@ def test_borderless_columns_become_unruled_grid(tmp_path):
     for i, (a, b, c) in enumerate(rows):
         top = 100 + 16 * i
         content += ascii_text(50, top, a) + ascii_text(250, top, b) + ascii_text(400, top, c)
+    content += ascii_text(50, 200, "Note: amounts in yuan.")
     path = tmp_path / "b.pdf"
     path.write_bytes(make_pdf([(595, 842, content)]))
     src = read_pdf(str(path))
-    assert src.blocks[0].text == "支出功能分类"
+    texts = [(b.kind, b.text) for b in src.blocks]
+    assert texts[:3] == [
+        ("paragraph", "支出功能分类"),
+        ("paragraph", "Dept: Commerce Commission of Putuo"),
+        ("paragraph", "Unit: yuan"),
+    ]
+    assert texts[-1] == ("paragraph", "Note: amounts in yuan.")
     (grid,) = [b.grid for b in src.blocks if b.grid]
     assert not grid.ruled
     assert grid.text_rows() == [list(r) for r in rows]
+
+
+def test_rotated_glyphs():
+    # a sideways header inside a cell, and a sideways label outside any table
+    col = [Char(t, 100, 10 + 10 * i, 110, 20 + 10 * i, 10, False) for i, t in enumerate("合计数")]
+    assert cell_text(col) == "合计数"
+    from budget_extract.readers.pdf_tables import text_lines
+
+    lines = text_lines(col + [_ch("正", 300, 15), _ch("文", 310, 15)])
+    assert [ln.chunks[0].text for ln in lines] == ["合计数", "正文"]
+    watermark = [
+        Char(t, 100 + 30 * i, 10 + 30 * i, 110 + 30 * i, 20 + 30 * i, 10, False)
+        for i, t in enumerate("内部资料")
+    ]
+    assert text_lines(watermark) == []
 
 
 # --------------------------------------------------------------------------- errors

@@ -18,9 +18,11 @@ A borderless fallback builds unruled grids from text aligned in columns.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..model import BBox, Grid, GridCell
 from .pdf_backend import Char, Segment
@@ -126,8 +128,8 @@ def line_text(chars: Sequence[Char], *, cell: bool = False) -> str:
     return "".join(out)
 
 
-def split_chunks(line: Sequence[Char]) -> list[list[Char]]:
-    """Split a sorted line where glyphs are far apart (≥ 3 em): separate pieces of text."""
+def split_chunks(line: Sequence[Char], gap: float = GAP_CHUNK) -> list[list[Char]]:
+    """Split a sorted line where glyphs are more than ``gap`` em apart."""
     chunks: list[list[Char]] = []
     cur: list[Char] = []
     last: Char | None = None
@@ -136,7 +138,7 @@ def split_chunks(line: Sequence[Char]) -> list[list[Char]]:
             if cur:
                 cur.append(ch)
             continue
-        if last is not None and ch.x0 - last.x1 > GAP_CHUNK * max(min(last.size, ch.size), 1.0):
+        if last is not None and ch.x0 - last.x1 > gap * max(min(last.size, ch.size), 1.0):
             while cur and cur[-1].text.isspace():
                 cur.pop()
             chunks.append(cur)
@@ -351,6 +353,9 @@ class TableLayout:
     """(row, col, rowspan, colspan) per printed cell, row-major."""
     owner: list[list[int]] = field(default_factory=list)
     """Grid position → index into ``regions``."""
+    hs: list[_Piece] = field(default_factory=list, repr=False)
+    vs: list[_Piece] = field(default_factory=list, repr=False)
+    """The rulings the layout was built from (to rebuild it with extra row lines)."""
 
     @property
     def bbox(self) -> BBox:
@@ -467,7 +472,7 @@ def _layout(hs: list[_Piece], vs: list[_Piece], tol: float) -> TableLayout | Non
             for rr in range(r, r + rs):
                 for cc in range(c, c + cs):
                     owner[rr][cc] = idx
-    return TableLayout(xs=xs, ys=ys, regions=regions, owner=owner)
+    return TableLayout(xs=xs, ys=ys, regions=regions, owner=owner, hs=hs, vs=vs)
 
 
 def find_ruled_layouts(segments: Iterable[Segment], tol: float = SNAP_TOL) -> list[TableLayout]:
@@ -498,8 +503,73 @@ def fill_layouts(
                 break
         else:
             rest.append(ch)
-    grids = [lay.to_grid(buckets[t], page) for t, lay in enumerate(layouts)]
+    grids = []
+    for t, lay in enumerate(layouts):
+        split = _split_unruled_rows(lay, buckets[t])
+        if split is not None:
+            lay, cells = split
+            layouts[t] = lay
+            buckets[t] = cells
+        grids.append(lay.to_grid(buckets[t], page))
     return grids, rest
+
+
+_NUMBER = re.compile(r"^[-+−(（]?[\d,，]*\d(\.\d+)?[)）%]?$")
+
+
+def _split_unruled_rows(
+    lay: TableLayout, buckets: list[list[Char]]
+) -> tuple[TableLayout, list[list[Char]]] | None:
+    """Add the row lines a table leaves out (column rules only, no rules between rows).
+
+    Numbers never wrap in these tables, so a cell holding two or more lines that are
+    each a number is several rows sharing one ruled band; joining them would glue the
+    amounts together.  Between two such number lines the band is cut, across the whole
+    table, at the widest gap between text lines (so a label wrapped over two lines stays
+    in one row), and the layout is rebuilt.  Returns None when every band is ruled.
+    """
+    anchors: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    for i, cell in enumerate(buckets):
+        visible = [c for c in cell if not c.text.isspace()]
+        if len(visible) < 2:
+            continue
+        lines = group_lines(visible)
+        if len(lines) >= 2 and all(_NUMBER.match(line_text(ln, cell=True)) for ln in lines):
+            r, _, rs, _ = lay.regions[i]
+            band = (lay.ys[r], lay.ys[r + rs])
+            anchors.setdefault(band, []).extend(
+                (min(c.top for c in ln), max(c.bottom for c in ln)) for ln in lines
+            )
+    if not anchors:
+        return None
+    everything = [c for cell in buckets for c in cell]
+    cuts: list[float] = []
+    for (top, bottom), nums in anchors.items():
+        inside = [
+            c for c in everything if not c.text.isspace() and top < (c.top + c.bottom) / 2 < bottom
+        ]
+        lines = group_lines(inside)
+        gaps = [(max(c.bottom for c in a), min(c.top for c in b)) for a, b in pairwise(lines)]
+        nums.sort()
+        for (_, a_bottom), (b_top, _) in pairwise(nums):
+            if b_top - a_bottom < -0.5:  # the same line reported by two cells
+                continue
+            between = [g for g in gaps if g[0] >= a_bottom - 0.5 and g[1] <= b_top + 0.5]
+            if between:
+                lo, hi = max(between, key=lambda g: g[1] - g[0])
+                cuts.append((lo + hi) / 2)
+            else:
+                cuts.append((a_bottom + b_top) / 2)
+    if not cuts:
+        return None
+    extra = [_Piece(y, lay.xs[0], lay.xs[-1]) for y in sorted(set(cuts))]
+    new = _layout(lay.hs + extra, lay.vs, SNAP_TOL)
+    if new is None or new.n_rows <= lay.n_rows:
+        return None
+    cells: list[list[Char]] = [[] for _ in new.regions]
+    for c in everything:
+        cells[new.locate((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2)].append(c)
+    return new, cells
 
 
 def extract_ruled_tables(
@@ -514,7 +584,7 @@ def extract_ruled_tables(
 
 @dataclass
 class TextChunk:
-    """A run of text on one line, set apart from its neighbours by a wide gap."""
+    """A run of text on one line, set apart from its neighbours by a gap."""
 
     text: str
     x0: float
@@ -525,9 +595,15 @@ class TextChunk:
 
 @dataclass
 class TextLine:
-    """A visual line of text outside any ruled table, split into chunks."""
+    """A visual line of text outside any ruled table.
+
+    ``chunks`` split it only at wide gaps (≥ 3 em): the pieces that become paragraph
+    blocks.  ``words`` split it at any visible gap (> 0.6 em): what column detection of
+    borderless tables looks at.
+    """
 
     chunks: list[TextChunk]
+    words: list[TextChunk] = field(default_factory=list)
 
     @property
     def top(self) -> float:
@@ -538,121 +614,224 @@ class TextLine:
         return max(c.bottom for c in self.chunks)
 
 
-def text_lines(chars: Iterable[Char]) -> list[TextLine]:
-    """Characters outside tables as lines of chunks, top to bottom."""
-    out: list[TextLine] = []
-    for line in group_lines(chars):
-        chunks = []
-        for part in split_chunks(line):
-            text = line_text(part)
-            if text:
-                x0, top, x1, bottom = bbox_of(c for c in part if not c.text.isspace())
-                chunks.append(TextChunk(text, x0, top, x1, bottom))
-        if chunks:
-            out.append(TextLine(chunks))
+def _pieces(line: Sequence[Char], gap: float) -> list[TextChunk]:
+    out = []
+    for part in split_chunks(line, gap):
+        text = line_text(part)
+        if text:
+            x0, top, x1, bottom = bbox_of(c for c in part if not c.text.isspace())
+            out.append(TextChunk(text, x0, top, x1, bottom))
     return out
 
 
-def _bands(lines: list[TextLine], slack: float = 1.0) -> list[tuple[float, float]]:
-    """Column bands: x-extents of chunks merged wherever they overlap."""
-    spans = sorted((c.x0, c.x1) for ln in lines for c in ln.chunks)
-    bands: list[tuple[float, float]] = []
-    for a, b in spans:
-        if bands and a <= bands[-1][1] + slack:
-            bands[-1] = (bands[-1][0], max(bands[-1][1], b))
-        else:
-            bands.append((a, b))
-    return bands
+def text_lines(chars: Iterable[Char]) -> list[TextLine]:
+    """Characters outside tables as lines of chunks, top to bottom.
+
+    Rotated glyphs are kept out of the horizontal lines: a column of them stacked at one
+    x (a sideways label) reads as one line, top to bottom; scattered ones (a diagonal
+    watermark) are dropped rather than sprinkled into the text.
+    """
+    upright: list[Char] = []
+    rotated: list[Char] = []
+    for c in chars:
+        (upright if c.upright or c.text.isspace() else rotated).append(c)
+    out: list[TextLine] = []
+    for line in group_lines(upright):
+        chunks = _pieces(line, GAP_CHUNK)
+        if chunks:
+            out.append(TextLine(chunks, _pieces(line, GAP_SPACE)))
+    if rotated:
+        out.extend(_vertical_lines(rotated))
+        out.sort(key=lambda ln: (ln.top, ln.chunks[0].x0))
+    return out
+
+
+def _vertical_lines(chars: list[Char]) -> list[TextLine]:
+    """Rotated glyphs sharing an x position, as top-to-bottom lines of text."""
+    out: list[TextLine] = []
+    centres = [(c.x0 + c.x1) / 2 for c in chars]
+    tol = max(1.0, 0.3 * min(c.size for c in chars))
+    for group in _cluster(centres, tol):
+        col = sorted((chars[i] for i in group), key=lambda c: c.top)
+        if len(col) < 2:
+            continue
+        text = "".join(c.text for c in _dedupe(col))
+        x0, top, x1, bottom = bbox_of(col)
+        chunk = TextChunk(text, x0, top, x1, bottom)
+        out.append(TextLine([chunk], [chunk]))
+    return out
+
+
+_AMOUNT = re.compile(r"^[-+−(（]?\d[\d,，]*(\.\d+)?[)）%]?$")
 
 
 def find_borderless_tables(
     lines: list[TextLine], page: int | None = None, min_rows: int = 3
 ) -> list[tuple[int, int, Grid]]:
-    """Unruled tables: runs of ≥ ``min_rows`` consecutive lines split into aligned columns.
+    """Unruled tables: text aligned in columns, found from the gaps no line writes into.
 
-    Returns (first line index, end line index, grid) per table.  Lines with one chunk are
-    allowed inside a run (a wrapped label) but never start or end it.  Columns come from
-    the x-extents of the chunks of the multi-chunk lines; the result is ``ruled=False``
-    since spans cannot be known.
+    A run of closely spaced lines is cut down to the stretch between its first and last
+    line with words in two or more columns; the columns are the x-intervals between
+    "rivers" (vertical strips that (almost) no line writes into).  Lines at either end of
+    the stretch that write across a river (``编制部门：… 单位：元`` above the table) stay
+    prose.  A table needs ``min_rows`` multi-column lines and figures in a column other
+    than the first, which keeps tables of contents and key/value prose out.
+
+    Returns (first line index, end line index, grid) per table; grids are
+    ``ruled=False`` since spans cannot be known without rulings.
     """
     found: list[tuple[int, int, Grid]] = []
     i = 0
     n = len(lines)
     while i < n:
-        if len(lines[i].chunks) < 2:
-            i += 1
-            continue
-        j = i + 1
-        last_multi = i
-        while j < n:
-            prev = lines[j - 1]
-            height = max(prev.bottom - prev.top, 1.0)
-            if lines[j].top - prev.bottom > 1.5 * height:
-                break
-            if len(lines[j].chunks) >= 2:
-                last_multi = j
-            elif j - last_multi > 1:
-                break
-            j += 1
-        end = last_multi + 1
-        run = lines[i:end]
-        multi = [ln for ln in run if len(ln.chunks) >= 2]
-        grid = _borderless_grid(run, multi, page) if len(multi) >= min_rows else None
-        if grid is not None:
-            found.append((i, end, grid))
-            i = end
+        end = _run_end(lines, i)
+        hit = _borderless(lines, i, end, page, min_rows)
+        if hit is not None:
+            found.append(hit)
+            i = hit[1]
         else:
-            i += 1
+            i = end
     return found
 
 
-def _borderless_grid(run: list[TextLine], multi: list[TextLine], page: int | None) -> Grid | None:
-    widest = max(len(ln.chunks) for ln in multi)
-    bands = _bands(multi)
-    if len(bands) < widest:  # a spanning header chunk bridged two columns
-        bands = _bands([ln for ln in multi if len(ln.chunks) == widest])
-    if len(bands) < 2:
+def _run_end(lines: list[TextLine], i: int) -> int:
+    """End of the run of closely spaced lines starting at line ``i``."""
+    j = i + 1
+    while j < len(lines):
+        prev = lines[j - 1]
+        if lines[j].top - prev.bottom > 1.5 * max(prev.bottom - prev.top, 1.0):
+            break
+        j += 1
+    return j
+
+
+def _rivers(run: list[TextLine]) -> list[tuple[float, float]]:
+    """Vertical strips inside the run that (almost) no line writes into."""
+    words = [w for ln in run for w in ln.words]
+    if not words:
+        return []
+    size = min(w.bottom - w.top for w in words)
+    allowed = min(2, len(run) // 10)  # spanning header words may cross a river
+    events: list[tuple[float, int]] = []
+    for w in words:
+        events.append((w.x0, 1))
+        events.append((w.x1, -1))
+    events.sort()
+    left = events[0][0]
+    rivers: list[tuple[float, float]] = []
+    depth = 0
+    start: float | None = None
+    for x, d in events:
+        depth += d
+        if depth <= allowed and start is None:
+            start = x
+        elif depth > allowed and start is not None:
+            if start > left and x - start >= GAP_SPACE * size:
+                rivers.append((start, x))
+            start = None
+    return rivers  # the open strip right of everything is no river
+
+
+def _is_figure(text: str) -> bool:
+    return bool(_AMOUNT.match(text.replace(" ", "")))
+
+
+def _columns_of(run: list[TextLine]) -> list[float] | None:
+    """Cut positions between columns, or None for fewer than two columns.
+
+    The figure-bearing (body) lines decide where columns are; within a wide body river
+    (empty body columns, as under a 收入总表's unused headings) the narrower rivers left
+    by the header words refine the cuts.  Without two body lines, all lines decide.
+    """
+    every = _rivers(run)
+    body_lines = [ln for ln in run if any(_is_figure(w.text) for w in ln.words)]
+    if len(body_lines) < 2:
+        cuts = [(a + b) / 2 for a, b in every]
+        return cuts or None
+    body = _rivers(body_lines)
+    cuts = []
+    for a, b in body:
+        inner = [(x + y) / 2 for x, y in every if x >= a - 0.5 and y <= b + 0.5]
+        cuts.extend(inner or [(a + b) / 2])
+    lo = min(w.x0 for ln in body_lines for w in ln.words)
+    hi = max(w.x1 for ln in body_lines for w in ln.words)
+    cuts.extend((x + y) / 2 for x, y in every if y <= lo or x >= hi)  # header-only columns
+    cuts.sort()
+    return cuts or None
+
+
+def _borderless(
+    lines: list[TextLine], start: int, end: int, page: int | None, min_rows: int
+) -> tuple[int, int, Grid] | None:
+    lo, hi = start, end
+    for _ in range(3):  # trim to multi-column lines, recompute columns, until stable
+        while lo < hi and len(lines[lo].words) < 2:
+            lo += 1
+        while hi > lo and len(lines[hi - 1].words) < 2:
+            hi -= 1
+        if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows:
+            return None
+        cuts = _columns_of(lines[lo:hi])
+        if cuts is None:
+            return None
+
+        def fits(ln: TextLine, cuts: list[float] = cuts) -> bool:
+            # header rows (3+ words) may straddle a river; a short line doing so is prose
+            cols = {bisect_right(cuts, (w.x0 + w.x1) / 2) for w in ln.words}
+            crosses = any(w.x0 < c < w.x1 for w in ln.words for c in cuts)
+            return len(cols) >= 2 and (not crosses or len(ln.words) >= 3)
+
+        new_lo, new_hi = lo, hi
+        while new_lo < new_hi and not fits(lines[new_lo]):
+            new_lo += 1
+        while new_hi > new_lo and not fits(lines[new_hi - 1]):
+            new_hi -= 1
+        if (new_lo, new_hi) == (lo, hi):
+            break
+        lo, hi = new_lo, new_hi
+    else:
         return None
-    # each multi-chunk line must fall into distinct bands, else it is prose, not a table
-    lefts = [b[0] for b in bands]
+    run = lines[lo:hi]
+    n_cols = len(cuts) + 1
     rows: list[list[list[TextChunk]]] = []
     for ln in run:
-        row: list[list[TextChunk]] = [[] for _ in bands]
-        for ch in ln.chunks:
-            k = min(max(bisect_right(lefts, (ch.x0 + ch.x1) / 2) - 1, 0), len(bands) - 1)
-            row[k].append(ch)
+        row: list[list[TextChunk]] = [[] for _ in range(n_cols)]
+        for w in ln.words:
+            row[bisect_right(cuts, (w.x0 + w.x1) / 2)].append(w)
         rows.append(row)
-    aligned = sum(
-        1
-        for ln, row in zip(run, rows, strict=True)
-        if len(ln.chunks) >= 2 and all(len(cell) <= 1 for cell in row)
-    )
-    if aligned < max(3, len(multi) * 2 // 3):
+    multi = sum(1 for row in rows if sum(1 for ws in row if ws) >= 2)
+    figures = sum(1 for row in rows for ws in row[1:] for w in ws if _is_figure(w.text))
+    if multi < min_rows or figures < 2:
         return None
     cells: list[GridCell] = []
     for r, row in enumerate(rows):
-        for c, parts in enumerate(row):
-            text = " ".join(p.text for p in parts)
+        for c, ws in enumerate(row):
+            text = ""
+            for w in ws:
+                if text and text[-1].isascii() and w.text[0].isascii():
+                    text += " "
+                text += w.text
             bbox = (
                 _round_bbox(
                     (
-                        min(p.x0 for p in parts),
-                        min(p.top for p in parts),
-                        max(p.x1 for p in parts),
-                        max(p.bottom for p in parts),
+                        min(w.x0 for w in ws),
+                        min(w.top for w in ws),
+                        max(w.x1 for w in ws),
+                        max(w.bottom for w in ws),
                     )
                 )
-                if parts
+                if ws
                 else None
             )
             cells.append(GridCell(text=text, row=r, col=c, page=page, bbox=bbox))
-    x0 = min(b[0] for b in bands)
-    x1 = max(b[1] for b in bands)
-    return Grid(
+    x0 = min(w.x0 for ln in run for w in ln.words)
+    x1 = max(w.x1 for ln in run for w in ln.words)
+    grid = Grid(
         cells=cells,
-        n_rows=len(rows),
-        n_cols=len(bands),
+        n_rows=len(run),
+        n_cols=n_cols,
         page=page,
         bbox=_round_bbox((x0, run[0].top, x1, run[-1].bottom)),
         ruled=False,
     )
+    return lo, hi, grid
