@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 
 from . import readers
-from .emit.csv_out import facts_csv, wide_csv, wide_name
-from .emit.files import safe_stem, write_text
-from .emit.json_out import document_json
+from .emit.bundle import render_outputs, write_rendered
+from .emit.files import safe_stem
 from .errors import ExtractError
-from .facts import document_facts
 from .model import Document, Fact
 from .pipeline import build_document
 
@@ -31,20 +29,10 @@ def extract(path: str | os.PathLike[str], password: str | None = None) -> Docume
     return build_document(stem, src)
 
 
-def write_outputs(doc: Document, outdir: str, *, bom: bool = False) -> list[str]:
-    """Write ``S.json``, ``S.facts.csv`` and ``S/NN-KIND.csv``; return the paths written."""
-    written: list[str] = []
+def write_outputs(doc: Document, outdir: str, *, bom: bool = False,
+                  xlsx: bool = False) -> list[str]:
+    """Write ``S.facts.csv``, ``S/NN-KIND.csv``, ``S.xlsx`` (with ``xlsx``) and ``S.json``
+    atomically (the JSON last: its presence means the document is complete); return the
+    paths written."""
     os.makedirs(outdir, exist_ok=True)
-    facts = document_facts(doc)
-    p = os.path.join(outdir, f"{doc.stem}.facts.csv")
-    write_text(p, facts_csv(facts), bom=bom)
-    written.append(p)
-    taken: set[str] = set()
-    for t in doc.tables:
-        p = os.path.join(outdir, doc.stem, wide_name(t, taken))
-        write_text(p, wide_csv(t), bom=bom)
-        written.append(p)
-    p = os.path.join(outdir, f"{doc.stem}.json")
-    write_text(p, document_json(doc))  # last: its presence means the document is complete
-    written.append(p)
-    return written
+    return write_rendered(outdir, render_outputs(doc, bom=bom, xlsx=xlsx))

@@ -234,3 +234,56 @@ class Document:
     performance_targets: list[dict[str, Any]] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ convenience API
+    # Thin views over the emitters, so that library users and the CLI get the same bytes.
+
+    def to_json(self) -> str:
+        """The contract's document JSON (what ``S.json`` holds), as a string."""
+        from .emit.json_out import document_json
+
+        return document_json(self)
+
+    def facts(self) -> list[Fact]:
+        """The tidy facts: one per printed amount of every grid table (``S.facts.csv``)."""
+        from .facts import document_facts
+
+        return document_facts(self)
+
+    def records(self, source_path: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """This document's rows of every dataset table (documents, tables, facts, checks,
+        narrative, performance_targets, performance_indicators), as the batch writes them
+        to ``budget.sqlite`` and the combined CSVs."""
+        from .emit.dataset import document_records
+
+        return document_records(self, source_path or self.source.path)
+
+    def to_pandas(self, table: str = "facts") -> Any:
+        """A pandas DataFrame of one dataset table (default ``facts``), typed as in the
+        datapackage: numbers as floats, counts as nullable integers, codes as strings.
+
+        Needs pandas (``pip install 'budget_extract[pandas]'``).
+        """
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install 'budget_extract[pandas]'"
+                              ) from e
+        from .emit.dataset import TABLES
+
+        defs = {t.name: t for t in TABLES}
+        if table not in defs or table == "inputs":
+            raise ValueError(f"unknown table {table!r}; one of "
+                             + ", ".join(n for n in defs if n != "inputs"))
+        tdef = defs[table]
+        df = pd.DataFrame(self.records()[table], columns=tdef.names)
+        for f in tdef.fields:
+            if f.type == "number":
+                df[f.name] = pd.to_numeric(df[f.name], errors="coerce")
+            elif f.type == "integer":
+                df[f.name] = pd.to_numeric(df[f.name], errors="coerce").astype("Int64")
+            elif f.type == "boolean":
+                df[f.name] = df[f.name].astype("boolean")
+            else:
+                df[f.name] = df[f.name].fillna("").astype(str)
+        return df

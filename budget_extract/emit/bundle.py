@@ -1,0 +1,57 @@
+"""A document's output files as bytes, rendered before anything is written.
+
+Rendering and writing are separate so that a batch worker (a local process or a Dask
+worker on another machine) can render and the single parent process can write: only one
+writer touches the output folder, and every file is written atomically by it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..model import Document
+from .csv_out import facts_csv, wide_csv, wide_name
+from .files import write_bytes
+from .json_out import document_json
+
+BOM = "\ufeff"
+
+
+def _enc(text: str, bom: bool) -> bytes:
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
+def wide_paths(doc: Document) -> list[str]:
+    """Each table's wide CSV path relative to the output folder, in table order."""
+    taken: set[str] = set()
+    return [f"{doc.stem}/{wide_name(t, taken)}" for t in doc.tables]
+
+
+def render_outputs(doc: Document, *, bom: bool = False, xlsx: bool = False,
+                   facts: list | None = None) -> dict[str, bytes]:  # type: ignore[type-arg]
+    """``{path relative to OUTDIR: bytes}`` for ``S.facts.csv``, ``S/NN-KIND.csv``,
+    ``S.xlsx`` (when asked) and ``S.json`` — the JSON last, because writers write in this
+    order and the JSON's presence marks a complete document."""
+    from ..facts import document_facts
+
+    out: dict[str, bytes] = {}
+    out[f"{doc.stem}.facts.csv"] = _enc(facts_csv(facts if facts is not None
+                                                  else document_facts(doc)), bom)
+    for t, rel in zip(doc.tables, wide_paths(doc), strict=True):
+        out[rel] = _enc(wide_csv(t), bom)
+    if xlsx:
+        from .xlsx_out import document_xlsx
+
+        out[f"{doc.stem}.xlsx"] = document_xlsx(doc)
+    out[f"{doc.stem}.json"] = document_json(doc).encode("utf-8")
+    return out
+
+
+def write_rendered(outdir: str, files: dict[str, bytes]) -> list[str]:
+    """Write rendered files atomically, in order; return their paths."""
+    written = []
+    for rel, data in files.items():
+        p = os.path.join(outdir, *rel.split("/"))
+        write_bytes(p, data)
+        written.append(p)
+    return written

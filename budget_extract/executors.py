@@ -1,0 +1,293 @@
+"""Where batch jobs run: local worker processes, or a Dask distributed cluster.
+
+Both executors take :class:`~budget_extract.jobs.BatchJob` s and yield
+:class:`~budget_extract.jobs.JobResult` s as they finish, and both isolate each input:
+
+* **time limit** — a job running past ``timeout`` seconds is killed and reported;
+* **memory cap** — the worker's address space is capped (``RLIMIT_AS``), so a
+  decompression bomb fails with MemoryError instead of swapping the machine;
+* **crash containment** — a segfault in a PDF library kills only that job's process;
+  the batch records it and carries on.
+
+:class:`LocalExecutor` starts one process per input from a ``forkserver`` that has the
+extraction code preloaded (cheap to start; a fresh process per file also returns all of a
+file's memory).  Workers ignore SIGINT so that Ctrl-C reaches only the parent, which then
+kills them: nothing they were doing has been written yet.
+
+:class:`DaskExecutor` runs the same job on a Dask cluster; inside a Dask worker (a daemon
+process that may not fork workers of its own) each job runs as a ``python -m
+budget_extract.jobs`` subprocess with the same limits, and the input travels as bytes so
+the cluster needs no shared file system.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .jobs import BatchJob, JobResult, failure, limit_memory, run_job
+
+PRELOAD = ["budget_extract.jobs", "budget_extract.api", "budget_extract.readers.pdf",
+           "budget_extract.emit.xlsx_out", "budget_extract.emit.dataset"]
+
+
+def timeout_reason(seconds: float) -> str:
+    return (f"took longer than the {seconds:g} s time limit and was stopped "
+            "(raise --timeout if the file is genuinely large)")
+
+
+def crash_reason(exitcode: int | None, memory_mb: int) -> str:
+    """Why a worker died without a result, in words."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if name == "SIGKILL":
+            return (f"the worker was killed (SIGKILL) — most likely out of memory "
+                    f"(cap {memory_mb} MB)")
+        return f"the worker crashed ({name}) reading this file"
+    return f"the worker exited unexpectedly (exit code {exitcode})"
+
+
+def memory_reason(memory_mb: int) -> str:
+    return (f"ran out of memory (over the {memory_mb} MB per-file cap; raise --memory-limit "
+            "if the file is genuinely large)")
+
+
+def _child(conn: Connection, job: BatchJob, memory_mb: int,
+           worker: Callable[[BatchJob], JobResult]) -> None:
+    """Worker process body: no Ctrl-C (the parent decides), capped memory, one job."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_memory(memory_mb)
+    try:
+        result = worker(job)
+    except MemoryError:
+        result = failure(job, memory_reason(memory_mb))
+    except BaseException as e:  # noqa: BLE001 - run_job reports ordinary errors itself
+        result = failure(job, f"internal error ({type(e).__name__}: {e})")
+    try:
+        conn.send(result)
+    except MemoryError:  # pragma: no cover - too big to pickle under the cap
+        conn.send(failure(job, "ran out of memory sending the results"))
+    conn.close()
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+class LocalExecutor:
+    """Up to ``jobs`` worker processes on this machine, one per input.
+
+    ``worker`` is the function each process runs (a module-level function, since it is
+    sent to the process by name); tests pass one that crashes or hangs on purpose.
+    """
+
+    name = "local"
+
+    def __init__(self, jobs: int, timeout: float = 300, memory_mb: int = 4096,
+                 worker: Callable[[BatchJob], JobResult] = run_job) -> None:
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.worker = worker
+
+    def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
+        ctx = _context()
+        pending = deque(jobs)
+        running: dict[Connection, tuple[Any, BatchJob, float]] = {}
+        try:
+            while pending or running:
+                while pending and len(running) < self.jobs:
+                    job = pending.popleft()
+                    recv, send = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
+                                       daemon=True, name=f"budget-extract {job.source_path}")
+                    proc.start()
+                    send.close()
+                    deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
+                    running[recv] = (proc, job, deadline)
+                now = time.monotonic()
+                wait_for = min(d for _, _, d in running.values()) - now
+                waitables: list[Any] = list(running)
+                waitables += [p.sentinel for p, _, _ in running.values()]
+                ready = set(wait(waitables, timeout=max(0.0, min(wait_for, 3600))))
+                for conn in list(running):
+                    proc, job, deadline = running[conn]
+                    result: JobResult | None = None
+                    if conn in ready or proc.sentinel in ready:
+                        if conn.poll():
+                            try:
+                                result = conn.recv()
+                            except (EOFError, OSError, pickle.UnpicklingError):
+                                result = None
+                        if result is None:
+                            proc.join(5)
+                            result = failure(job, crash_reason(proc.exitcode, self.memory_mb))
+                    elif time.monotonic() >= deadline:
+                        _kill(proc)
+                        result = failure(job, timeout_reason(self.timeout))
+                    if result is None:
+                        continue
+                    del running[conn]
+                    conn.close()
+                    proc.join(5)
+                    if proc.is_alive():  # pragma: no cover - sent its result, then hung
+                        _kill(proc)
+                    yield result
+        finally:  # Ctrl-C, an error, or the consumer stopped: no orphaned workers
+            for conn, (proc, _, _) in running.items():
+                _kill(proc)
+                conn.close()
+
+
+def _kill(proc: Any) -> None:
+    try:
+        proc.kill()
+    except (OSError, AttributeError):  # pragma: no cover - already gone
+        pass
+    proc.join(5)
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+def run_isolated(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
+    """Run ``job`` in a ``python -m budget_extract.jobs`` subprocess with the limits.
+
+    The Dask task: it works inside daemonic worker processes, which may not start
+    multiprocessing children, and keeps a crashing PDF library away from the worker.
+    """
+    try:
+        p = subprocess.run([sys.executable, "-m", "budget_extract.jobs", str(memory_mb)],
+                           input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
+                           capture_output=True, timeout=timeout if timeout > 0 else None,
+                           check=False)
+    except subprocess.TimeoutExpired:
+        return failure(job, timeout_reason(timeout))
+    if p.returncode != 0 or not p.stdout:
+        tail = p.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        reason = crash_reason(p.returncode, memory_mb)
+        return failure(job, reason + (f": {tail[0]}" if tail[0] else ""))
+    try:
+        result: JobResult = pickle.loads(p.stdout)
+    except Exception as e:  # noqa: BLE001 - any garbage from a dying worker
+        return failure(job, f"the worker's result could not be read ({type(e).__name__})")
+    return result
+
+
+class DaskExecutor:
+    """The same jobs on a Dask distributed cluster (``pip install 'budget_extract[dask]'``).
+
+    ``scheduler`` is the scheduler's address (``tcp://host:8786``) or an existing
+    ``distributed.Client``/``LocalCluster``; without one a ``LocalCluster`` of ``jobs``
+    single-threaded workers is started for the run.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: Any = None, jobs: int = 2, timeout: float = 300,
+                 memory_mb: int = 4096, window: int | None = None) -> None:
+        self.scheduler = scheduler
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.window = window
+
+    def _client(self) -> tuple[Any, list[Any]]:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:
+            raise RuntimeError("--executor dask needs Dask: pip install "
+                               "'budget_extract[dask]'") from e
+        if self.scheduler is None:
+            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
+                                   processes=True, dashboard_address=None,
+                                   host="127.0.0.1")
+            client = Client(cluster)
+            return client, [client, cluster]
+        if isinstance(self.scheduler, str):
+            try:
+                client = Client(self.scheduler, timeout="30s")
+            except Exception as e:  # noqa: BLE001 - OSError, TimeoutError, bad address …
+                raise RuntimeError(f"cannot reach the Dask scheduler at {self.scheduler} "
+                                   f"({type(e).__name__}: {e})") from e
+            return client, [client]
+        if hasattr(self.scheduler, "submit"):
+            return self.scheduler, []  # a Client the caller owns
+        client = Client(self.scheduler)  # a cluster object the caller owns
+        return client, [client]
+
+    def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
+        from distributed import as_completed
+
+        client, owned = self._client()
+        try:
+            threads = sum(client.nthreads().values()) or self.jobs
+            window = self.window or max(2 * threads, 2)
+            pending = deque(jobs)
+            futures: dict[Any, BatchJob] = {}
+
+            def submit() -> Any:
+                job = pending.popleft()
+                sent = job
+                if job.data is None:
+                    with open(job.path, "rb") as f:  # workers may not see this disk
+                        sent = replace(job, data=f.read())
+                fut = client.submit(run_isolated, sent, self.timeout, self.memory_mb,
+                                    pure=False, key=f"budget-extract-{job.sha256[:16]}-"
+                                                    f"{time.monotonic_ns()}")
+                futures[fut] = job
+                return fut
+
+            ac = as_completed([submit() for _ in range(min(window, len(pending)))])
+            for fut in ac:
+                job = futures.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as e:  # noqa: BLE001 - a lost worker, KilledWorker …
+                    result = failure(job, f"the Dask task failed ({type(e).__name__}: {e})")
+                if pending:
+                    ac.add(submit())
+                yield result
+        finally:
+            for fut in list(futures):
+                fut.cancel()
+            for obj in owned:
+                try:
+                    obj.close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
+
+
+def executor_for(kind: str, *, jobs: int, timeout: float, memory_mb: int,
+                 scheduler: Any = None) -> LocalExecutor | DaskExecutor:
+    if kind == "dask":
+        return DaskExecutor(scheduler, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+    if kind == "local":
+        return LocalExecutor(jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+    raise ValueError(f"unknown executor {kind!r} (local or dask)")
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1

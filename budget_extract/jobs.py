@@ -1,0 +1,182 @@
+"""The per-file batch job: one input in, its rendered outputs and dataset rows out.
+
+A job never writes to the output folder.  It returns bytes (the document's files) and
+plain rows (for ``budget.sqlite`` and the combined CSVs), and the batch's parent process
+writes them.  That keeps one writer per output folder, makes every write atomic, and lets
+the same job run in a local worker process or on a Dask worker on another machine (which
+then needs neither the input's path nor the output folder: :attr:`BatchJob.data` carries
+the input's bytes).
+
+Run as ``python -m budget_extract.jobs``, this module is the isolated worker used where a
+forked process is not possible (inside a Dask worker): it reads a pickled job on stdin,
+caps its own memory, and writes a pickled :class:`JobResult` on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ExtractError
+
+
+@dataclass
+class BatchJob:
+    """What a worker needs: where the input is (or its bytes), and what to render."""
+
+    path: str  # absolute path of the input (on the machine that submitted the job)
+    source_path: str  # the input relative to the batch folder (recorded in the outputs)
+    document: str  # the document id: output stem, possibly with a subfolder
+    sha256: str
+    xlsx: bool = True
+    bom: bool = False
+    password: str | None = None
+    data: bytes | None = None  # the input's bytes, when the worker cannot read `path`
+
+
+@dataclass
+class JobResult:
+    """A job's outcome: the outputs and rows when it worked, a one-line reason when not."""
+
+    source_path: str
+    document: str
+    sha256: str
+    ok: bool
+    error: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    pages: int = 0
+    tables: int = 0
+    facts: int = 0
+    checks: int = 0
+    checks_failed: int = 0
+    debug: str = ""  # the traceback of an internal error (shown with --debug)
+
+
+def failure(job: BatchJob, reason: str, debug: str = "") -> JobResult:
+    return JobResult(source_path=job.source_path, document=job.document, sha256=job.sha256,
+                     ok=False, error=reason, debug=debug)
+
+
+def _extract(job: BatchJob) -> Any:
+    from .api import extract
+
+    if job.data is None:
+        return extract(job.path, password=job.password)
+    # The worker has the bytes, not the file: give the reader a file with the same name
+    # (the extension breaks ties when sniffing the format).
+    with tempfile.TemporaryDirectory(prefix="budget-extract-") as tmp:
+        p = os.path.join(tmp, os.path.basename(job.path) or "input")
+        with open(p, "wb") as f:
+            f.write(job.data)
+        return extract(p, password=job.password)
+
+
+def run_job(job: BatchJob) -> JobResult:
+    """Extract one input and render everything the batch writes for it; never raises
+    for bad input (the reason is in the result) — only for interruption."""
+    from .emit.bundle import render_outputs, wide_paths
+    from .emit.dataset import document_records, table_positions
+
+    try:
+        doc = _extract(job)
+        doc.stem = job.document
+        doc.source.path = job.source_path  # relative: the same bytes wherever it ran
+        paths = wide_paths(doc)
+        positions = table_positions(doc)
+        wide = {positions[id(t)]: p for t, p in zip(doc.tables, paths, strict=True)}
+        records = document_records(doc, job.source_path, wide)
+        files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx)
+        records["wide"] = wide_resources(doc, wide, files)
+    except ExtractError as e:
+        return failure(job, e.reason)
+    except MemoryError:
+        return failure(job, "ran out of memory reading this file (over the per-file memory "
+                            "cap; raise --memory-limit if the file is genuinely large)")
+    except RecursionError:
+        return failure(job, "the file is nested too deeply to read")
+    except Exception as e:  # a bug: one line here, the traceback kept for --debug
+        return failure(job, f"internal error ({type(e).__name__}: {e}); rerun with --debug "
+                            "and report it", traceback.format_exc())
+    d = records["documents"][0]
+    return JobResult(source_path=job.source_path, document=job.document, sha256=job.sha256,
+                     ok=True, files=files, records=records, pages=doc.source.pages or 1,
+                     tables=d["tables"], facts=d["facts"], checks=d["checks"],
+                     checks_failed=d["checks_failed"])
+
+
+def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
+                   ) -> list[dict[str, Any]]:
+    """Datapackage entries for the document's wide CSVs (schema inferred from the text)."""
+    from .budget.kinds import TITLE_OF_KIND
+    from .emit.datapackage import wide_schema
+    from .emit.dataset import table_code_scheme, table_positions
+
+    fdp = {"function": "functional-classification:generic:code",
+           "economic": "economic-classification:generic:code"}
+    out = []
+    positions = table_positions(doc)
+    for t in doc.tables:
+        pos = positions[id(t)]
+        rel = wide[pos]
+        roles = {c.key: c.role for c in t.columns}
+        desc = {c.key: " / ".join(c.path) + (f" ({t.unit})" if c.role == "value" and t.unit
+                                             else "") for c in t.columns}
+        text = files[rel].decode("utf-8")
+        out.append({
+            "name": f"table-{pos:02d}", "path": rel,
+            "title": t.title or TITLE_OF_KIND.get(t.kind, t.kind),
+            "description": f"{TITLE_OF_KIND.get(t.kind) or t.kind}, one column per printed "
+                           f"header path; amounts in {t.unit or 'the unit printed'}.",
+            "schema": wide_schema(text, roles, desc, fdp.get(table_code_scheme(t))),
+        })
+    return out
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (POSIX); a no-op where that is not possible."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    limit = megabytes * 1024 * 1024
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file
+    except (ValueError, OSError):  # pragma: no cover - refused by the system
+        pass
+
+
+def main() -> int:
+    """Subprocess worker: ``argv[1]`` = memory cap in MB; pickled job in, result out.
+
+    Anything a library prints goes to stderr: file descriptor 1 is moved aside first, so
+    nothing but the pickled result ever reaches the parent's pipe.
+    """
+    # Run as ``-m``, this file is ``__main__``; results must pickle as the importable
+    # module's classes, so the work goes through that module.
+    from budget_extract import jobs
+
+    result_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    jobs.limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    job = pickle.load(sys.stdin.buffer)
+    result = jobs.run_job(job)
+    with os.fdopen(result_fd, "wb") as out:
+        out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
