@@ -463,8 +463,9 @@ def _build_datasets(outdir: str, state: State, result: BatchResult,
     except BaseException:
         writer.abort()
         raise
-    writer.commit(inputs)
-    state.write("datasets.json", manifest)
+    with _interrupt_deferred():  # the files are swapped in together, or not at all
+        writer.commit(inputs)
+        state.write("datasets.json", manifest)
     return True
 
 

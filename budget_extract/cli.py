@@ -54,14 +54,16 @@ def _parser() -> argparse.ArgumentParser:
 
     ba = sub.add_parser(
         "batch", help="extract every supported file under DIR, in parallel, into datasets",
-        description="Extract every PDF, Markdown and HTML file under DIR (subfolders too) "
-                    "into OUTDIR, in parallel, with progress.  Besides each document's "
-                    "files (S.json, S.facts.csv, S/NN-KIND.csv, S.xlsx) it writes the "
-                    "combined facts.csv, budget.sqlite (SQLite), datapackage.json "
-                    "(Frictionless) and report.json.  Resumable: a second run skips "
-                    "inputs already done (same content, same options) and only rebuilds "
-                    "the datasets when something changed; Ctrl-C leaves no half-written "
-                    "file.",
+        description="Extract every PDF, Markdown and HTML file under DIR (subfolders too)\n"
+                    "into OUTDIR, in parallel, with progress.  Besides each document's files\n"
+                    "(S.json, S.facts.csv, S/NN-KIND.csv, S.xlsx) it writes the combined\n"
+                    "facts.csv, budget.sqlite (SQLite), datapackage.json (Frictionless) and\n"
+                    "report.json.  Resumable: a second run skips the inputs already done\n"
+                    "(same content, same options) and rebuilds the datasets only when\n"
+                    "something changed; Ctrl-C leaves no half-written file.\n"
+                    "Each file runs in its own process with a time limit and a memory cap;\n"
+                    "one that crashes, hangs or runs out of memory is reported and the rest\n"
+                    "carry on.  Dataset columns and SQL examples: docs/dataset.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ba.add_argument("dir", metavar="DIR", help="folder of disclosures")
     ba.add_argument("-o", "--outdir", required=True, metavar="OUTDIR",

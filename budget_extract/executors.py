@@ -22,6 +22,7 @@ the cluster needs no shared file system.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -38,7 +39,9 @@ from typing import Any
 from .jobs import BatchJob, JobResult, failure, limit_memory, run_job
 
 PRELOAD = ["budget_extract.jobs", "budget_extract.api", "budget_extract.readers.pdf",
-           "budget_extract.emit.xlsx_out", "budget_extract.emit.dataset"]
+           "budget_extract.readers.markdown", "budget_extract.readers.html",
+           "budget_extract.emit.xlsx_out", "budget_extract.emit.dataset",
+           "budget_extract.emit.datapackage", "budget_extract.cli", "pdfplumber"]
 
 
 def timeout_reason(seconds: float) -> str:
@@ -83,6 +86,22 @@ def _child(conn: Connection, job: BatchJob, memory_mb: int,
     conn.close()
 
 
+@contextlib.contextmanager
+def _main_importable() -> Iterator[None]:
+    """Workers re-import the parent's ``__main__`` by its file; when that is no file
+    (``python - < script``, some embedders) hide it, as for ``python -c``."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or os.path.isfile(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -119,7 +138,8 @@ class LocalExecutor:
                     recv, send = ctx.Pipe(duplex=False)
                     proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
                                        daemon=True, name=f"budget-extract {job.source_path}")
-                    proc.start()
+                    with _main_importable():
+                        proc.start()
                     send.close()
                     deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
                     running[recv] = (proc, job, deadline)
