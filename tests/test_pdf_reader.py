@@ -310,6 +310,20 @@ def test_page_number_patterns():
         assert not is_page_number(t), t
 
 
+def test_margin_page_numbers_only_when_alone():
+    from budget_extract.readers.pdf import page_blocks as blocks_of
+    from budget_extract.readers.pdf_backend import PageObjects
+
+    def word(text: str, x: float, top: float) -> list[Char]:
+        return [_ch(t, x + 6 * i, top, w=6) for i, t in enumerate(text)]
+
+    chars = word("Body", 50, 300)
+    chars += word("Total", 50, 800) + word("12", 400, 800)  # a figure beside a label: data
+    chars += word("- 7 -", 290, 820)  # the footer
+    page = PageObjects(1, 595, 842, 0, chars, [])
+    assert [b.text for b in blocks_of(page)] == ["Body", "Total", "12"]
+
+
 def test_rect_segments_filters_invisible_and_splits_outlines():
     thin = {
         "x0": 10,

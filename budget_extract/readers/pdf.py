@@ -17,13 +17,12 @@ from ..model import Block, Source
 from .pdf_backend import Char, PageObjects, PdfBackend, PdfplumberBackend
 from .pdf_tables import (
     TableLayout,
-    TextLine,
-    _round_bbox,
     fill_layouts,
     find_borderless_tables,
     find_ruled_layouts,
     group_lines,
     line_text,
+    round_bbox,
     split_chunks,
     text_lines,
 )
@@ -156,7 +155,7 @@ def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
                         kind="paragraph",
                         text=ch.text,
                         page=page.number,
-                        bbox=_round_bbox((ch.x0, ch.top, ch.x1, ch.bottom)),
+                        bbox=round_bbox((ch.x0, ch.top, ch.x1, ch.bottom)),
                     ),
                 )
             )
@@ -179,9 +178,13 @@ def drop_page_numbers(page: PageObjects, layouts: list[TableLayout]) -> list[Cha
         return page.chars
     drop: set[int] = set()
     for line in group_lines(margin):
-        for part in split_chunks(line):
+        parts = split_chunks(line)
+        for part in parts:
             visible = [c for c in part if not c.text.isspace()]
-            if not visible or not is_page_number(line_text(part)):
+            text = line_text(part)
+            if not visible or not is_page_number(text):
+                continue
+            if text.isdigit() and len(parts) > 1:  # a bare figure beside other text: data
                 continue
             if any(
                 lay.contains((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2, 1.0)
@@ -245,4 +248,4 @@ def _pages_phrase(pages: list[int]) -> str:
     return f"page {text} has" if len(pages) == 1 else f"pages {text} have"
 
 
-__all__ = ["read_pdf", "page_blocks", "drop_page_numbers", "is_page_number", "TextLine"]
+__all__ = ["read_pdf", "page_blocks", "drop_page_numbers", "is_page_number"]

@@ -49,15 +49,11 @@ GAP_CHUNK = 3.0
 # --------------------------------------------------------------------------- text helpers
 
 
-def is_ascii(ch: str) -> bool:
-    return ch.isascii()
-
-
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters grouped into text lines by vertical position, top to bottom.
 
-    Each line's characters are sorted left to right.  Non-upright (rotated) glyphs are
-    kept apart from upright ones on the same band so they do not interleave.
+    A glyph joins the current line when its vertical centre is within half a glyph height
+    of the line's; each line's characters are then sorted left to right.
     """
     ordered = sorted(chars, key=lambda c: (c.top, c.x0))
     lines: list[list[Char]] = []
@@ -114,11 +110,11 @@ def line_text(chars: Sequence[Char], *, cell: bool = False) -> str:
         if prev is not None:
             gap = ch.x0 - prev.x1
             size = max(min(prev.size, ch.size), 1.0)
-            both_ascii = is_ascii(prev.text[-1]) and is_ascii(t[0])
+            both_ascii = prev.text[-1].isascii() and t[0].isascii()
             if cell:
                 space = both_ascii and (gap > GAP_SPACE * size or (explicit and gap > 0.15 * size))
             else:
-                any_ascii = is_ascii(prev.text[-1]) or is_ascii(t[0])
+                any_ascii = prev.text[-1].isascii() or t[0].isascii()
                 space = gap > GAP_SPACE * size or (explicit and any_ascii and gap > 0.15 * size)
             if space:
                 out.append(" ")
@@ -395,7 +391,7 @@ class TableLayout:
                 rowspan=rs,
                 colspan=cs,
                 page=page,
-                bbox=_round_bbox(self.region_bbox(i)),
+                bbox=round_bbox(self.region_bbox(i)),
             )
             for i, (r, c, rs, cs) in enumerate(self.regions)
         ]
@@ -404,12 +400,13 @@ class TableLayout:
             n_rows=self.n_rows,
             n_cols=self.n_cols,
             page=page,
-            bbox=_round_bbox(self.bbox),
+            bbox=round_bbox(self.bbox),
             ruled=True,
         )
 
 
-def _round_bbox(b: BBox) -> BBox:
+def round_bbox(b: BBox) -> BBox:
+    """A bbox rounded to 0.01 pt: stable in JSON output and tests."""
     return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
 
 
@@ -624,6 +621,25 @@ def _pieces(line: Sequence[Char], gap: float) -> list[TextChunk]:
     return out
 
 
+def _join_words(words: list[TextChunk]) -> list[TextChunk]:
+    """Words merged into chunks where less than 3 em apart (they print a space between)."""
+    out = [words[0]]
+    for w in words[1:]:
+        last = out[-1]
+        size = max(min(last.bottom - last.top, w.bottom - w.top), 1.0)
+        if w.x0 - last.x1 > GAP_CHUNK * size:
+            out.append(w)
+        else:
+            out[-1] = TextChunk(
+                f"{last.text} {w.text}",
+                last.x0,
+                min(last.top, w.top),
+                w.x1,
+                max(last.bottom, w.bottom),
+            )
+    return out
+
+
 def text_lines(chars: Iterable[Char]) -> list[TextLine]:
     """Characters outside tables as lines of chunks, top to bottom.
 
@@ -637,9 +653,9 @@ def text_lines(chars: Iterable[Char]) -> list[TextLine]:
         (upright if c.upright or c.text.isspace() else rotated).append(c)
     out: list[TextLine] = []
     for line in group_lines(upright):
-        chunks = _pieces(line, GAP_CHUNK)
-        if chunks:
-            out.append(TextLine(chunks, _pieces(line, GAP_SPACE)))
+        words = _pieces(line, GAP_SPACE)
+        if words:
+            out.append(TextLine(_join_words(words), words))
     if rotated:
         out.extend(_vertical_lines(rotated))
         out.sort(key=lambda ln: (ln.top, ln.chunks[0].x0))
@@ -763,6 +779,7 @@ def _columns_of(run: list[TextLine]) -> list[float] | None:
 def _borderless(
     lines: list[TextLine], start: int, end: int, page: int | None, min_rows: int
 ) -> tuple[int, int, Grid] | None:
+    """The borderless table in ``lines[start:end]`` (trimmed to where it is one), if any."""
     lo, hi = start, end
     for _ in range(3):  # trim to multi-column lines, recompute columns, until stable
         while lo < hi and len(lines[lo].words) < 2:
@@ -812,7 +829,7 @@ def _borderless(
                     text += " "
                 text += w.text
             bbox = (
-                _round_bbox(
+                round_bbox(
                     (
                         min(w.x0 for w in ws),
                         min(w.top for w in ws),
@@ -831,7 +848,7 @@ def _borderless(
         n_rows=len(run),
         n_cols=n_cols,
         page=page,
-        bbox=_round_bbox((x0, run[0].top, x1, run[-1].bottom)),
+        bbox=round_bbox((x0, run[0].top, x1, run[-1].bottom)),
         ruled=False,
     )
     return lo, hi, grid
