@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .budget.checks import run_checks
+from .budget.codes_link import link_tables
 from .budget.performance import merge_projects, parse_performance_table
 from .errors import ExtractError
 from .model import Document, Source
@@ -17,12 +19,14 @@ def build_document(stem: str, src: Source) -> Document:
         raise ExtractError("no tables found: this does not look like a budget disclosure "
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
+    link_tables(tables)
     doc = Document(stem=stem, source=src, meta=seg.meta, tables=tables,
                    warnings=list(seg.warnings))
     for t in tables:
         doc.warnings.extend(f"table {t.table_no or t.position} ({t.title}): {w}"
                             for w in t.warnings)
     doc.performance_targets = performance_targets(cands, tables)
+    doc.checks = run_checks(tables, doc.meta)
     doc.sections = [{"part": s.part, "heading": s.heading, "text": s.text}
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     return doc
