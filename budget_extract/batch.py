@@ -386,14 +386,15 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
         results = executor.run(job for _, job in todo)
         try:
             for res in results:
-                with _interrupt_deferred():
+                with _interrupt_deferred():  # committed and recorded, or neither
                     st = _commit(res, outdir, state, sig)
-                statuses[res.source_path] = st
-                if res.debug:
-                    result.debug[res.source_path] = res.debug
-                if st.status == "failed":
-                    progress.error(f"error: {shown_path(root, st.source_path)}: {st.error}")
-                progress.done(st, sizes.get(res.source_path, 0))
+                    statuses[res.source_path] = st
+                    if res.debug:
+                        result.debug[res.source_path] = res.debug
+                    if st.status == "failed":
+                        progress.error(f"error: {shown_path(root, st.source_path)}: "
+                                       f"{st.error}")
+                    progress.done(st, sizes.get(res.source_path, 0))
         finally:
             results.close()  # kills any worker still running
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..budget.kinds import TITLE_OF_KIND
@@ -277,7 +278,7 @@ def document_xlsx(doc: Document) -> bytes:
         for j, v in enumerate(row, 1):
             toc.cell(1 + i, j, v)
         link = toc.cell(1 + i, 6)
-        link.hyperlink = f"#'{name}'!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
         link.style = "Hyperlink"
     for j, w in enumerate([6, 50, 30, 8, 10, 30], 1):
         toc.column_dimensions[get_column_letter(j)].width = w
