@@ -5,6 +5,7 @@ from __future__ import annotations
 from .budget.checks import run_checks
 from .budget.codes_link import link_tables
 from .budget.performance import merge_projects, parse_performance_table
+from .budget.reconcile import narrative_figures, reconcile, reconcile_projects
 from .errors import ExtractError
 from .model import Document, Source
 from .segment import segment
@@ -29,6 +30,11 @@ def build_document(stem: str, src: Source) -> Document:
     doc.checks = run_checks(tables, doc.meta)
     doc.sections = [{"part": s.part, "heading": s.heading, "text": s.text}
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
+    doc.narrative, flags = narrative_figures(doc.sections, doc.meta)
+    doc.checks.extend(reconcile(doc.narrative, tables))
+    doc.checks.extend(reconcile_projects(doc.performance_targets, tables))
+    doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
+                        f"“{f['text']}”" for f in flags)
     return doc
 
 

@@ -131,3 +131,45 @@ def reconcile(figures: list[dict[str, Any]], tables: list[Table]) -> list[Check]
             expected=f"{amount}{unit}", actual=f"{best['value']}{best['unit']}",
             refs=[ref, {"narrative_section": fig.get("section"), "text": fig.get("text")}]))
     return checks
+
+
+def reconcile_projects(records: list[dict[str, Any]], tables: list[Table]) -> list[Check]:
+    """Each 绩效目标表's 年度资金总额 against the project's row in 项目支出表 / 公开清单."""
+    checks: list[Check] = []
+    for rec in records:
+        name = norm(str(rec.get("项目名称", "")))
+        total = rec.get("年度资金总额") or ""
+        value = parse_amount(total)
+        unit = rec.get("资金单位") or "万元"
+        if not name or value is None or unit not in UNITS:
+            continue
+        for t in tables:
+            if t.kind not in ("project_expenditure", "performance_project_list") or t.empty:
+                continue
+            value_cols = [c for c in t.columns if c.role == "value"]
+            if not value_cols:
+                continue
+            col = value_cols[0]  # 总计 / 合计 / 预算金额: the first amount column
+            for r in t.rows:
+                if norm(r.label) != name or col.key not in r.cells:
+                    continue
+                printed = r.cells[col.key].text
+                tv = parse_amount(printed)
+                if tv is None:
+                    continue
+                diff = abs(tv * UNITS.get(t.unit, 1) - value * UNITS[unit])
+                tol = _half_unit(printed, t.unit) + _half_unit(total, unit)
+                status = "pass" if diff == 0 else ("rounding" if diff <= tol else "fail")
+                checks.append(Check(
+                    id=f"performance_target.annual_total={t.kind}.{name[:40]}",
+                    status=status,  # type: ignore[arg-type]
+                    message=(f"绩效目标表 {rec.get('项目名称')} 年度资金总额 {total}{unit}; "
+                             f"{t.title or t.kind} prints {printed}{t.unit} ({col.key})"),
+                    expected=f"{total}{unit}", actual=f"{printed}{t.unit}",
+                    refs=[{"table_no": t.table_no, "kind": t.kind, "row_no": r.row_no,
+                           "row_label": r.label, "row_code": r.code, "column": col.key,
+                           "value": printed, "page": r.cells[col.key].page},
+                          {"performance_target": rec.get("项目名称"),
+                           "appearances": rec.get("appearances", [])}]))
+                break
+    return checks
