@@ -238,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; finished outputs are complete, nothing half-written was left",
               file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `budget-extract check FILE | head`: the reader left, fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     parser.print_help()
     return 2
 

@@ -133,13 +133,13 @@ class CellValue:
 class Column:
     """A body column: its header path and its role.
 
-    ``role`` is ``stub`` for label columns (科目名称, 项目 …), ``code`` for 科目编码 columns
-    (one, or 类/款/项 split over several), ``value`` for everything else.  ``side`` names the
+    ``role`` is ``stub`` for label columns (科目名称, 项目 …), ``index`` for 序号, ``code`` for
+    科目编码 columns (one, or 类/款/项 split over several), ``value`` for everything else.  ``side`` names the
     half of a side-by-side table (收入/支出) the column belongs to, else ''.
     """
 
     path: tuple[str, ...]
-    role: Literal["stub", "code", "value"] = "value"
+    role: Literal["stub", "code", "index", "value"] = "value"
     side: str = ""
     index: int = 0
 
