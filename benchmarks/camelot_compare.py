@@ -68,8 +68,8 @@ def main() -> int:
         total = sum(want.values())
         o = sum(min(n, ours[k]) for k, n in want.items())
         c = sum(min(n, cam[k]) for k, n in want.items())
-        print(f"| {os.path.basename(f)} | {len(pages)} | {total} | {o} ({n_facts}) | {ours_s:.2f} | {c} | "
-              f"{cam_s:.2f} | {cam_s / ours_s:.1f}× |")
+        print(f"| {os.path.basename(f)} | {len(pages)} | {total} | {o} ({n_facts}) | "
+              f"{ours_s:.2f} | {c} | {cam_s:.2f} | {cam_s / ours_s:.1f}× |")
     return 0
 
 

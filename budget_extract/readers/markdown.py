@@ -36,7 +36,7 @@ def _inline_text(tok: Token) -> str:
 
 
 def _raw_cell_count(line: str) -> int:
-    """How many cells a pipe-table source line holds (GFM: outer pipes optional, ``\\|`` escaped)."""
+    """Cells in a pipe-table source line (GFM: outer pipes optional, ``\\|`` escaped)."""
     s = line.strip().replace("\\|", "")
     if s.startswith("|"):
         s = s[1:]
