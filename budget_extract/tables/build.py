@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..budget.kinds import classify
+from ..budget.numbers import is_amount
 from ..headers import column_paths, header_row_count, looks_numeric, unique_paths
 from ..model import CellValue, Column, Grid, GridCell, Row, Table
 from ..segment import TocEntry, norm
@@ -140,9 +141,9 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
             pages = [v.page for v in cells.values() if v.page is not None]
             rows.append(Row(row_no=row_no, label=label, code=code, cells=cells, side=side,
                             page=pages[0] if pages else None))
-    values = [v.text for row in rows for k, v in row.cells.items()
-              if (col := _col(columns, k)) is not None and col.role == "value"]
-    empty = not any(looks_numeric(v) for v in values) or (
+    role_of = {c.key: c.role for c in columns}
+    values = [v.text for row in rows for k, v in row.cells.items() if role_of.get(k) == "value"]
+    empty = not any(is_amount(v) for v in values) or (
         placeholder and (bool(EMPTY_NOTE.search(cand.note)) or not cand.note))
     number = cand.number or toc_number(title, toc, doc_unit_name)
     table = Table(table_no=number, kind=kind, title=title, unit=cand.unit,
@@ -151,13 +152,6 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                   header_rows=[[norm(t) for t in row] for row in grid.text_rows()[:n_header]],
                   warnings=warnings, grid=grid)
     return table
-
-
-def _col(columns: list[Column], key: str) -> Column | None:
-    for c in columns:
-        if c.key == key:
-            return c
-    return None
 
 
 def _form_table(cand: TableCandidate, title: str, grid: Grid, warnings: list[str]) -> Table:
