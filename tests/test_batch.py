@@ -264,8 +264,9 @@ def test_crash_hang_and_memory_hog_are_contained(tmp_path):
     for name in ("good.md", "crash.md", "hang.md", "hog.md"):
         shutil.copy(FIX / f"{SEED}.md", src / name)
     out = tmp_path / "out"
-    ex = LocalExecutor(jobs=2, timeout=3, memory_mb=1024,
-                       worker=__import__("batch_workers").misbehaving)
+    from batch_workers import misbehaving  # tests/ is on sys.path, so workers find it too
+
+    ex = LocalExecutor(jobs=2, timeout=3, memory_mb=1024, worker=misbehaving)
     log = io.StringIO()
     t0 = time.monotonic()
     r = run_batch(str(src), str(out), BatchOptions(jobs=2), LineProgress(log), executor=ex)
