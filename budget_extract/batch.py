@@ -407,7 +407,9 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
     if not result.interrupted:
         try:
             result.datasets_written = _build_datasets(outdir, state, result, opts)
-            state.compact({s.source_path for s in result.inputs})
+            current = {s.source_path for s in result.inputs}
+            if result.extracted or set(state.records) != current:
+                state.compact(current)  # one line per current input
         except KeyboardInterrupt:
             result.interrupted = True
     _write_report(root, outdir, result)
@@ -423,12 +425,17 @@ def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
     """Write one finished job: files, rows, then the journal line (the commit point)."""
     st = InputStatus(res.source_path, res.document, res.sha256)
     if res.ok:
+        # Each file is renamed into place whole; one sync for all of them (where the
+        # system offers it) instead of one per file, then the journal line.
+        bulk = hasattr(os, "sync")
         try:
             for rel, data in res.files.items():  # S.json comes last
-                write_bytes(os.path.join(outdir, *rel.split("/")), data)
+                write_bytes(os.path.join(outdir, *rel.split("/")), data, fsync=not bulk)
             write_text(state.rows_path(res.document),
                        json.dumps(res.records, ensure_ascii=False, sort_keys=True,
-                                  default=str))
+                                  default=str), fsync=not bulk)
+            if bulk:
+                os.sync()
         except OSError as e:
             st.status, st.error = "failed", f"cannot write to {outdir} ({e.strerror})"
         else:

@@ -333,7 +333,8 @@ def _yuan(value: str, unit: str) -> str | None:
 
 
 def _json(x: Any) -> str:
-    return json.dumps(x, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(x, ensure_ascii=False, sort_keys=True, default=str,
+                      separators=(",", ":"))
 
 
 def table_code_scheme(table: Table) -> str:

@@ -18,7 +18,10 @@ def safe_stem(name: str) -> str:
     return stem[:180] or "document"
 
 
-def write_bytes(path: str, data: bytes) -> None:
+def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically.  ``fsync=False`` skips forcing it to disk
+    (still atomic against crashes and Ctrl-C, not against power loss) for callers that
+    write many files and then sync once, as the batch does."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
@@ -26,7 +29,8 @@ def write_bytes(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -36,5 +40,5 @@ def write_bytes(path: str, data: bytes) -> None:
         raise
 
 
-def write_text(path: str, text: str, *, bom: bool = False) -> None:
-    write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"))
+def write_text(path: str, text: str, *, bom: bool = False, fsync: bool = True) -> None:
+    write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"), fsync=fsync)
