@@ -266,7 +266,7 @@ def test_crash_hang_and_memory_hog_are_contained(tmp_path):
     out = tmp_path / "out"
     from batch_workers import misbehaving  # tests/ is on sys.path, so workers find it too
 
-    ex = LocalExecutor(jobs=2, timeout=3, memory_mb=1024, worker=misbehaving)
+    ex = LocalExecutor(jobs=2, timeout=4, memory_mb=1024, worker=misbehaving)
     log = io.StringIO()
     t0 = time.monotonic()
     r = run_batch(str(src), str(out), BatchOptions(jobs=2), LineProgress(log), executor=ex)

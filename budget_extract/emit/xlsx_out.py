@@ -201,6 +201,15 @@ def write_table_sheet(ws: Worksheet, doc: Document, t: Table) -> None:
         ws.column_dimensions[get_column_letter(col + 1)].width = min(max(w + 2, 8), 50)
     if n_header:
         ws.freeze_panes = ws.cell(top + n_header, 1)
+        ws.print_title_rows = f"{top}:{top + n_header - 1}"  # header on every printed page
+    _landscape(ws)
+
+
+def _landscape(ws: Worksheet) -> None:
+    """Printed, a sheet fits the page width (landscape), as the source tables do."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _ref_text(ref: dict) -> str:  # type: ignore[type-arg]
@@ -240,6 +249,7 @@ def write_checks_sheet(ws: Worksheet, doc: Document) -> None:
     for j, w in enumerate([6, 10, 40, 80, 16, 16, 60], 1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = "A2"
+    _landscape(ws)
 
 
 def deterministic_zip(data: bytes) -> bytes:
@@ -265,23 +275,30 @@ def document_xlsx(doc: Document) -> bytes:
     toc = wb.active
     toc.title = "目录"
     taken = {"目录", "核对", "checks"}
+    toc.cell(1, 1, _text(doc.meta.get("title") or doc.stem)).font = _TITLE
+    src = doc.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    toc.cell(2, 1, _text(f"来源：{src}" + (f"（{doc.source.pages}页）" if doc.source.pages
+                                         else "")))
+    toc.cell(3, 1, "表格数字为数值，单位见各表；核对结果见“核对”工作表。")
+    top = 5
     for j, h in enumerate(["表号", "表名 title", "类型 kind", "单位 unit", "页 pages",
                            "工作表 sheet"], 1):
-        c = toc.cell(1, j, h)
+        c = toc.cell(top, j, h)
         c.font, c.fill = _BOLD, _HEADER_FILL
-    toc.cell(1, 8, _text(doc.meta.get("title") or doc.stem)).font = _BOLD
     for i, t in enumerate(doc.tables, 1):
         name = sheet_name(f"{_table_label(t)} {TITLE_OF_KIND.get(t.kind) or t.title}", taken)
         write_table_sheet(wb.create_sheet(name), doc, t)
         row = [_table_label(t), _text(t.title), t.kind, t.unit,
                ",".join(str(p) for p in t.pages), name]
         for j, v in enumerate(row, 1):
-            toc.cell(1 + i, j, v)
-        link = toc.cell(1 + i, 6)
+            toc.cell(top + i, j, v)
+        link = toc.cell(top + i, 6)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
         link.style = "Hyperlink"
     for j, w in enumerate([6, 50, 30, 8, 10, 30], 1):
         toc.column_dimensions[get_column_letter(j)].width = w
+    toc.freeze_panes = toc.cell(top + 1, 1)
+    _landscape(toc)
     write_checks_sheet(wb.create_sheet("核对"), doc)
     buf = io.BytesIO()
     wb.save(buf)
