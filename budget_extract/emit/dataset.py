@@ -155,7 +155,10 @@ FACTS = TableDef(
               "functional-classification:generic:code"),
         Field("economic_code", "string", "row_code when it is a 支出经济分类 code.",
               "economic-classification:generic:code"),
-        Field("amount_yuan", "number", "The amount converted to 元 (value × unit).", "value"),
+        Field("amount_yuan", "number", "The amount converted to 元 (value × unit); exact in the "
+              "CSV, a floating-point number in SQLite/pandas, for querying.", "value"),
+        Field("amount_fen", "integer", "The amount in 分 (0.01 元) as an exact integer: sum "
+              "this in SQL when cents must add up exactly (SUM(amount_fen) / 100)."),
         Field("unit_name", "string", "The publishing department or unit (from documents).",
               "administrative-classification:generic:label"),
         Field("year", "integer", "The budget's fiscal year (from documents).",
@@ -332,6 +335,15 @@ def _yuan(value: str, unit: str) -> str | None:
         return None
 
 
+def _fen(value: str, unit: str) -> int | None:
+    """Exact integer 分; None when the amount has digits below 0.01 元 (never rounded)."""
+    y = _yuan(value, unit)
+    if y is None:
+        return None
+    fen = Decimal(y) * 100
+    return int(fen) if fen == fen.to_integral_value() else None
+
+
 def _json(x: Any) -> str:
     return json.dumps(x, ensure_ascii=False, sort_keys=True, default=str,
                       separators=(",", ":"))
@@ -381,7 +393,8 @@ def document_records(doc: Document, source_path: str,
                 "table": pos, "side": sides[id(t)].get(f.column, ""),
                 "functional_code": f.row_code if scheme == "function" else "",
                 "economic_code": f.row_code if scheme == "economic" else "",
-                "amount_yuan": _yuan(f.value, f.unit), "unit_name": unit_name,
+                "amount_yuan": _yuan(f.value, f.unit), "amount_fen": _fen(f.value, f.unit),
+                "unit_name": unit_name,
                 "year": year, "phase": phase,
             })
 
