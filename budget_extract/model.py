@@ -134,8 +134,8 @@ class Column:
     """A body column: its header path and its role.
 
     ``role`` is ``stub`` for label columns (科目名称, 项目 …), ``index`` for 序号, ``code`` for
-    科目编码 columns (one, or 类/款/项 split over several), ``value`` for everything else.  ``side`` names the
-    half of a side-by-side table (收入/支出) the column belongs to, else ''.
+    科目编码 columns (one, or 类/款/项 split over several), ``value`` for everything else.
+    ``side`` names the half of a side-by-side table (收入/支出) the column belongs to, else ''.
     """
 
     path: tuple[str, ...]
