@@ -170,3 +170,17 @@ def test_every_printed_amount_on_table_pages_is_a_fact(path):
                 want[tok.replace(",", "")] = want.get(tok.replace(",", ""), 0) + 1
             for v, k in want.items():
                 assert have.get((n, v), 0) >= k, (n, v)
+
+
+def test_json_normalises_amounts_to_yuan(swc, tmp_path):
+    import json
+
+    budget_extract.write_outputs(swc, str(tmp_path))
+    data = json.loads((tmp_path / f"{swc.stem}.json").read_text(encoding="utf-8"))
+    three = next(t for t in data["tables"] if t["kind"] == "three_public_expenditure")
+    # 1.00 万元 and 171.01 万元, as printed in the 万元 table inside a document in 元
+    assert three["rows"][0]["values_yuan"] == {
+        "“三公”经费预算数/合计": "10000.00", "“三公”经费预算数/公务接待费": "10000.00",
+        "机关运行经费预算数": "1710100.00"}
+    income = next(t for t in data["tables"] if t["kind"] == "income_summary")
+    assert income["rows"][2]["values_yuan"]["收入预算/合计"] == "9389913.00"

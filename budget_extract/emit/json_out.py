@@ -5,9 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Check, Document, Table
+from ..budget.numbers import UNITS, parse_amount
+from ..model import Check, Document, Row, Table
 
 CONTRACT_VERSION = "1"
+
+
+def _values_yuan(t: Table, r: Row) -> dict[str, str]:
+    """Each amount of a row in 元 (``value × unit``), exact Decimal rendered as text."""
+    mult = UNITS.get(t.unit)
+    if mult is None or t.empty or t.kind == "performance_target":
+        return {}
+    roles = {c.key: c.role for c in t.columns}
+    out: dict[str, str] = {}
+    for k, v in r.cells.items():
+        amount = parse_amount(v.text) if roles.get(k) == "value" else None
+        if amount is not None:
+            out[k] = format(amount * mult, "f")
+    return out
 
 
 def table_dict(t: Table) -> dict[str, Any]:
@@ -18,6 +33,7 @@ def table_dict(t: Table) -> dict[str, Any]:
             "code": r.code,
             "label": r.label,
             "cells": {k: v.text for k, v in r.cells.items()},
+            "values_yuan": _values_yuan(t, r),
             "side": r.side,
             "page": r.page,
             "level": r.level,
