@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..budget.columns import canonical_id
 from ..budget.numbers import UNITS, parse_amount
 from ..model import Check, Document, Row, Table
 
@@ -49,6 +50,7 @@ def table_dict(t: Table) -> dict[str, Any]:
         "empty": t.empty,
         "note": t.note,
         "columns": [list(c.path) for c in t.columns],
+        "column_ids": [canonical_id(t.kind, c.path) for c in t.columns],
         "column_roles": [c.role for c in t.columns],
         "column_sides": [c.side for c in t.columns],
         "rows": rows,
