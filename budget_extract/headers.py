@@ -7,8 +7,9 @@ whitespace removed: ``本年收入/单位资金/小计``.
 
 Two cases:
 
-* spans known (HTML, ruled PDF): a level is the cell covering that header row and column;
-  a cell spanning several header rows counts once.
+* spans known (HTML, ruled PDF, borderless PDF whose reader rebuilt the spans from where
+  the text sits): a level is the cell covering that header row and column; a cell
+  spanning several header rows counts once.
 * spans unknown (Markdown pipe tables): a label heads the empty cells to its right as long as
   they share the same parent one row up (an empty cell *below* a label means the label spans
   down).  This is the only way to read what the conversion flattened, and it reproduces
@@ -27,6 +28,13 @@ NUMERIC = re.compile(
 CODE = re.compile(r"^\d{2,7}$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计)$")
 MAX_HEADER_ROWS = 6
+
+
+def spans_known(grid: Grid) -> bool:
+    """Whether the grid's spans are the printed ones: ruled tables, and PDF tables without
+    rulings (their cells carry boxes, and the reader derives spans from the geometry).
+    Markdown grids (no boxes) lost their spans, which :func:`fill_spans` then infers."""
+    return grid.ruled or any(c.bbox is not None for c in grid.cells)
 
 
 def looks_numeric(text: str) -> bool:
@@ -64,7 +72,7 @@ def header_row_count(grid: Grid, *, min_rows: int = 1) -> int:
     else:
         h = min(min_rows, grid.n_rows)
         return h
-    if grid.ruled:
+    if spans_known(grid):
         # header cells spanning down extend the header
         for r in range(h):
             for c in origin[r]:
@@ -103,7 +111,7 @@ def column_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
     if n_header == 0:
         return [() for _ in range(grid.n_cols)]
     paths: list[tuple[str, ...]] = []
-    if grid.ruled:
+    if spans_known(grid):
         owner = grid.owner_matrix()
         for k in range(grid.n_cols):
             levels: list[str] = []

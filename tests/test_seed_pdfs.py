@@ -29,7 +29,8 @@ def md_facts():
 
 
 @pytest.mark.parametrize("name", ["huaibei-hrss-info-center-2026-budget.pdf",
-                                  "huaibei-hrss-info-center-2026-budget-pagebreak.pdf"])
+                                  "huaibei-hrss-info-center-2026-budget-pagebreak.pdf",
+                                  "huaibei-hrss-info-center-2026-budget-unruled.pdf"])
 def test_pdf_facts_equal_markdown_facts(name, md_facts):
     doc = budget_extract.extract(FIX / name)
     pdf = keyed(doc)
@@ -39,8 +40,10 @@ def test_pdf_facts_equal_markdown_facts(name, md_facts):
     assert all(f.page is not None and f.bbox is not None for f in document_facts(doc))
 
 
-def test_income_summary_true_layout():
-    doc = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget.pdf")
+@pytest.mark.parametrize("name", ["huaibei-hrss-info-center-2026-budget.pdf",
+                                  "huaibei-hrss-info-center-2026-budget-unruled.pdf"])
+def test_income_summary_true_layout(name):
+    doc = budget_extract.extract(FIX / name)
     t = next(t for t in doc.tables if t.kind == "income_summary")
     keys = [c.key for c in t.columns]
     unit_funds = [k for k in keys if k.startswith("本年收入/单位资金/")]
@@ -49,6 +52,23 @@ def test_income_summary_true_layout():
     assert keys.index("上年结转结余/小计") == keys.index("本年收入/单位资金/其他收入") + 1
     # stacked vertical text in narrow header cells is joined without spaces
     assert "本年收入/政府性基金预算" in keys
+
+
+def test_unruled_grids_equal_ruled_grids():
+    """Without rulings the header spans come from where the text sits: every grid table
+    is read cell for cell, spans included, as with rulings.  Except 单位公开表12, a header
+    with no rows under it: one line of words, nothing on the page tells it from text."""
+    ruled = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget.pdf")
+    unruled = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget-unruled.pdf")
+
+    def grids(doc):
+        return {t.table_no: sorted((c.row, c.col, c.rowspan, c.colspan, c.text)
+                                   for c in t.grid.cells if c.text)
+                for t in doc.tables if t.table_no and t.grid is not None}
+
+    expected = grids(ruled)
+    assert expected.pop("12")
+    assert grids(unruled) == expected
 
 
 def test_pagebreak_variant_joins_tables_across_pages():

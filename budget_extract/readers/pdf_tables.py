@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..model import BBox, Grid, GridCell
+from .borderless import MAX_ABOVE, build_grid
 from .pdf_backend import Char, Segment
 
 SNAP_TOL = 2.0
@@ -776,6 +777,21 @@ def _columns_of(run: list[TextLine]) -> list[float] | None:
     return cuts or None
 
 
+def _heading_over_amounts(run: list[TextLine]) -> bool:
+    """Two lines that are a table all the same: a row of three or more headings over a
+    row of as many figures, each under a heading (an empty table's row of 0s)."""
+    if len(run) != 2:
+        return False
+    head, amounts = run[0].words, run[1].words
+    if len(head) < 3 or len(amounts) != len(head):
+        return False
+    if any(_is_figure(w.text) for w in head) or not all(_is_figure(w.text) for w in amounts):
+        return False
+    edges = [(a.x1 + b.x0) / 2 for a, b in pairwise(head)]
+    return sorted(bisect_right(edges, (w.x0 + w.x1) / 2) for w in amounts) == list(
+        range(len(head)))
+
+
 def _borderless(
     lines: list[TextLine], start: int, end: int, page: int | None, min_rows: int
 ) -> tuple[int, int, Grid] | None:
@@ -786,7 +802,8 @@ def _borderless(
             lo += 1
         while hi > lo and len(lines[hi - 1].words) < 2:
             hi -= 1
-        if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows:
+        if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows and not (
+                _heading_over_amounts(lines[lo:hi])):
             return None
         cuts = _columns_of(lines[lo:hi])
         if cuts is None:
@@ -818,35 +835,18 @@ def _borderless(
         rows.append(row)
     multi = sum(1 for row in rows if sum(1 for ws in row if ws) >= 2)
     figures = sum(1 for row in rows for ws in row[1:] for w in ws if _is_figure(w.text))
-    if multi < min_rows or figures < 2:
+    if (multi < min_rows and not _heading_over_amounts(run)) or figures < 2:
         return None
-    cells: list[GridCell] = []
-    for r, row in enumerate(rows):
-        for c, ws in enumerate(row):
-            text = ""
-            for w in ws:
-                if text and text[-1].isascii() and w.text[0].isascii():
-                    text += " "
-                text += w.text
-            bbox = (
-                round_bbox(
-                    (
-                        min(w.x0 for w in ws),
-                        min(w.top for w in ws),
-                        max(w.x1 for w in ws),
-                        max(w.bottom for w in ws),
-                    )
-                )
-                if ws
-                else None
-            )
-            cells.append(GridCell(text=text, row=r, col=c, page=page, bbox=bbox))
+    above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
+    built = build_grid(above, [ln.words for ln in run], page)
+    lo -= built.above
+    run = lines[lo:hi]
     x0 = min(w.x0 for ln in run for w in ln.words)
     x1 = max(w.x1 for ln in run for w in ln.words)
     grid = Grid(
-        cells=cells,
-        n_rows=len(run),
-        n_cols=n_cols,
+        cells=built.cells,
+        n_rows=built.n_rows,
+        n_cols=built.n_cols,
         page=page,
         bbox=round_bbox((x0, run[0].top, x1, run[-1].bottom)),
         ruled=False,
