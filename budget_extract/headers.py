@@ -31,10 +31,11 @@ MAX_HEADER_ROWS = 6
 
 
 def spans_known(grid: Grid) -> bool:
-    """Whether the grid's spans are the printed ones: ruled tables, and PDF tables without
-    rulings (their cells carry boxes, and the reader derives spans from the geometry).
-    Markdown grids (no boxes) lost their spans, which :func:`fill_spans` then infers."""
-    return grid.ruled or any(c.bbox is not None for c in grid.cells)
+    """Whether the grid's spans are the printed ones: ruled tables, and tables whose reader
+    found spans some other way (a PDF table without rulings whose header was rebuilt from
+    where its text sits).  A span-less unruled grid (Markdown) lost them, and
+    :func:`fill_spans` infers them."""
+    return grid.ruled or any(c.rowspan > 1 or c.colspan > 1 for c in grid.cells)
 
 
 def looks_numeric(text: str) -> bool:

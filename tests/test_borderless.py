@@ -205,3 +205,18 @@ def test_two_lines_of_words_are_no_table():
         line(w("四、其他", 54.0, 115.0), w("五、附件", 300.0, 115.0), w("六、附表", 450.0, 115.0)),
     ]
     assert find_borderless_tables(lines, page=1) == []
+
+
+def test_headings_not_centred_stay_a_plain_row():
+    # left-aligned headings give no cell geometry to rebuild; the header stays one row of
+    # text in the body's columns, as the header normaliser expects of an unruled grid
+    lines = [
+        line(w("项目", 54.0, 100.0), w("上年数", 300.0, 100.0), w("本年数", 400.0, 100.0)),
+        body(115.0, ("工资福利支出", 54.0, 108.0), ("1.00", 310.0, 328.0), ("2.00", 420.0, 438.0)),
+        body(130.0, ("办公费", 54.0, 81.0), ("11.00", 305.0, 328.0), ("12.00", 415.0, 438.0)),
+        body(145.0, ("合计", 54.0, 72.0), ("12.00", 305.0, 328.0), ("14.00", 415.0, 438.0)),
+    ]
+    _, _, grid = one_table(lines)
+    assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
+    assert grid.text_rows()[0] == ["项目", "上年数", "本年数"]
+    assert paths(grid) == ["项目", "上年数", "本年数"]

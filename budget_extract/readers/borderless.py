@@ -28,7 +28,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from statistics import median
 from typing import Protocol
 
@@ -135,14 +134,17 @@ def build_grid(
     above: Sequence[Sequence[Word]],
     lines: Sequence[Sequence[Word]],
     page: int | None,
+    cuts: Sequence[float] = (),
 ) -> BorderlessGrid:
     """Cells of the borderless table printed in ``lines`` (top to bottom, words left to
     right), with header spans rebuilt from the geometry.
 
     ``above`` are the lines just above the first line (nearest first) that may hold group
     labels.  Header lines are those above the first line with a figure; if they cannot be
-    read as a header they become plain rows like the body's.
+    read as a header (headings not centred, a form rather than a table) every line is a
+    plain row, in the columns between ``cuts`` (or the body's own, if none are given).
     """
+    given = list(cuts)
     start = next((i for i, ln in enumerate(lines) if any(is_figure(w.text) for w in ln)),
                  len(lines))
     heights = [w.bottom - w.top for ln in (lines[start:] or lines) for w in ln]
@@ -179,8 +181,12 @@ def build_grid(
     if made is None:  # no header read: header lines are plain rows
         accepted = []
         body = head + body
-        cuts, groups = _body_columns(body, h)
-        col_of_group, unit_cols = _columns(None, groups)
+        if given:
+            cuts = sorted(given)
+            col_of_group, unit_cols = {k: k for k in range(len(cuts) + 1)}, []
+        else:
+            cuts, groups = _body_columns(body, h)
+            col_of_group, unit_cols = _columns(None, groups)
     else:
         n_head, head_cells = made
         cells.extend(head_cells)
@@ -368,6 +374,8 @@ def _read_header(
     if not leaves:
         return None
     bounds = _bounds(leaves, body, h)
+    if bounds is None:
+        return None
     header = _Header(leaves=leaves, bounds=bounds)
     _place_labels(header, [b for b in blocks if b.label], band_bottom, h)
     # a column heading lies below the first multi-column line: one above it is prose
@@ -378,36 +386,41 @@ def _read_header(
     return header
 
 
-def _bounds(leaves: list[_Block], body: list[Word], h: float) -> list[float]:
-    """Column boundaries from the leaf centres, mirrored in from both table edges.
+def _bounds(leaves: list[_Block], body: list[Word], h: float) -> list[float] | None:
+    """Column boundaries from the leaf centres, or None if the leaves are not centred.
 
-    Each leaf is centred in its cell, so one boundary gives the next; starting from the
-    left edge and from the right edge and averaging halves the error of either.  When the
-    two disagree by more than half a line height the headings are not all centred (or a
-    column has none), and the middles of the gaps between the leaves serve instead.
-    Every boundary stays in the gap between its two leaves' texts.
+    Each leaf is centred in its cell, so one boundary gives the next (``b[i] = 2·c[i] −
+    b[i-1]``) and the table's left edge ``x`` fixes them all, each ``±x`` plus a constant.
+    Every boundary must fall between its two leaves' texts, and the outer ones within a
+    line height outside the table's text; the ``x`` allowed by all of these is an
+    interval, and the one taken is the nearest to what the text at both edges suggests
+    (its outermost glyphs a cell padding in).  No such ``x``: the headings are not
+    centred (left-aligned, or not headings at all) and nothing here applies.
     """
+    tol = 0.1 * h
     pad = 0.3 * h
     x0 = min([leaves[0].x0] + [w.x0 for w in body])
     x1 = max([leaves[-1].x1] + [w.x1 for w in body])
-    centres = [_cx(b) for b in leaves]
-    left = [x0 - pad]
-    for c in centres:
-        left.append(2 * c - left[-1])
-    right = [x1 + pad]
-    for c in reversed(centres):
-        right.append(2 * c - right[-1])
-    right.reverse()
-    if abs(left[-1] - right[-1]) <= 0.5 * h:
-        bounds = [(a + b) / 2 for a, b in zip(left, right, strict=True)]
-    else:
-        bounds = [x0 - pad] + [(a.x1 + b.x0) / 2 for a, b in pairwise(leaves)] + [x1 + pad]
-    for i in range(1, len(leaves)):
-        lo, hi = leaves[i - 1].x1, leaves[i].x0
-        bounds[i] = (lo + hi) / 2 if lo > hi else min(max(bounds[i], lo), hi)
-    bounds[0] = min(bounds[0], leaves[0].x0)
-    bounds[-1] = max(bounds[-1], leaves[-1].x1)
-    return bounds
+    n = len(leaves)
+    s = [0.0]
+    for b in leaves:
+        s.append(2 * _cx(b) - s[-1])
+    sign = [1 if i % 2 == 0 else -1 for i in range(n + 1)]
+
+    def allowed(i: int, a: float, b: float) -> tuple[float, float]:
+        """The x for which a ≤ b[i] ≤ b."""
+        return (a - s[i], b - s[i]) if sign[i] > 0 else (s[i] - b, s[i] - a)
+
+    lo, hi = x0 - 1.5 * h, x0 + tol
+    limits = [allowed(i, leaves[i - 1].x1 - tol, leaves[i].x0 + tol) for i in range(1, n)]
+    limits.append(allowed(n, x1 - tol, x1 + 1.5 * h))
+    for a, b in limits:
+        lo, hi = max(lo, a), min(hi, b)
+    if lo > hi:
+        return None
+    want = (x0 - pad + sign[n] * (x1 + pad - s[n])) / 2
+    x = min(max(want, lo), hi)
+    return [s[i] + sign[i] * x for i in range(n + 1)]
 
 
 def _place_labels(header: _Header, labels: list[_Block], band_bottom: float, h: float) -> None:

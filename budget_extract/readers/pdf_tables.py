@@ -838,7 +838,7 @@ def _borderless(
     if (multi < min_rows and not _heading_over_amounts(run)) or figures < 2:
         return None
     above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
-    built = build_grid(above, [ln.words for ln in run], page)
+    built = build_grid(above, [ln.words for ln in run], page, cuts)
     lo -= built.above
     run = lines[lo:hi]
     x0 = min(w.x0 for ln in run for w in ln.words)
