@@ -18,8 +18,11 @@ text is centred in its cell, both ways, and body cells line up:
   beside amounts centred between them), or that continue a label a line pitch below it,
   are one row.
 
-Everything here works on words (text with a bounding box) and returns grid cells; which
-lines form a table is decided by :mod:`budget_extract.readers.pdf_tables`.
+Where the headings are not centred (left-aligned, or a form rather than a table) none of
+this applies, and every line is a plain row in the columns the text's gaps give, the
+header normaliser inferring spans as for Markdown.  Everything here works on words (text
+with a bounding box) and returns grid cells; which lines form a table is decided by
+:mod:`budget_extract.readers.pdf_tables`.
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def build_grid(
     above: Sequence[Sequence[Word]],
     lines: Sequence[Sequence[Word]],
     page: int | None,
-    cuts: Sequence[float] = (),
+    fallback_cuts: Sequence[float] = (),
 ) -> BorderlessGrid:
     """Cells of the borderless table printed in ``lines`` (top to bottom, words left to
     right), with header spans rebuilt from the geometry.
@@ -142,9 +145,9 @@ def build_grid(
     ``above`` are the lines just above the first line (nearest first) that may hold group
     labels.  Header lines are those above the first line with a figure; if they cannot be
     read as a header (headings not centred, a form rather than a table) every line is a
-    plain row, in the columns between ``cuts`` (or the body's own, if none are given).
+    plain row, in the columns between ``fallback_cuts`` (or the body's own, if none are
+    given): what the reader did before it rebuilt headers.
     """
-    given = list(cuts)
     start = next((i for i, ln in enumerate(lines) if any(is_figure(w.text) for w in ln)),
                  len(lines))
     heights = [w.bottom - w.top for ln in (lines[start:] or lines) for w in ln]
@@ -181,8 +184,8 @@ def build_grid(
     if made is None:  # no header read: header lines are plain rows
         accepted = []
         body = head + body
-        if given:
-            cuts = sorted(given)
+        if fallback_cuts:
+            cuts = sorted(fallback_cuts)
             col_of_group, unit_cols = {k: k for k in range(len(cuts) + 1)}, []
         else:
             cuts, groups = _body_columns(body, h)

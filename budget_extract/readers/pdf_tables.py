@@ -13,7 +13,8 @@ and loses row/column spans, which budget tables (类/款/项 under 功能分类�
 4. every character goes to the cell holding its centre, in one pass over the page.
 
 The text helpers (lines from characters, CJK-aware joining) are shared with ``pdf.py``.
-A borderless fallback builds unruled grids from text aligned in columns.
+A borderless fallback builds unruled grids from text aligned in columns, their header
+spans rebuilt from where the text sits (:mod:`budget_extract.readers.borderless`).
 """
 
 from __future__ import annotations
@@ -691,11 +692,14 @@ def find_borderless_tables(
     line with words in two or more columns; the columns are the x-intervals between
     "rivers" (vertical strips that (almost) no line writes into).  Lines at either end of
     the stretch that write across a river (``编制部门：… 单位：元`` above the table) stay
-    prose.  A table needs ``min_rows`` multi-column lines and figures in a column other
-    than the first, which keeps tables of contents and key/value prose out.
+    prose.  A table needs ``min_rows`` multi-column lines (or a row of headings over one
+    row of figures) and figures in a column other than the first, which keeps tables of
+    contents and key/value prose out.  Group labels just above the stretch (``基本支出``
+    alone on its line) are taken in when they head columns of it.
 
     Returns (first line index, end line index, grid) per table; grids are
-    ``ruled=False`` since spans cannot be known without rulings.
+    ``ruled=False``, with the header spans that the geometry shows (see
+    :func:`budget_extract.readers.borderless.build_grid`).
     """
     found: list[tuple[int, int, Grid]] = []
     i = 0
