@@ -345,8 +345,28 @@ def run_batch(root: str, outdir: str, opts: BatchOptions,
         return _run(root, outdir, opts, progress, state, executor)
 
 
+def remove_leftovers(outdir: str) -> list[str]:
+    """Delete the temporary files a killed run left behind; return their paths.
+
+    Every file is written as ``.tmp-*.part`` (SQLite may add ``-journal``) and renamed
+    into place, so a run killed outright (SIGKILL, power loss) can leave one such file per
+    folder it was writing, never a half-written output.  Only the tool's own temporary
+    names are touched, and only under the batch lock, when no other run is writing.
+    """
+    removed = []
+    for dirpath, _dirnames, filenames in os.walk(outdir):
+        for name in filenames:
+            if name.startswith(".tmp-") and ".part" in name:
+                p = os.path.join(dirpath, name)
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+                    removed.append(p)
+    return sorted(removed)
+
+
 def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
          state: State, executor: Any) -> BatchResult:
+    remove_leftovers(outdir)
     inputs = discover(root, outdir)
     if not inputs:
         raise BatchError("no supported files (PDF, Markdown, HTML) under it")

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="output folder (created if missing)")
     ex.add_argument("--xlsx", action="store_true",
                     help="also write S.xlsx: one sheet per table, headers merged as printed")
+    _limits(ex)
     _common(ex)
 
     ba = sub.add_parser(
@@ -70,12 +71,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="output folder (created if missing)")
     ba.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                     help="files extracted at once (default: the number of cores)")
-    ba.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
-                    help="per-file time limit; a file over it is stopped and reported "
-                         "(default 300, 0 = none)")
-    ba.add_argument("--memory-limit", type=int, default=4096, metavar="MB",
-                    help="per-file memory cap (address space) in MB (default 4096, "
-                         "0 = none)")
+    _limits(ba)
     ba.add_argument("--force", action="store_true",
                     help="redo every input, even those finished by an earlier run")
     ba.add_argument("--retry-failed", action="store_true",
@@ -97,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--all", action="store_true", help="list passing checks too")
     _common(ck)
     return p
+
+
+def _limits(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                    help="per-file time limit; a file over it is stopped and reported "
+                         "(default 300, 0 = none)")
+    sp.add_argument("--memory-limit", type=int, default=4096, metavar="MB",
+                    help="per-file memory cap (address space) in MB (default 4096, "
+                         "0 = none)")
 
 
 def _common(sp: argparse.ArgumentParser) -> None:
@@ -141,30 +146,47 @@ def _run_one(path: str, args: argparse.Namespace):  # type: ignore[no-untyped-de
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .api import write_outputs
-    from .facts import document_facts
+    """Each input in its own worker process with the time and memory limits (as in
+    ``batch``): a hostile file is stopped and reported, a crashing PDF library takes only
+    its worker down, and the other inputs are still written."""
+    from .emit.bundle import write_rendered
+    from .emit.files import safe_stem
+    from .executors import LocalExecutor
+    from .jobs import BatchJob
 
+    jobs = [BatchJob(path=os.path.abspath(p), source_path=p, sha256="",
+                     document=safe_stem(os.path.splitext(os.path.basename(p))[0]),
+                     xlsx=args.xlsx, bom=args.excel_csv, password=args.password)
+            for p in args.inputs if os.path.isfile(p)]
+    executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
+    results = executor.run(jobs)  # one at a time, in order: results come back in order
     failed = 0
-    for path in args.inputs:
-        if not os.path.isfile(path):
-            _fail(path, "no such file")
-            failed += 1
-            continue
-        doc = _run_one(path, args)
-        if doc is None:
-            failed += 1
-            continue
-        try:
-            write_outputs(doc, args.outdir, bom=args.excel_csv, xlsx=args.xlsx)
-        except OSError as e:
-            _fail(path, f"cannot write to {args.outdir} ({e.strerror})")
-            failed += 1
-            continue
-        if not args.quiet:
-            fails = sum(1 for c in doc.checks if c.status == "fail")
-            print(f"{path}: {len(doc.tables)} tables, {len(document_facts(doc))} facts, "
-                  f"{len(doc.checks)} checks ({fails} failed) -> "
-                  f"{os.path.join(args.outdir, doc.stem)}.json", file=sys.stderr)
+    try:
+        for path in args.inputs:
+            if not os.path.isfile(path):
+                _fail(path, "no such file")
+                failed += 1
+                continue
+            res = next(results)
+            if not res.ok:
+                if args.debug and res.debug:
+                    print(res.debug, file=sys.stderr, end="")
+                _fail(path, res.error)
+                failed += 1
+                continue
+            try:
+                os.makedirs(args.outdir, exist_ok=True)
+                write_rendered(args.outdir, res.files)
+            except OSError as e:
+                _fail(path, f"cannot write to {args.outdir} ({e.strerror})")
+                failed += 1
+                continue
+            if not args.quiet:
+                print(f"{path}: {res.tables} tables, {res.facts} facts, {res.checks} checks "
+                      f"({res.checks_failed} failed) -> "
+                      f"{os.path.join(args.outdir, res.document)}.json", file=sys.stderr)
+    finally:
+        results.close()  # kills a worker still running (Ctrl-C)
     return 1 if failed else 0
 
 

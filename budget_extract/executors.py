@@ -36,16 +36,25 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .jobs import BatchJob, JobResult, failure, limit_memory, run_job
+from .jobs import (
+    BatchJob,
+    JobResult,
+    die_with_parent,
+    failure,
+    limit_memory,
+    memory_reason,
+    run_job,
+)
 
 PRELOAD = ["budget_extract.jobs", "budget_extract.api", "budget_extract.readers.pdf",
            "budget_extract.readers.markdown", "budget_extract.readers.html",
            "budget_extract.emit.xlsx_out", "budget_extract.emit.dataset",
-           "budget_extract.emit.datapackage", "budget_extract.cli", "pdfplumber"]
+           "budget_extract.emit.datapackage", "budget_extract.cli", "pdfplumber",
+           "pypdfium2"]
 
 
 def timeout_reason(seconds: float) -> str:
-    return (f"took longer than the {seconds:g} s time limit and was stopped "
+    return (f"exceeded the {seconds:g} s time limit and was stopped "
             "(raise --timeout if the file is genuinely large)")
 
 
@@ -63,15 +72,12 @@ def crash_reason(exitcode: int | None, memory_mb: int) -> str:
     return f"the worker exited unexpectedly (exit code {exitcode})"
 
 
-def memory_reason(memory_mb: int) -> str:
-    return (f"ran out of memory (over the {memory_mb} MB per-file cap; raise --memory-limit "
-            "if the file is genuinely large)")
-
-
 def _child(conn: Connection, job: BatchJob, memory_mb: int,
            worker: Callable[[BatchJob], JobResult]) -> None:
-    """Worker process body: no Ctrl-C (the parent decides), capped memory, one job."""
+    """Worker process body: no Ctrl-C (the parent decides), capped memory, one job; it
+    dies with the forkserver, which exits when the batch does (even by SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     limit_memory(memory_mb)
     try:
         result = worker(job)
@@ -80,9 +86,12 @@ def _child(conn: Connection, job: BatchJob, memory_mb: int,
     except BaseException as e:  # noqa: BLE001 - run_job reports ordinary errors itself
         result = failure(job, f"internal error ({type(e).__name__}: {e})")
     try:
-        conn.send(result)
-    except MemoryError:  # pragma: no cover - too big to pickle under the cap
-        conn.send(failure(job, "ran out of memory sending the results"))
+        try:
+            conn.send(result)
+        except MemoryError:  # pragma: no cover - too big to pickle under the cap
+            conn.send(failure(job, "ran out of memory sending the results"))
+    except OSError:  # the parent is gone (interrupted, killed): nobody left to tell
+        pass
     conn.close()
 
 
@@ -106,7 +115,10 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        # not the running main module (``python -m budget_extract.cli``): the forkserver
+        # runs that itself, and importing it first makes runpy warn on stderr
+        spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+        ctx.set_forkserver_preload([m for m in PRELOAD if m != getattr(spec, "name", None)])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
@@ -138,11 +150,14 @@ class LocalExecutor:
                     recv, send = ctx.Pipe(duplex=False)
                     proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
                                        daemon=True, name=f"budget-extract {job.source_path}")
-                    with _main_importable():
-                        proc.start()
-                    send.close()
                     deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
-                    running[recv] = (proc, job, deadline)
+                    try:
+                        with _main_importable():
+                            proc.start()
+                    finally:  # registered at once: Ctrl-C from here on kills it too
+                        if proc.pid is not None:
+                            running[recv] = (proc, job, deadline)
+                    send.close()
                 now = time.monotonic()
                 wait_for = min(d for _, _, d in running.values()) - now
                 waitables: list[Any] = list(running)

@@ -96,11 +96,12 @@ def run_job(job: BatchJob) -> JobResult:
     except ExtractError as e:
         return failure(job, e.reason)
     except MemoryError:
-        return failure(job, "ran out of memory reading this file (over the per-file memory "
-                            "cap; raise --memory-limit if the file is genuinely large)")
+        return failure(job, memory_reason(_memory_cap_mb))
     except RecursionError:
         return failure(job, "the file is nested too deeply to read")
     except Exception as e:  # a bug: one line here, the traceback kept for --debug
+        if near_memory_cap():  # C code out of memory often fails some other way
+            return failure(job, memory_reason(_memory_cap_mb), traceback.format_exc())
         return failure(job, f"internal error ({type(e).__name__}: {e}); rerun with --debug "
                             "and report it", traceback.format_exc())
     d = records["documents"][0]
@@ -138,10 +139,57 @@ def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
     return out
 
 
+_memory_cap_mb = 0
+"""The cap :func:`limit_memory` set in this process (0: none), for the error message."""
+
+
+def memory_reason(megabytes: int) -> str:
+    """Why a job stopped when it ran out of memory: the limit it hit, and what to do."""
+    if megabytes <= 0:
+        return "ran out of memory reading this file"
+    return (f"exceeded the {megabytes} MB memory limit (raise --memory-limit if the file is "
+            "genuinely large)")
+
+
+def near_memory_cap() -> bool:
+    """Whether this process's address space reached its cap (within 5 %): under the cap a
+    library's allocation failure may surface as SystemError, OSError ("failed to map
+    segment") or a parse error rather than MemoryError.  Linux only; elsewhere False."""
+    if _memory_cap_mb <= 0:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            peak_kb = next(int(ln.split()[1]) for ln in f if ln.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak_kb >= _memory_cap_mb * 1024 * 0.95
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this worker when its parent dies (Linux), so that a batch
+    killed with SIGKILL leaves no orphaned worker running on: nobody would read its
+    result, and a hung one would never be stopped.  Elsewhere, a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        return
+    if os.getppid() != parent:  # the parent died before the request: go now
+        os._exit(1)
+
+
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space (POSIX); a no-op where that is not possible."""
+    global _memory_cap_mb
     if megabytes <= 0:
         return
+    _memory_cap_mb = megabytes
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
@@ -170,6 +218,7 @@ def main() -> int:
     result_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    jobs.die_with_parent()
     jobs.limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     job = pickle.load(sys.stdin.buffer)
     result = jobs.run_job(job)

@@ -20,6 +20,11 @@ def build_document(stem: str, src: Source) -> Document:
         raise ExtractError("no tables found: this does not look like a budget disclosure "
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
+    if all(t.kind == "unknown" for t in tables) and not mentions_budget(src):
+        n = len(tables)
+        raise ExtractError(f"not a budget disclosure: {n} table{'s' if n > 1 else ''} found, "
+                           "but none is a budget table (收支总表, 支出表 …) and the text "
+                           "never mentions 预算 or 决算", src.path)
     link_tables(tables)
     doc = Document(stem=stem, source=src, meta=seg.meta, tables=tables,
                    warnings=list(seg.warnings))
@@ -36,6 +41,16 @@ def build_document(stem: str, src: Source) -> Document:
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
                         f"“{f['text']}”" for f in flags)
     return doc
+
+
+def mentions_budget(src: Source) -> bool:
+    """Whether any text or cell says 预算/决算: a disclosure whose tables the classifier
+    does not know still says what it is, a meeting notice with a timetable does not."""
+    for b in src.blocks:
+        texts = [c.text for c in b.grid.cells] if b.grid is not None else [b.text]
+        if any("预算" in t or "决算" in t for t in texts):
+            return True
+    return False
 
 
 def performance_targets(cands: list, tables: list) -> list[dict]:  # type: ignore[type-arg]

@@ -23,3 +23,12 @@ def misbehaving(job: BatchJob) -> JobResult:
         hog = bytearray(8 * 1024 ** 3)  # far over the test's cap: MemoryError
         hog[0] = 1
     return run_job(job)
+
+
+def peak_memory(job: BatchJob) -> JobResult:
+    """``run_job``, reporting the worker's peak resident memory (VmHWM, kB) in ``debug``."""
+    result = run_job(job)
+    with open("/proc/self/status", encoding="ascii") as f:
+        hwm = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+    result.debug = hwm
+    return result

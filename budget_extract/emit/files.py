@@ -12,10 +12,19 @@ import tempfile
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
+MAX_STEM_BYTES = 240
+"""File systems allow 255 bytes per name; ``S.facts.csv`` adds 10 to the stem."""
+
+
 def safe_stem(name: str) -> str:
-    """A file stem that cannot escape the output folder or upset a file system."""
-    stem = _UNSAFE.sub("_", name).strip(" .")
-    return stem[:180] or "document"
+    """A file stem that cannot escape the output folder or upset a file system: no path
+    separators or control characters, no leading/trailing dots or blanks (``..``), and
+    short enough in UTF-8 bytes (a long Chinese name is three bytes a character) for
+    every output name built on it."""
+    stem = _UNSAFE.sub("_", name).strip(" .")[:180]
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(" .") or "document"
 
 
 def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:

@@ -252,6 +252,16 @@ def write_checks_sheet(ws: Worksheet, doc: Document) -> None:
     _landscape(ws)
 
 
+def no_formulas(ws: Worksheet) -> None:
+    """Store every text as text: openpyxl turns a string starting with ``=`` into a
+    formula, and a cell printed as ``=HYPERLINK(…)`` in a hostile file must not run when
+    the workbook is opened.  The workbook itself writes no formulas."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def deterministic_zip(data: bytes) -> bytes:
     """The same archive with fixed entry times and no save timestamps in the properties."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -300,6 +310,8 @@ def document_xlsx(doc: Document) -> bytes:
     toc.freeze_panes = toc.cell(top + 1, 1)
     _landscape(toc)
     write_checks_sheet(wb.create_sheet("核对"), doc)
+    for ws in wb.worksheets:
+        no_formulas(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return deterministic_zip(buf.getvalue())

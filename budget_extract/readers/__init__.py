@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 from ..errors import ExtractError
 from ..model import Source
@@ -16,8 +17,22 @@ from .text import decode_text
 SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt")
 
 
+_TABLE_RULE = re.compile(
+    rb"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*\r?$")
+_HEADING = re.compile(rb"(?m)^#{1,6}[ \t]+\S")
+FORMAT_OF_SUFFIX = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "markdown",
+                    ".html": "html", ".htm": "html"}
+
+
+def _looks_like_markdown(data: bytes) -> bool:
+    """Text with a pipe-table rule (``|---|---|``) or an ATX heading (``# 标题``)."""
+    head = data[:65536]
+    return b"\x00" not in head and bool(_TABLE_RULE.search(head) or _HEADING.search(head))
+
+
 def sniff_format(data: bytes, path: str = "") -> str:
-    """'pdf', 'html' or 'markdown' from the content (the extension only breaks ties)."""
+    """'pdf', 'html', 'markdown' or 'office' from the content; the extension only breaks
+    ties (text that is neither clearly HTML nor clearly Markdown)."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
@@ -30,9 +45,15 @@ def sniff_format(data: bytes, path: str = "") -> str:
         return "office"
     ext = os.path.splitext(path)[1].lower()
     if ext == ".pdf":
-        return "pdf"  # named .pdf but without a PDF header: the PDF reader says it is broken
+        # named .pdf without a PDF header: a Markdown conversion saved under the wrong
+        # name is read as such; anything else goes to the PDF reader, which says it is
+        # not a PDF
+        return "markdown" if _looks_like_markdown(data) else "pdf"
     if ext in (".html", ".htm"):
-        return "html"
+        # an HTML page starts with markup; a Markdown conversion (``<br>`` in its cells
+        # or not) with a heading or a table rule
+        return "markdown" if _looks_like_markdown(data) and not head.startswith(b"<") \
+            else "html"
     return "markdown"
 
 
@@ -48,6 +69,19 @@ def read(path: str, password: str | None = None) -> Source:
     if not data.strip():
         raise ExtractError("the file is empty (0 bytes of content)", path)
     fmt = sniff_format(data, path)
+    src = _read_as(fmt, data, path, password)
+    ext = os.path.splitext(path)[1].lower()
+    named = FORMAT_OF_SUFFIX.get(ext)
+    if named is not None and named != src.format:
+        src.warnings.insert(0, f"the file is named {ext} but holds {_NAMES[src.format]}; "
+                               f"it was read as {_NAMES[src.format]}")
+    return src
+
+
+_NAMES = {"pdf": "a PDF", "html": "HTML", "markdown": "Markdown"}
+
+
+def _read_as(fmt: str, data: bytes, path: str, password: str | None) -> Source:
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         from .pdf import read_pdf
@@ -60,10 +94,11 @@ def read(path: str, password: str | None = None) -> Source:
         raise ExtractError("binary data, not a PDF, Markdown or HTML document", path)
     text, _enc = decode_text(data)
     if fmt == "html":
-        from .html import read_html_text
+        from .html import read_html
 
-        blocks = read_html_text(text)
-        return Source(path=path, sha256=sha, format="html", pages=None, blocks=blocks)
+        blocks, warnings = read_html(text)
+        return Source(path=path, sha256=sha, format="html", pages=None, blocks=blocks,
+                      warnings=warnings)
     from .markdown import read_markdown_text
 
     blocks, warnings = read_markdown_text(text)

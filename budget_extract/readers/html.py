@@ -80,18 +80,61 @@ def _owning_table(tr: etree._Element) -> etree._Element | None:
     return node
 
 
-_PARSER = html.HTMLParser(huge_tree=True, remove_comments=True)
+MAX_DEPTH = 2048
+"""libxml2's nesting limit: deeper markup is cut off at that point, with everything after it."""
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTAINERS = re.compile(
+    r"</?(?:div|section|article|center|blockquote|header|footer|main|aside|nav)\b[^>]*>",
+    re.IGNORECASE)
+_INLINE = re.compile(r"</?(?:span|font|a|b|i|u|em|strong|small|big|o:p)\b[^>]*>",
+                     re.IGNORECASE)
+_TOO_DEEP = (f"the HTML is nested more than {MAX_DEPTH:,} levels deep; it was read with its "
+             "container tags (div, span, font …) ignored")
 
 
-def parse_fragment(markup: str) -> list[etree._Element]:
+def _parse(markup: str, fragment: bool) -> tuple[list[etree._Element], bool]:
+    """Parse with a fresh recovering parser; also say whether libxml2 hit its depth limit
+    (it then silently drops the rest of the document)."""
+    parser = html.HTMLParser(huge_tree=True, remove_comments=True)
+    found: list[etree._Element] = []
+    try:
+        if fragment:
+            found = html.fragments_fromstring(markup, parser=parser)
+    except (etree.ParserError, ValueError, AssertionError):
+        # lxml asserts on a fragment holding a whole page (``<html>`` without a body it
+        # can find): read it as a document instead
+        parser = html.HTMLParser(huge_tree=True, remove_comments=True)
+        fragment = False
+    try:
+        if not fragment:
+            found = [html.document_fromstring(markup, parser=parser)]
+    except (etree.ParserError, ValueError, AssertionError):
+        return [], False
+    too_deep = any("Excessive depth" in e.message for e in parser.error_log)
+    return [f for f in found if isinstance(f, etree._Element)], too_deep
+
+
+def _parse_robustly(markup: str, fragment: bool, warnings: list[str] | None
+                    ) -> list[etree._Element]:
+    """Parse ``markup``; if it is nested past libxml2's limit, parse it again without the
+    layout-only container tags, which is where such depth comes from (generated pages,
+    or hostile ones), so the tables after the deep part are not lost."""
+    markup = _XML_DECL.sub("", markup, count=1)  # lxml refuses str with an encoding decl
+    found, too_deep = _parse(markup, fragment)
+    if too_deep:
+        found, still = _parse(_INLINE.sub("", _CONTAINERS.sub("<br>", markup)), fragment)
+        if warnings is not None:
+            warnings.append(_TOO_DEEP + ("; what lies deeper still was dropped" if still
+                                         else ""))
+    return found
+
+
+def parse_fragment(markup: str, warnings: list[str] | None = None) -> list[etree._Element]:
     """Parse an HTML fragment into elements; lxml's parser recovers from unclosed tags."""
     if not markup.strip():
         return []
-    try:
-        frags = html.fragments_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        return []
-    return [f for f in frags if isinstance(f, etree._Element)]
+    return _parse_robustly(markup, True, warnings)
 
 
 _TEXT_TAGS = {"p", "li", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -155,12 +198,16 @@ def html_blocks(root: etree._Element) -> list[Block]:
     return blocks
 
 
-def read_html_text(text: str) -> list[Block]:
-    """Blocks of a whole HTML document (lxml recovers from broken markup)."""
+def read_html(text: str) -> tuple[list[Block], list[str]]:
+    """Blocks of a whole HTML document and warnings about what was repaired (lxml
+    recovers from broken markup; too-deep nesting is flattened)."""
     if not text.strip():
-        return []
-    try:
-        root = html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return []
-    return html_blocks(root)
+        return [], []
+    warnings: list[str] = []
+    roots = _parse_robustly(text, False, warnings)
+    return (html_blocks(roots[0]) if roots else []), warnings
+
+
+def read_html_text(text: str) -> list[Block]:
+    """Blocks of a whole HTML document (see :func:`read_html`)."""
+    return read_html(text)[0]

@@ -83,7 +83,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             warnings.extend(warns)
             continue
         elif t.type == "html_block":
-            for el in parse_fragment(t.content):
+            for el in parse_fragment(t.content, warnings):
                 blocks.extend(html_blocks(el))
         i += 1
     return blocks, warnings

@@ -11,10 +11,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 
 from ..errors import ExtractError
 from ..model import Block, Source
-from .pdf_backend import Char, PageObjects, PdfBackend, PdfplumberBackend
+from .pdf_backend import (
+    Char,
+    PageObjects,
+    PdfBackend,
+    PdfDamaged,
+    PdfplumberBackend,
+    rebuild_copy,
+)
 from .pdf_tables import (
     TableLayout,
     fill_layouts,
@@ -49,14 +57,44 @@ def is_page_number(text: str) -> bool:
 def read_pdf(
     path: str, password: str | None = None, *, backend: PdfBackend | None = None
 ) -> Source:
-    """Read a PDF into a reading-order block stream (paragraph lines and table grids)."""
+    """Read a PDF into a reading-order block stream (paragraph lines and table grids).
+
+    A file whose structure is damaged (cross-reference table, page tree) but which ends
+    properly is read again from a copy PDFium rebuilt — what a viewer does — and the
+    result carries a warning; only when that fails too is the damage reported.
+    """
     sha256, has_eof = _sniff(path)
+    try:
+        return _read(path, path, password, backend, sha256, has_eof)
+    except PdfDamaged as exc:
+        if not has_eof or backend is not None:
+            raise
+        with tempfile.TemporaryDirectory(prefix="budget-extract-") as tmp:
+            fixed = os.path.join(tmp, "rebuilt.pdf")
+            if not rebuild_copy(path, password, fixed):
+                raise
+            try:
+                src = _read(fixed, path, password, None, sha256, True)
+            except PdfDamaged:
+                raise exc from None
+        src.warnings.insert(0, f"the PDF is damaged ({exc.reason.split(';')[0]}); it was "
+                               "read from a rebuilt copy, check the result against the file")
+        return src
+
+
+def _read(
+    path: str, shown: str, password: str | None, backend: PdfBackend | None, sha256: str,
+    has_eof: bool,
+) -> Source:
+    """Read ``path`` (the file itself or a rebuilt copy); errors and the Source name
+    ``shown``, the file the user gave."""
     be = backend if backend is not None else PdfplumberBackend()
     try:
         be.open(path, password)
     except ExtractError as exc:
+        exc.path = shown
         if not has_eof and "password" not in exc.reason:
-            raise _as_truncated(exc, path) from exc
+            raise _as_truncated(exc, shown) from exc
         raise
     blocks: list[Block] = []
     warnings: list[str] = []
@@ -71,15 +109,16 @@ def read_pdf(
                 break
             except ExtractError as exc:
                 if not has_eof:
-                    raise _as_truncated(exc, path) from exc
-                if exc.path is None:
-                    exc.path = path
+                    raise _as_truncated(exc, shown) from exc
+                exc.path = shown
+                raise
+            except (MemoryError, SystemError):
                 raise
             except Exception as exc:  # the backend let a library exception through
-                raise ExtractError(
+                raise PdfDamaged(
                     f"the PDF cannot be read ({type(exc).__name__}: {exc}); it may be "
                     "damaged, try re-exporting it",
-                    path,
+                    shown,
                 ) from exc
             if not any(not c.text.isspace() for c in page.chars):
                 (textless if page.image_count or page.segments else blank).append(page.number)
@@ -89,12 +128,13 @@ def read_pdf(
     finally:
         be.close()
     if n_pages == 0:
-        raise ExtractError("the PDF has no pages", path)
+        raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
+                         "or export it again", shown)
     if not blocks:
         raise ExtractError(
             f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
             "OCR is not supported yet",
-            path,
+            shown,
         )
     if textless:
         warnings.append(
@@ -104,7 +144,7 @@ def read_pdf(
     if not has_eof:
         warnings.append("the file has no %%EOF marker; it may be truncated")
     return Source(
-        path=path,
+        path=shown,
         sha256=sha256,
         format="pdf",
         pages=n_pages,

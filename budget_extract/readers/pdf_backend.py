@@ -8,6 +8,8 @@ so memory stays flat on 1,000-page disclosures.
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,6 +24,30 @@ MIN_SEGMENT = 1.0
 
 AXIS_TOL = 1.0
 """A line whose ends differ by less than this across its direction counts as straight."""
+
+MAX_INFLATE_MB = 256
+"""Decompressed stream data allowed per page (and while opening the file), in MB.
+
+A real page decodes to well under 10 MB; a "compression bomb" (a few MB on disk that
+inflate to gigabytes) would otherwise take all memory before any other limit applies."""
+
+MAX_PAGE_OBJECTS = 100_000
+"""Characters, paths and images allowed on one page.  The densest real budget pages hold
+about 1,500; a page with hundreds of thousands of tiny objects costs ~4 KB of memory and
+~70 µs each in pdfminer, so it is refused early instead of eating the per-file limits."""
+
+
+class PdfDamaged(ExtractError):
+    """The file's structure (cross-reference table, page tree, a page's objects) is broken:
+    :func:`~budget_extract.readers.pdf.read_pdf` then tries a rebuilt copy before giving up."""
+
+
+class PdfLimitExceeded(Exception):
+    """A hostile-input limit was hit inside pdfminer; ``reason`` names the limit."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -201,13 +227,23 @@ class PdfplumberBackend:
         """Open the file, mapping pdfminer's failures to one-sentence ExtractErrors."""
         import pdfplumber
 
+        guard_pdfminer()
+        _inflated.reset()
         self._path = path
-        try:
-            self._pdf = pdfplumber.open(path, password=password or "")
-            self._n_pages = _declared_page_count(self._pdf.doc)
-        except Exception as exc:  # pdfminer raises many unrelated types
-            self.close()
-            raise classify_open_error(exc, path, password) from exc
+        tries = [password, ""] if password else [""]  # one --password for a whole batch:
+        for i, pw in enumerate(tries):  # files that open without one must still open
+            try:
+                self._pdf = pdfplumber.open(path, password=pw)
+                self._n_pages = _declared_page_count(self._pdf.doc)
+                return
+            except (MemoryError, SystemError):
+                self.close()
+                raise
+            except Exception as exc:  # pdfminer raises many unrelated types
+                self.close()
+                err = classify_open_error(exc, path, password)
+                if i + 1 == len(tries) or "password" not in err.reason:
+                    raise err from exc
 
     @property
     def page_count(self) -> int:
@@ -217,7 +253,6 @@ class PdfplumberBackend:
     def iter_pages(self) -> Iterator[PageObjects]:
         """Yield each page's objects, then free everything parsed for it."""
         from pdfminer.pdfpage import PDFPage
-        from pdfplumber.page import Page
 
         if self._pdf is None:
             raise ExtractError("the PDF is not open", self._path)
@@ -230,22 +265,31 @@ class PdfplumberBackend:
                 page_obj = next(pages)
             except StopIteration:
                 break
+            except (MemoryError, SystemError):  # out of memory (C code under the cap may
+                raise  # fail without setting MemoryError): not damage, say so upstream
             except Exception as exc:
-                raise ExtractError(
+                limit = limit_exceeded(exc)
+                if limit is not None:
+                    raise ExtractError(f"after page {number}: {limit.reason}", self._path) from exc
+                raise PdfDamaged(
                     f"the page tree after page {number} cannot be read ({_short(exc)}); the "
                     "PDF is damaged or truncated, download or export it again",
                     self._path,
                 ) from exc
             number += 1
             page = None
+            _inflated.reset()
             try:
-                page = Page(self._pdf, page_obj, page_number=number, initial_doctop=doctop)
+                page = guarded_page(self._pdf, page_obj, number, doctop)
                 doctop += float(page.height)
                 objs = self._page_objects(page)
-            except ExtractError:
+            except (ExtractError, MemoryError, SystemError):
                 raise
             except Exception as exc:
-                raise ExtractError(
+                limit = limit_exceeded(exc)
+                if limit is not None:
+                    raise ExtractError(f"page {number}: {limit.reason}", self._path) from exc
+                raise PdfDamaged(
                     f"page {number} cannot be parsed ({_short(exc)}); the PDF is damaged, "
                     "try re-exporting or re-downloading it",
                     self._path,
@@ -361,6 +405,9 @@ def classify_open_error(exc: BaseException, path: str, password: str | None) -> 
                 path,
             )
         return ExtractError("the PDF is password-protected; pass --password", path)
+    limit = limit_exceeded(exc)
+    if limit is not None:
+        return ExtractError(limit.reason, path)
     if "PDFEncryptionError" in names or "Encrypt" in names:
         return ExtractError(
             f"the PDF uses an encryption this tool cannot open ({_short(exc)}); "
@@ -368,17 +415,227 @@ def classify_open_error(exc: BaseException, path: str, password: str | None) -> 
             path,
         )
     if "EOF" in text:
-        return ExtractError(
+        return PdfDamaged(
             "the PDF is truncated or damaged (unexpected end of file); download it again",
             path,
         )
     if "No /Root" in text or "Is this really a PDF" in text:
-        return ExtractError(
-            "the file is not a readable PDF (no document catalog); check that it is a PDF "
-            "and download it again",
+        return PdfDamaged(
+            "the PDF is damaged: its cross-reference table and document catalog cannot be "
+            "found; download or export it again",
             path,
         )
-    return ExtractError(
-        f"the PDF cannot be parsed ({_short(exc)}); it may be damaged, try re-exporting it",
+    return PdfDamaged(
+        f"the PDF is damaged and cannot be parsed ({_short(exc)}); try re-exporting it",
         path,
     )
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def limit_exceeded(exc: BaseException) -> PdfLimitExceeded | None:
+    """The :class:`PdfLimitExceeded` behind ``exc`` (pdfplumber and pdfminer wrap it)."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        e = seen.pop()
+        if isinstance(e, PdfLimitExceeded):
+            return e
+        if len(seen) > 20:
+            break
+        seen.extend(x for x in (e.__cause__, e.__context__, *e.args[:1])
+                    if isinstance(x, BaseException))
+    return None
+
+
+class _Inflated(threading.local):
+    """Decompressed bytes since the last reset (per thread: each reads its own file)."""
+
+    total = 0
+
+    def reset(self) -> None:
+        self.total = 0
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.total > MAX_INFLATE_MB << 20:
+            raise PdfLimitExceeded(
+                f"a compressed stream inflates past the {MAX_INFLATE_MB} MB limit for one "
+                "page (a \"compression bomb\": the file is broken or hostile)")
+
+    def room(self) -> int:
+        """Bytes that may still be inflated (one more, to notice going over)."""
+        return max((MAX_INFLATE_MB << 20) - self.total, 0) + 1
+
+
+_inflated = _Inflated()
+
+
+class _BoundedDecompressor:
+    """``zlib.decompressobj()`` whose output counts against the page's inflate budget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._d = zlib.decompressobj(*args, **kwargs)
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = _inflated.room()
+        out = self._d.decompress(data, min(max_length, room) if max_length else room)
+        _inflated.add(len(out))
+        return out
+
+    def flush(self, *args: Any) -> bytes:
+        out = self._d.flush(*args)
+        _inflated.add(len(out))
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # eof, unused_data, unconsumed_tail
+        return getattr(self._d, name)
+
+
+class _BoundedZlib:
+    """Stands in for the ``zlib`` module inside ``pdfminer.pdftypes``: the same calls, but
+    inflating stops at the budget instead of at the machine's memory."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+    decompressobj = _BoundedDecompressor
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
+        d = _BoundedDecompressor(wbits)
+        out = d.decompress(data)
+        if not d.eof:  # what zlib.decompress raises; pdfminer then salvages what it can
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated "
+                             "stream")
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+def _salvage_deflate(data: bytes) -> bytes:
+    """pdfminer's ``decompress_corrupted`` (a stream with a bad checksum or a cut end:
+    keep what inflates), in one bounded pass instead of one quadratic step per byte."""
+    d = _BoundedDecompressor()
+    try:
+        return d.decompress(data)
+    except zlib.error:
+        return b""
+
+
+def _bounded_lzw(data: bytes) -> bytes:
+    """pdfminer's LZW decoder with the output counted against the budget."""
+    from io import BytesIO
+
+    from pdfminer.lzw import LZWDecoder
+
+    out = []
+    for piece in LZWDecoder(BytesIO(data)).run():
+        _inflated.add(len(piece))
+        out.append(piece)
+    return b"".join(out)
+
+
+_guarded = False
+
+
+def guard_pdfminer() -> None:
+    """Bound pdfminer's stream decoding (see :data:`MAX_INFLATE_MB`); idempotent.
+
+    pdfminer inflates every stream whole with ``zlib.decompress``; there is no option to
+    cap it, so its module-level names are pointed at bounded equivalents.  The rest of
+    pdfminer sees the same functions and exceptions as before.
+    """
+    global _guarded
+    if _guarded:
+        return
+    from pdfminer import pdftypes
+
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = _salvage_deflate
+    pdftypes.lzwdecode = _bounded_lzw
+    _guarded = True
+
+
+_page_class: Any = None
+
+
+def guarded_page(pdf: Any, page_obj: Any, number: int, doctop: float) -> Any:
+    """A pdfplumber Page whose layout pass stops at :data:`MAX_PAGE_OBJECTS` objects."""
+    global _page_class
+    if _page_class is None:
+        _page_class = _guarded_page_class()
+    return _page_class(pdf, page_obj, page_number=number, initial_doctop=doctop)
+
+
+def _guarded_page_class() -> Any:
+    """Built on first use, so importing this module does not import pdfplumber."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
+
+    class Counting(PDFPageAggregatorWithMarkedContent):
+        """pdfplumber's layout device, counting what the page paints."""
+
+        count = 0
+
+        def _one(self) -> None:
+            self.count += 1
+            if self.count > MAX_PAGE_OBJECTS:
+                raise PdfLimitExceeded(
+                    f"more than {MAX_PAGE_OBJECTS:,} objects on one page (the per-page "
+                    "limit; real pages hold a few thousand): the file is broken or hostile")
+
+        def render_char(self, *a: Any, **k: Any) -> float:
+            self._one()
+            return super().render_char(*a, **k)  # type: ignore[no-any-return]
+
+        def paint_path(self, *a: Any, **k: Any) -> None:
+            self._one()
+            super().paint_path(*a, **k)
+
+        def render_image(self, *a: Any, **k: Any) -> None:
+            self._one()
+            super().render_image(*a, **k)
+
+    class GuardedPage(Page):  # type: ignore[misc]
+        """``Page.layout`` as pdfplumber computes it, with the counting device and
+        without wrapping the limit error into a generic PdfminerException."""
+
+        @property
+        def layout(self) -> Any:
+            if not hasattr(self, "_layout"):
+                device = Counting(self.pdf.rsrcmgr, pageno=self.page_number,
+                                  laparams=self.pdf.laparams)
+                PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
+                self._layout = device.get_result()
+            return self._layout
+
+    return GuardedPage
+
+
+# --------------------------------------------------------------------------- repair
+
+
+def rebuild_copy(path: str, password: str | None, dest: str) -> bool:
+    """Write a structurally clean copy of a damaged PDF to ``dest``; whether it worked.
+
+    PDFium (``pypdfium2``, installed with pdfplumber) rebuilds a broken cross-reference
+    table by scanning the file for objects, as viewers do, and saving writes a fresh one
+    that pdfminer can follow.  The copy is only read, never shown to the user.
+    """
+    try:
+        import pypdfium2 as pdfium
+    except (ImportError, OSError):  # not installed, or its library cannot be mapped
+        return False
+    doc = None
+    try:
+        doc = pdfium.PdfDocument(path, password=password or None)
+        if len(doc) == 0:
+            return False
+        doc.save(dest)
+        return True
+    except Exception:  # noqa: BLE001 - PdfiumError or anything else: the copy failed
+        return False
+    finally:
+        if doc is not None:
+            doc.close()
