@@ -43,8 +43,9 @@ class Grid:
     """A table as laid out in the source, before any header interpretation.
 
     ``cells`` holds one entry per printed cell (at its origin); positions covered by a
-    span hold nothing.  ``ruled`` tells whether spans are real (HTML, ruled PDF) or
-    unknown (Markdown pipe tables, borderless PDF), which changes how headers are merged.
+    span hold nothing.  ``ruled`` tells whether spans are real (HTML, ruled PDF) or unknown
+    (Markdown pipe tables).  A borderless PDF grid is ``ruled=False`` but carries the spans
+    its text geometry shows; the header normaliser trusts spans wherever any cell has one.
     """
 
     cells: list[GridCell]
