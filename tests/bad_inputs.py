@@ -312,10 +312,10 @@ def encrypted_pdf(folder: Path, name: str, password: str) -> Path:
 
 
 def deflate_bomb(inflated: int, chunk: int = 1 << 24, fill: bytes = b" ") -> bytes:
-    """A zlib stream that inflates to ``inflated`` bytes of ``fill``, built without ever
-    holding them: one compressed block repeated (each block is flushed with
-    ``Z_FULL_FLUSH``, so identical input gives identical output), the checksum computed
-    piecewise."""
+    """A zlib stream that inflates to ``inflated // chunk`` pieces of ``fill * chunk``
+    (``inflated`` bytes for a one-byte ``fill``), built without ever holding them: one
+    compressed block repeated (each block is flushed with ``Z_FULL_FLUSH``, so identical
+    input gives identical output), the checksum computed piecewise."""
     piece = fill * chunk
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     c.compress(piece)
@@ -333,6 +333,14 @@ def compression_bomb_pdf(folder: Path, name: str = "bomb.pdf",
                          inflated: int = 4 << 30) -> Path:
     """A page whose content stream is ~4 MB on disk and inflates to 4 GB of blanks."""
     page = [budget_page(), RawStream(deflate_bomb(inflated))]
+    return _write(folder, name, pdf_bytes([page]))
+
+
+def chained_bomb_pdf(folder: Path, name: str = "chained-bomb.pdf") -> Path:
+    """Flate inflating to 128 MB of RunLength data that would expand 64 times more (8 GB):
+    each stage alone stays under the 256 MB budget."""
+    rl = deflate_bomb(64 << 20, chunk=1 << 22, fill=b"\x81 ")  # 2 bytes -> 128 blanks
+    page = [budget_page(), RawStream(rl, "[/FlateDecode /RunLengthDecode]")]
     return _write(folder, name, pdf_bytes([page]))
 
 

@@ -536,11 +536,40 @@ def _bounded_lzw(data: bytes) -> bytes:
     return b"".join(out)
 
 
+def _bounded_runlength(data: bytes) -> bytes:
+    """RunLengthDecode (PDF 1.7, 7.4.5) with the output counted against the budget as it
+    grows (pdfminer's builds a list of ints, eight times the output, before anyone can
+    count it; after a Flate stage its input may itself be 256 MB)."""
+    out = bytearray()
+    i, n = 0, len(data)
+    step = 0
+    while i < n:
+        length = data[i]
+        if length == 128:  # end of data
+            break
+        if length < 128:
+            chunk = data[i + 1:i + 2 + length]
+            i += length + 2
+        else:
+            chunk = data[i + 1:i + 2] * (257 - length)
+            i += 2
+        out += chunk
+        step += len(chunk)
+        if step >= 1 << 20:
+            _inflated.add(step)
+            step = 0
+    _inflated.add(step)
+    return bytes(out)
+
+
 _guarded = False
 
 
 def guard_pdfminer() -> None:
     """Bound pdfminer's stream decoding (see :data:`MAX_INFLATE_MB`); idempotent.
+
+    Flate, LZW and RunLength can expand (by ~1,000, ~2,700 and 128 times); the other
+    filters shrink or pass image data through undecoded.
 
     pdfminer inflates every stream whole with ``zlib.decompress``; there is no option to
     cap it, so its module-level names are pointed at bounded equivalents.  The rest of
@@ -549,11 +578,22 @@ def guard_pdfminer() -> None:
     global _guarded
     if _guarded:
         return
+    import logging
+
     from pdfminer import pdftypes
+
+    # pdfminer logs every oddity it survives ("Could not get FontBBox …"); with logging
+    # unconfigured Python prints those on stderr, between the tool's one-line errors.  A
+    # NullHandler silences only that fallback: an application's own handlers still get them.
+    for name in ("pdfminer", "pdfplumber"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
 
     pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _salvage_deflate
     pdftypes.lzwdecode = _bounded_lzw
+    pdftypes.rldecode = _bounded_runlength
     _guarded = True
 
 

@@ -1,0 +1,66 @@
+"""Coverage-guided fuzzing of the PDF reader (``read_pdf``) on mutated small PDFs.
+
+Not collected by pytest.  Run by hand (see docs/robustness.md)::
+
+    python tests/fuzz/fuzz_pdf.py /tmp/fuzz-pdf -max_total_time=180 -timeout=20 \\
+        -max_len=8192 -rss_limit_mb=3072
+
+The corpus starts from the hand-written PDFs of ``tests/bad_inputs.py`` (uncompressed, so
+mutations hit the syntax): the tiny budget, the same encrypted with an empty password, a
+notice with a table.  Anything raised other than ``ExtractError`` is a finding, and so is
+an input slower than ``-timeout``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import atheris
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+with atheris.instrument_imports():
+    import bad_inputs as bi
+
+    from budget_extract.errors import ExtractError
+    from budget_extract.readers.pdf import read_pdf
+
+TMP = tempfile.mkdtemp(prefix="fuzz-pdf-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+PATH = os.path.join(TMP, "input.pdf")
+
+
+def one_input(data: bytes) -> None:
+    with open(PATH, "wb") as f:
+        f.write(data)
+    try:
+        src = read_pdf(PATH)
+        assert src.pages and src.blocks
+    except ExtractError:
+        pass
+
+
+def seed(corpus: str) -> None:
+    os.makedirs(corpus, exist_ok=True)
+    Path(corpus, "budget.pdf").write_bytes(bi.pdf_bytes([bi.budget_page()]))
+    Path(corpus, "encrypted.pdf").write_bytes(bi.pdf_bytes([bi.budget_page()],
+                                                           user_password=""))
+    Path(corpus, "notice.pdf").write_bytes(bi.pdf_bytes([bi.notice_page()]))
+
+
+def main() -> None:
+    args = [a for a in sys.argv if not a.startswith("-")]
+    if len(args) > 1:
+        seed(args[1])
+    try:
+        atheris.Setup(sys.argv, one_input)
+        atheris.Fuzz()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
