@@ -420,6 +420,16 @@ def xml_declared_html(folder: Path, name: str = "xhtml-gbk.html") -> Path:
                                                   '1999/xhtml">')).encode("gbk"))
 
 
+def utf16_html(folder: Path, name: str = "utf16.html") -> Path:
+    """HTML saved as "Unicode" by Windows tools: UTF-16 LE with a BOM."""
+    return _write(folder, name, TINY_HTML.format(charset="utf-16").encode("utf-16"))
+
+
+def utf16_md(folder: Path, name: str = "utf16.md") -> Path:
+    return _write(folder, name, TINY_MD.replace("\n", "\r\n").encode("utf-16-be")
+                  .join([b"\xfe\xff", b""]))
+
+
 def bom_md(folder: Path, name: str = "bom.md") -> Path:
     return _write(folder, name, b"\xef\xbb\xbf" + TINY_MD.encode())
 
@@ -468,6 +478,8 @@ CASES: dict[str, Case] = {
     "gb18030-html": Case(gb18030_html, None),
     "xhtml-gbk": Case(xml_declared_html, None),
     "bom-md": Case(bom_md, None),
+    "utf16-html": Case(utf16_html, None),
+    "utf16-md": Case(utf16_md, None),
     "gbk-crlf-md": Case(gbk_crlf_md, None),
     "encrypted-empty": Case(lambda d: encrypted_pdf(d, "encrypted-empty.pdf", ""), None),
     "encrypted": Case(lambda d: encrypted_pdf(d, "encrypted.pdf", "s3cret"),

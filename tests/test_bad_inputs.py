@@ -134,11 +134,12 @@ def test_repairs_are_reported_in_the_json(corpus, tmp_path):
 
 
 def test_text_encodings_read_alike(corpus):
-    """UTF-8 with BOM, GBK with CRLF, GB18030 HTML, XHTML declaring GBK: the same table."""
+    """UTF-8 with BOM, GBK with CRLF, GB18030 HTML, XHTML declaring GBK, UTF-16 with a BOM
+    (Windows "Unicode"): the same table."""
     from budget_extract import extract
 
     expected = [b.grid.text_rows() for b in extract(corpus["bom-md"]).source.blocks if b.grid]
-    for name in ("gbk-crlf-md", "gb18030-html", "xhtml-gbk"):
+    for name in ("gbk-crlf-md", "gb18030-html", "xhtml-gbk", "utf16-html", "utf16-md"):
         grids = [b.grid.text_rows() for b in extract(corpus[name]).source.blocks if b.grid]
         assert grids == expected, name
 

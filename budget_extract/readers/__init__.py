@@ -6,6 +6,8 @@ sites serve PDFs named ``.html`` and HTML named ``.xls``.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import hashlib
 import os
 import re
@@ -68,8 +70,13 @@ def read(path: str, password: str | None = None) -> Source:
         raise ExtractError(f"cannot read the file ({e.strerror})", path) from None
     if not data.strip():
         raise ExtractError("the file is empty (0 bytes of content)", path)
+    sha = hashlib.sha256(data).hexdigest()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # "Unicode" as Windows Notepad and Word save it: sniff and read it as UTF-8
+        with contextlib.suppress(UnicodeDecodeError):
+            data = data.decode("utf-16").encode("utf-8")
     fmt = sniff_format(data, path)
-    src = _read_as(fmt, data, path, password)
+    src = _read_as(fmt, data, path, password, sha)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)
     if named is not None and named != src.format:
@@ -81,8 +88,7 @@ def read(path: str, password: str | None = None) -> Source:
 _NAMES = {"pdf": "a PDF", "html": "HTML", "markdown": "Markdown"}
 
 
-def _read_as(fmt: str, data: bytes, path: str, password: str | None) -> Source:
-    sha = hashlib.sha256(data).hexdigest()
+def _read_as(fmt: str, data: bytes, path: str, password: str | None, sha: str) -> Source:
     if fmt == "pdf":
         from .pdf import read_pdf
 
