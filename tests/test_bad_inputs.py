@@ -205,6 +205,20 @@ def test_compression_bomb_is_refused_quickly(tmp_path):
     assert (tmp_path / "out" / f"{SEED.stem}.json").is_file()
 
 
+def test_stream_with_a_bad_checksum_is_still_read(tmp_path):
+    """The bounded decoders keep pdfminer's leniency: a Flate stream whose checksum is
+    wrong (some producers write it so) or whose end is cut still gives its text."""
+    import zlib
+
+    from budget_extract import extract
+
+    z = zlib.compress(bi.budget_page())
+    for name, data in (("bad-adler.pdf", z[:-1] + bytes([z[-1] ^ 1])), ("cut.pdf", z[:-3])):
+        path = tmp_path / name
+        path.write_bytes(bi.pdf_bytes([bi.RawStream(data)]))
+        assert [t.kind for t in extract(path).tables] == ["income_summary"], name
+
+
 def test_chained_filters_cannot_multiply_past_the_limit(tmp_path):
     from budget_extract.readers.pdf import read_pdf
 

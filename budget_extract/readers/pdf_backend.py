@@ -515,12 +515,19 @@ class _BoundedZlib:
 
 def _salvage_deflate(data: bytes) -> bytes:
     """pdfminer's ``decompress_corrupted`` (a stream with a bad checksum or a cut end:
-    keep what inflates), in one bounded pass instead of one quadratic step per byte."""
+    keep what inflates; damage before the checksum gives nothing), in two bounded steps
+    instead of one quadratic step per byte."""
     d = _BoundedDecompressor()
+    body, tail = (data[:-3], data[-3:]) if len(data) > 3 else (b"", data)
     try:
-        return d.decompress(data)
+        out = d.decompress(body)
     except zlib.error:
         return b""
+    try:
+        out += d.decompress(tail)
+    except zlib.error:  # the checksum: what inflated is the data
+        pass
+    return out
 
 
 def _bounded_lzw(data: bytes) -> bytes:
