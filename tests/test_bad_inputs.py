@@ -99,7 +99,7 @@ def test_corpus_through_batch(corpus, tmp_path):
     assert {k for k, v in status.items() if v == "failed"} == set(bad)
     docs = {r["document"] for r in csv.DictReader(io.StringIO(
         (tmp_path / "out" / "facts.csv").read_text(encoding="utf-8")))}
-    assert "seed" in docs and "tiny-budget" not in docs and "ragged" in docs
+    assert {"seed", "ragged", "nested", "encrypted-empty"} <= docs
     assert len(docs) == len(status) - len(bad)
 
 
@@ -298,7 +298,8 @@ def test_names_cannot_escape_the_output_folder(tmp_path):
     names = sorted(q.name for q in out.glob("*.json"))
     assert all(not n.startswith(".") and "\n" not in n and "\\" not in n and ":" not in n
                for n in names), names
-    assert "某" * 80 + ".json" in [n[:80] + ".json" for n in names if n.startswith("某")]
+    assert "某" * 80 + ".json" in names  # 240 bytes of stem
+    assert "con_.json" in names  # a device name on Windows
     p = cli("batch", tmp_path / "in", "-o", tmp_path / "bout", "--no-xlsx")
     assert p.returncode == 0, p.stderr
     batch_written = [q for q in tmp_path.rglob("*") if q.is_file()

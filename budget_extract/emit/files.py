@@ -10,6 +10,7 @@ import re
 import tempfile
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_DEVICE = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
 
 
 MAX_STEM_BYTES = 240
@@ -18,13 +19,14 @@ MAX_STEM_BYTES = 240
 
 def safe_stem(name: str) -> str:
     """A file stem that cannot escape the output folder or upset a file system: no path
-    separators or control characters, no leading/trailing dots or blanks (``..``), and
-    short enough in UTF-8 bytes (a long Chinese name is three bytes a character) for
-    every output name built on it."""
+    separators or control characters, no leading/trailing dots or blanks (``..``), no
+    Windows device name (``CON``, ``NUL`` …), and short enough in UTF-8 bytes (a long
+    Chinese name is three bytes a character) for every output name built on it."""
     stem = _UNSAFE.sub("_", name).strip(" .")[:180]
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1]
-    return stem.rstrip(" .") or "document"
+    stem = stem.rstrip(" .") or "document"
+    return _DEVICE.sub(r"\1_\2", stem)  # CON.json, con.x.json cannot exist on Windows
 
 
 def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
