@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .budget.checks import run_checks
 from .budget.codes_link import link_tables
-from .budget.performance import merge_projects, parse_performance_table
+from .budget.performance import align_fragments, merge_projects, parse_performance_table
 from .budget.reconcile import narrative_figures, reconcile, reconcile_projects
 from .errors import ExtractError
 from .model import Document, Source
@@ -59,7 +59,10 @@ def performance_targets(cands: list, tables: list) -> list[dict]:  # type: ignor
     for cand, table in zip(cands, tables, strict=True):
         if table.kind != "performance_target":
             continue
-        rec = parse_performance_table([g.text_rows() for g in cand.fragments])
+        rows = align_fragments(cand.fragments)
+        if rows is None:
+            rows = [g.text_rows() for g in cand.fragments]
+        rec = parse_performance_table(rows)
         rec["origin"] = {"table_position": table.position, "pages": table.pages,
                          "part": cand.part}
         records.append(rec)

@@ -4,18 +4,22 @@ Expected values below were typed from reading the seed document, not copied from
 """
 
 import copy
+from pathlib import Path
 
 import pytest
 from md_tables import performance_forms, seed_text
 
+import budget_extract
 from budget_extract.budget.performance import (
     FIELD_ALIASES,
     FIELDS,
+    align_fragments,
     clean_cell,
     english_keys,
     merge_projects,
     parse_performance_table,
 )
+from budget_extract.model import Grid, GridCell
 
 JINBAO = "金保工程保障费"
 SHEBAOKA = "社保卡日常运行费"
@@ -211,6 +215,28 @@ def test_merge_projects_on_seed(forms: list[list[list[list[str]]]]) -> None:
     assert records[0]["origin"] == {"part": "第三部分", "form": 0}
 
 
+FIX = Path(__file__).parent.parent / "fixtures"
+SEED_STEM = "huaibei-hrss-info-center-2026-budget"
+
+
+def _without_appearances(records: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    return [{k: v for k, v in r.items() if k != "appearances"} for r in records]
+
+
+def test_pagebreak_pdf_records_equal_markdown() -> None:
+    """The larger-type PDF cuts rows and a 年度目标 cell across page breaks (社保卡's 生态效益
+    row on pages 30/31 and 39/40, 金保工程's 年度目标 on pages 37/38); the records must
+    still be the Markdown seed's, whose values the tests above check by hand."""
+    md = budget_extract.extract(FIX / f"{SEED_STEM}.md").performance_targets
+    pdf = budget_extract.extract(FIX / f"{SEED_STEM}-pagebreak.pdf").performance_targets
+    assert [r["项目名称"] for r in md] == [JINBAO, SHEBAOKA, DAIGUAN]
+    for rec in md:
+        assert rec["indicators"] == EXPECTED[rec["项目名称"]]["indicators"]
+        assert rec["conflicts"] == []
+    assert _without_appearances(pdf) == _without_appearances(md)
+    assert all(len(r["appearances"]) == 2 for r in pdf)
+
+
 # --------------------------------------------------------------------------- synthetic
 
 
@@ -349,3 +375,57 @@ def test_merge_projects_conflicts_and_blanks() -> None:
     assert m["appearances"] == [{"page": 3}, {"page": 9}]  # b had no origin
     assert m["conflicts"] == [{"field": "年度资金总额", "values": ["5.00", "6.00", "7.00"]}]
     assert [x["appearances"] for x in merged[1:]] == [[{"page": 1}], [{"page": 2}]]
+
+
+def _grid(rows: list[list[tuple[str, float, float]]], page: int) -> Grid:
+    """A ruled grid from rows of (text, x0, x1) cells, columns numbered per row."""
+    cells = [
+        GridCell(text=t, row=i, col=j, page=page, bbox=(x0, 10.0 * i, x1, 10.0 * i + 10))
+        for i, r in enumerate(rows)
+        for j, (t, x0, x1) in enumerate(r)
+    ]
+    n_cols = max(len(r) for r in rows)
+    return Grid(cells=cells, n_rows=len(rows), n_cols=n_cols, page=page, ruled=True)
+
+
+def test_align_fragments_by_x_position() -> None:
+    first = _grid([[("年度目标", 0, 40), ("文本", 40, 400)], [("项目名称", 0, 100), ("某", 100, 400)]], 1)
+    second = _grid([[("", 0, 40), ("续", 40.5, 400)], [("一级指标", 40, 100), ("值", 100, 400)]], 2)
+    rows = align_fragments([first, second])
+    assert rows == [
+        [["年度目标", "文本", ""], ["项目名称", "", "某"]],
+        [["", "续", ""], ["", "一级指标", "值"]],
+    ]
+    unruled = Grid.from_rows([["a"]], page=1)
+    assert align_fragments([first, unruled]) is None  # no positions to trust: text rules
+
+
+def test_row_cut_by_page_break_is_joined() -> None:
+    # 三级指标 on the next page, 指标值 on this one: one indicator, not two halves
+    first = _form([["", "效益指标", "生态效益", "", "不涉及", ""]])
+    second = [
+        ["", "", "", "不涉及", "", ""],
+        ["", "", "可持续影响", "甲", "乙", ""],
+    ]
+    rec = parse_performance_table([first, second])
+    assert rec["indicators"] == [
+        ["效益指标", "生态效益", "不涉及", "不涉及"],
+        ["效益指标", "可持续影响", "甲", "乙"],
+    ]
+    # a row with its own 二级 label at the top of the page is a new row, not a continuation
+    second[0][2] = "社会效益"
+    rec = parse_performance_table([first, second])
+    assert len(rec["indicators"]) == 3
+
+
+def test_objective_cut_by_page_break_is_joined() -> None:
+    first = _form([])[:-1]
+    second = [
+        ["", "的后半", "", "", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", ""],
+        ["", "产出指标", "数量指标", "甲", "1", ""],
+    ]
+    rec = parse_performance_table([first, second])
+    assert rec["年度目标"] == "目标文本的后半"
+    assert rec["warnings"] == []
+    assert rec["indicators"] == [["产出指标", "数量指标", "甲", "1"]]

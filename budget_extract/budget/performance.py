@@ -7,7 +7,10 @@ printed once per group.  Page breaks split a form into fragments, and a continua
 fragment may have fewer columns than the first (the converter drops empty leading
 columns) and may start with the tail of a cell cut in two by the break.  Labels are
 therefore found by their text, not their position, and continuation rows are aligned by
-content.
+content.  Where the grids carry cell positions (a ruled PDF), :func:`align_fragments`
+puts every fragment on one column grid by x position first, so the columns of a
+continuation need no guessing; a row cut by a page break (no label in its label columns at
+the top of the next fragment) is then joined onto the previous fragment's last row.
 
 Record keys are the labels as printed (Chinese); :data:`FIELD_ALIASES` maps them to
 English identifiers for consumers that want ASCII keys (see :func:`english_keys`):
@@ -48,6 +51,7 @@ from .numbers import amount_text
 __all__ = [
     "FIELD_ALIASES",
     "FIELDS",
+    "align_fragments",
     "clean_cell",
     "english_keys",
     "merge_projects",
@@ -178,6 +182,97 @@ def _last_filled(rows: list[list[str]]) -> int:
     return last
 
 
+_X_TOLERANCE = 3.0  # points: cell edges closer than this are the same ruling line
+
+
+def align_fragments(grids: list[Any]) -> list[list[list[str]]] | None:
+    """Text rows of a form's fragments on one shared column grid, by cell x position.
+
+    ``grids`` are :class:`~budget_extract.model.Grid`-like (``cells`` with ``text``,
+    ``row``, ``col``, ``bbox``; ``n_rows``; ``ruled``).  The column boundaries are the
+    union of all cells' left and right edges over all fragments (edges within
+    :data:`_X_TOLERANCE` merged), and each cell is placed at the boundary its left edge
+    sits on.  A cell spanning several columns therefore lands where it starts, whatever
+    the other pages' column counts.  Returns ``None`` (use the grids' own text rows) when
+    the fragments are not all ruled or a cell has no bbox: then only the parser's content
+    rules can align them.
+    """
+    if not grids or not all(getattr(g, "ruled", False) for g in grids):
+        return None
+    cells = [c for g in grids for c in g.cells]
+    if not cells or any(c.bbox is None for c in cells):
+        return None
+    edges = sorted(x for c in cells for x in (c.bbox[0], c.bbox[2]))
+    bounds: list[float] = []
+    for x in edges:
+        if not bounds or x - bounds[-1] > _X_TOLERANCE:
+            bounds.append(x)
+    width = max(len(bounds) - 1, 1)
+
+    def column(x: float) -> int:
+        j = min(range(len(bounds)), key=lambda k: abs(bounds[k] - x))
+        return min(j, width - 1)
+
+    out: list[list[list[str]]] = []
+    for g in grids:
+        rows = [[""] * width for _ in range(g.n_rows)]
+        for c in g.cells:
+            if not c.text:
+                continue
+            j = column(c.bbox[0])
+            rows[c.row][j] = rows[c.row][j] + c.text if rows[c.row][j] else c.text
+        out.append(rows)
+    return out
+
+
+def _is_continuation(row: list[str], cols: dict[str, int] | None) -> bool:
+    """Whether a fragment's first row is the rest of a row cut by the page break: no label
+    text anywhere and nothing in the label columns (the 一级/二级 columns in the indicator
+    block, the first column above it)."""
+    if not any(row) or _is_indicator_header(row):
+        return False
+    if any(c and (_label_key(c) or _section_label(c)) for c in row):
+        return False
+    label_cols = [0] if cols is None else [0, cols["一级指标"], cols["二级指标"]]
+    return not any(row[j] for j in label_cols if j < len(row))
+
+
+def _join_split_rows(fragments: list[list[list[str]]]) -> list[list[list[str]]]:
+    """Fragments (cleaned rows) with each row cut by a page break joined into one.
+
+    Only between fragments of the same column count, where a column means the same thing
+    on both pages (x-aligned, see :func:`align_fragments`); otherwise the parser's
+    content rules decide.  The continuation row's non-empty cells are appended to the
+    cells of the previous fragment's last non-empty row in the same column.
+    """
+    out = [[list(r) for r in f] for f in fragments]
+    cols: dict[str, int] | None = None
+    prev: list[str] | None = None
+    prev_width = 0
+    for frag in out:
+        width = max((len(r) for r in frag), default=0)
+        first = next((i for i, r in enumerate(frag) if any(r)), None)
+        if (
+            first is not None
+            and prev is not None
+            and width == prev_width
+            and _is_continuation(frag[first], cols)
+        ):
+            for j, c in enumerate(frag[first]):
+                if c:
+                    prev[j] += c
+            del frag[first]
+        for r in frag:
+            head = _is_indicator_header(r)
+            if head is not None:
+                cols = head
+        rows = [r for r in frag if any(r)]
+        if rows:
+            prev = rows[-1]
+            prev_width = width
+    return out
+
+
 def parse_performance_table(fragments: list[list[list[str]]]) -> dict[str, Any]:
     """One project record from a 绩效目标表's fragments (fragments × rows × cells).
 
@@ -185,7 +280,8 @@ def parse_performance_table(fragments: list[list[list[str]]]) -> dict[str, Any]:
     label's value is the next non-empty cell that is not itself a label, so blank values
     stay blank instead of stealing the next label).  Indicator rows get their 一级/二级
     labels filled down; a row whose only text continues the previous row's cell (a cell
-    cut by a page break) is joined onto it.
+    cut by a page break) is joined onto it, and between fragments of the same column
+    count a row cut by the page break is joined back first (:func:`_join_split_rows`).
     """
     rec: dict[str, Any] = {k: "" for k in FIELDS}
     rec["indicators"] = []
@@ -197,8 +293,8 @@ def parse_performance_table(fragments: list[list[list[str]]]) -> dict[str, Any]:
     current = ["", ""]  # fill-down 一级, 二级
     printed_prev: list[bool] = [False] * 4  # which fields the previous indicator printed
 
-    for f_no, fragment in enumerate(fragments):
-        rows = [[clean_cell(c) for c in r] for r in fragment]
+    cleaned = _join_split_rows([[[clean_cell(c) for c in r] for r in f] for f in fragments])
+    for f_no, rows in enumerate(cleaned):
         width = max((len(r) for r in rows), default=0)
         if first_width is None:
             first_width = width
