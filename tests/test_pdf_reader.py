@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from bad_inputs import _PAD  # the PDF security handler's padding, shared with the corpus
+from bad_inputs import rc4 as _rc4
 
 from budget_extract.errors import ExtractError
 from budget_extract.model import Block, Grid, GridCell
@@ -399,23 +401,6 @@ def test_rows_without_rules_are_split_not_glued():
 # --------------------------------------------------------------------------- synthetic PDFs
 
 
-def _rc4(key: bytes, data: bytes) -> bytes:
-    s = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + s[i] + key[i % len(key)]) % 256
-        s[i], s[j] = s[j], s[i]
-    out = bytearray()
-    i = j = 0
-    for b in data:
-        i = (i + 1) % 256
-        j = (j + s[i]) % 256
-        s[i], s[j] = s[j], s[i]
-        out.append(b ^ s[(s[i] + s[j]) % 256])
-    return bytes(out)
-
-
-_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 
 
 def make_pdf(pages: list[tuple[float, float, str]], user_password: str | None = None) -> bytes:

@@ -268,14 +268,10 @@ class PdfplumberBackend:
             except (MemoryError, SystemError):  # out of memory (C code under the cap may
                 raise  # fail without setting MemoryError): not damage, say so upstream
             except Exception as exc:
-                limit = limit_exceeded(exc)
-                if limit is not None:
-                    raise ExtractError(f"after page {number}: {limit.reason}", self._path) from exc
-                raise PdfDamaged(
+                raise self._failure(
+                    exc, f"after page {number}",
                     f"the page tree after page {number} cannot be read ({_short(exc)}); the "
-                    "PDF is damaged or truncated, download or export it again",
-                    self._path,
-                ) from exc
+                    "PDF is damaged or truncated, download or export it again") from exc
             number += 1
             page = None
             _inflated.reset()
@@ -286,14 +282,10 @@ class PdfplumberBackend:
             except (ExtractError, MemoryError, SystemError):
                 raise
             except Exception as exc:
-                limit = limit_exceeded(exc)
-                if limit is not None:
-                    raise ExtractError(f"page {number}: {limit.reason}", self._path) from exc
-                raise PdfDamaged(
+                raise self._failure(
+                    exc, f"page {number}",
                     f"page {number} cannot be parsed ({_short(exc)}); the PDF is damaged, "
-                    "try re-exporting or re-downloading it",
-                    self._path,
-                ) from exc
+                    "try re-exporting or re-downloading it") from exc
             finally:
                 if page is not None:
                     page.close()
@@ -317,6 +309,13 @@ class PdfplumberBackend:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _failure(self, exc: Exception, where: str, damaged: str) -> ExtractError:
+        """The error for a page that could not be read: a limit hit, or damage."""
+        limit = limit_exceeded(exc)
+        if limit is not None:
+            return ExtractError(f"{where}: {limit.reason}", self._path)
+        return PdfDamaged(damaged, self._path)
 
     @staticmethod
     def _page_objects(page: Any) -> PageObjects:
