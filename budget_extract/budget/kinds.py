@@ -1,56 +1,176 @@
-"""Table kinds: the contract's canonical ids from a table's title and header signature.
+"""Table kinds as data: the contract's ids, how a title or header names each, what it checks.
 
 Titles vary across provinces and years (部门/单位, 收支总表 / 收支预算总表 / 财务收支预算总表,
 一般公共预算支出表 / 一般公共预算支出功能分类预算表, 基本支出表 / 基本支出部门预算经济分类预算表,
-"三公"经费支出表 / "三公"经费和机关运行经费预算表), so the rules look for the distinguishing
-words in order from the most specific.  ``unknown`` is the honest fallback.
+"三公"经费支出表 / "三公"经费和机关运行经费预算表), so each kind lists the distinguishing words
+of its titles, and the kinds are tried in order from the most specific.  ``unknown`` is the
+honest fallback.
+
+Everything a module needs to know about a kind is one :class:`KindSpec` in :data:`REGISTRY`:
+adding a kind is one entry here (plus its row in the contract and in docs/checks.md).  The
+ids are spelled once, in :class:`TableKind`; other modules compare ``table.kind`` (a plain
+string) with its members.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import Enum
 
 from ..segment import norm
 
-# (kind, pattern on the normalised title); first match wins, most specific first.
+
+class TableKind(str, Enum):
+    """The contract's table kinds, in the contract's order (docs/contract.md).
+
+    A ``str`` so that ``table.kind == TableKind.INCOME_SUMMARY`` and dict lookups with
+    plain strings work; ``str()``/``format()`` give the bare id (Python 3.12 would otherwise
+    print ``TableKind.INCOME_SUMMARY`` inside an f-string check id).
+    """
+
+    INCOME_EXPENDITURE_SUMMARY = "income_expenditure_summary"
+    INCOME_SUMMARY = "income_summary"
+    EXPENDITURE_SUMMARY = "expenditure_summary"
+    FISCAL_GRANT_SUMMARY = "fiscal_grant_summary"
+    GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"
+    GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"
+    THREE_PUBLIC_EXPENDITURE = "three_public_expenditure"
+    GOV_FUND_EXPENDITURE = "gov_fund_expenditure"
+    STATE_CAPITAL_EXPENDITURE = "state_capital_expenditure"
+    PROJECT_EXPENDITURE = "project_expenditure"
+    PROCUREMENT_EXPENDITURE = "procurement_expenditure"
+    PURCHASED_SERVICES_EXPENDITURE = "purchased_services_expenditure"
+    ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
+    PERFORMANCE_PROJECT_LIST = "performance_project_list"
+    PERFORMANCE_TARGET = "performance_target"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+K = TableKind
+
+# The within-table check families (budget_extract.budget.checks), by name.  Every grid
+# table gets the code tree and row sums; side-by-side tables also get the item sums (the
+# family itself looks at the layout); project lists add their 总计 = Σ projects.
+GRID_CHECKS: frozenset[str] = frozenset({"code_checks", "row_sum_checks", "side_checks"})
+PROJECT_CHECKS: frozenset[str] = GRID_CHECKS | {"project_total_checks"}
+
+
+@dataclass(frozen=True)
+class TitlePattern:
+    """One way a kind's title is printed; ``covers`` says which templates/phases use it."""
+
+    pattern: re.Pattern[str]
+    covers: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderSignature:
+    """A header that names its kind when the title does not (or is missing).
+
+    Every non-empty condition must hold: ``levels`` all among the header levels;
+    ``joined_all`` each in the joined header text and one of ``joined_any`` in it;
+    ``counts`` each substring at least that often; ``first_col_prefix`` /
+    ``first_col_contains`` each the start of / inside some first-column text.
+    ``rank`` orders the signatures of all kinds, most specific first.
+    """
+
+    rank: int
+    levels: frozenset[str] = frozenset()
+    joined_all: tuple[str, ...] = ()
+    joined_any: tuple[str, ...] = ()
+    counts: tuple[tuple[str, int], ...] = ()
+    first_col_prefix: tuple[str, ...] = ()
+    first_col_contains: tuple[str, ...] = ()
+
+    def matches(self, flat: set[str], joined: str, first_col_texts: list[str]) -> bool:
+        return (self.levels <= flat
+                and all(s in joined for s in self.joined_all)
+                and (not self.joined_any or any(s in joined for s in self.joined_any))
+                and all(joined.count(s) >= n for s, n in self.counts)
+                and all(any(t.startswith(p) for t in first_col_texts)
+                        for p in self.first_col_prefix)
+                and all(any(s in t for t in first_col_texts) for s in self.first_col_contains))
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything about one table kind: id, canonical title, how it is recognised, checks."""
+
+    kind: TableKind
+    title: str
+    titles: tuple[TitlePattern, ...] = ()
+    headers: tuple[HeaderSignature, ...] = ()
+    table_checks: frozenset[str] = GRID_CHECKS
+
+
+def _t(pattern: str, covers: str = "") -> TitlePattern:
+    return TitlePattern(re.compile(pattern), covers)
+
+
+# In title priority: the first kind with a matching title pattern wins, so the more
+# specific names (绩效目标清单 before 绩效目标, 财政拨款收支 before 收支总表, 基本支出 before
+# 一般公共预算支出, every named 支出表 before the bare 支出总表) come first.
+REGISTRY: tuple[KindSpec, ...] = (
+    KindSpec(K.PERFORMANCE_PROJECT_LIST, "项目支出绩效目标公开清单",
+             (_t(r"绩效目标(公开)?清单", "项目支出绩效目标公开清单"),
+              _t(r"绩效目标一览", "绩效目标一览表")),
+             table_checks=PROJECT_CHECKS),
+    KindSpec(K.PERFORMANCE_TARGET, "项目支出绩效目标表",
+             (_t(r"绩效目标表"), _t(r"绩效目标申报表"), _t(r"绩效目标", "any other 绩效目标 form")),
+             (HeaderSignature(1, levels=frozenset({"一级指标", "二级指标"})),
+              HeaderSignature(2, first_col_contains=("绩效指标",)),
+              HeaderSignature(3, first_col_prefix=("项目名称",), first_col_contains=("年度目标",))),
+             table_checks=frozenset()),
+    KindSpec(K.THREE_PUBLIC_EXPENDITURE, '一般公共预算"三公"经费支出表',
+             (_t(r"三公", '"三公"经费支出表, "三公"经费和机关运行经费预算表'),),
+             (HeaderSignature(5, joined_any=("因公出国", "公务接待")),)),
+    KindSpec(K.FISCAL_GRANT_SUMMARY, "财政拨款收支总表",
+             (_t(r"财政拨款收支", "财政拨款收支(预算)总表"),)),
+    KindSpec(K.INCOME_EXPENDITURE_SUMMARY, "收支总表",
+             (_t(r"收支(预算)?总表", "收支总表, (财务)收支预算总表"), _t(r"收支预算表")),
+             (HeaderSignature(4, joined_all=("收入", "支出"), counts=(("项目", 2),)),)),
+    KindSpec(K.INCOME_SUMMARY, "收入总表",
+             (_t(r"收入(预算)?总表", "收入总表, 收入预算总表"), _t(r"收入预算表"))),
+    KindSpec(K.GENERAL_BUDGET_BASIC_EXPENDITURE, "一般公共预算基本支出表",
+             (_t(r"一般公共预算.*基本支出"),
+              _t(r"基本支出.*经济分类", "基本支出部门预算经济分类预算表")),
+             (HeaderSignature(6, joined_all=("人员经费", "公用经费", "经济分类")),)),
+    KindSpec(K.GENERAL_BUDGET_EXPENDITURE, "一般公共预算支出表",
+             (_t(r"一般公共预算.*支出", "一般公共预算支出(功能分类预算)表"),)),
+    KindSpec(K.GOV_FUND_EXPENDITURE, "政府性基金预算支出表", (_t(r"政府性基金"),)),
+    KindSpec(K.STATE_CAPITAL_EXPENDITURE, "国有资本经营预算支出表", (_t(r"国有资本经营"),)),
+    KindSpec(K.PURCHASED_SERVICES_EXPENDITURE, "政府购买服务支出表", (_t(r"政府购买服务"),)),
+    KindSpec(K.PROCUREMENT_EXPENDITURE, "政府采购支出表", (_t(r"政府采购"),),
+             (HeaderSignature(7, joined_all=("政府采购品目",)),)),
+    KindSpec(K.ASSET_ALLOCATION_EXPENDITURE, "通用资产配置支出表", (_t(r"资产配置"),)),
+    KindSpec(K.PROJECT_EXPENDITURE, "项目支出表", (_t(r"项目支出"),),
+             table_checks=PROJECT_CHECKS),
+    KindSpec(K.EXPENDITURE_SUMMARY, "支出总表",
+             (_t(r"支出(预算)?总表", "支出总表, 支出预算总表"), _t(r"支出预算表"))),
+    KindSpec(K.UNKNOWN, ""),
+)
+
+SPEC: dict[str, KindSpec] = {s.kind.value: s for s in REGISTRY}
+
+# Today's public names, derived from the registry (other modules import them).
 TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("performance_project_list", re.compile(r"绩效目标(公开)?清单|绩效目标一览")),
-    ("performance_target", re.compile(r"绩效目标表|绩效目标申报表|绩效目标")),
-    ("three_public_expenditure", re.compile(r"三公")),
-    ("fiscal_grant_summary", re.compile(r"财政拨款收支")),
-    ("income_expenditure_summary", re.compile(r"收支(预算)?总表|收支预算表")),
-    ("income_summary", re.compile(r"收入(预算)?总表|收入预算表")),
-    ("general_budget_basic_expenditure", re.compile(r"一般公共预算.*基本支出|基本支出.*经济分类")),
-    ("general_budget_expenditure", re.compile(r"一般公共预算.*支出")),
-    ("gov_fund_expenditure", re.compile(r"政府性基金")),
-    ("state_capital_expenditure", re.compile(r"国有资本经营")),
-    ("purchased_services_expenditure", re.compile(r"政府购买服务")),
-    ("procurement_expenditure", re.compile(r"政府采购")),
-    ("asset_allocation_expenditure", re.compile(r"资产配置")),
-    ("project_expenditure", re.compile(r"项目支出")),
-    ("expenditure_summary", re.compile(r"支出(预算)?总表|支出预算表")),
-]
+    (s.kind.value, p.pattern) for s in REGISTRY for p in s.titles]
+KINDS: list[str] = [s.kind.value for s in REGISTRY]
+TITLE_OF_KIND: dict[str, str] = {k.value: SPEC[k.value].title for k in TableKind}
+_HEADER_RULES: list[tuple[HeaderSignature, str]] = sorted(
+    ((h, s.kind.value) for s in REGISTRY for h in s.headers), key=lambda x: x[0].rank)
 
-KINDS = [k for k, _ in TITLE_RULES] + ["unknown"]
 
-TITLE_OF_KIND = {
-    "income_expenditure_summary": "收支总表",
-    "income_summary": "收入总表",
-    "expenditure_summary": "支出总表",
-    "fiscal_grant_summary": "财政拨款收支总表",
-    "general_budget_expenditure": "一般公共预算支出表",
-    "general_budget_basic_expenditure": "一般公共预算基本支出表",
-    "three_public_expenditure": '一般公共预算"三公"经费支出表',
-    "gov_fund_expenditure": "政府性基金预算支出表",
-    "state_capital_expenditure": "国有资本经营预算支出表",
-    "project_expenditure": "项目支出表",
-    "procurement_expenditure": "政府采购支出表",
-    "purchased_services_expenditure": "政府购买服务支出表",
-    "asset_allocation_expenditure": "通用资产配置支出表",
-    "performance_project_list": "项目支出绩效目标公开清单",
-    "performance_target": "项目支出绩效目标表",
-    "unknown": "",
-}
+def spec(kind: str) -> KindSpec:
+    """The registry entry of a kind id (``unknown``'s for an id the registry lacks)."""
+    return SPEC.get(kind) or SPEC[K.UNKNOWN.value]
 
 
 def kind_from_title(title: str) -> str | None:
@@ -65,21 +185,11 @@ def kind_from_header(paths: list[tuple[str, ...]], first_col_texts: list[str]) -
     """Fallback from the header signature when the title says nothing (or is missing)."""
     flat = {lvl for p in paths for lvl in p}
     joined = "|".join("/".join(p) for p in paths)
-    if {"一级指标", "二级指标"} <= flat or any("绩效指标" in t for t in first_col_texts):
-        return "performance_target"
-    if any(t.startswith("项目名称") for t in first_col_texts) and any(
-            "年度目标" in t for t in first_col_texts):
-        return "performance_target"
-    if "收入" in joined and "支出" in joined and joined.count("项目") >= 2:
-        return "income_expenditure_summary"
-    if "因公出国" in joined or "公务接待" in joined:
-        return "three_public_expenditure"
-    if "人员经费" in joined and "公用经费" in joined and "经济分类" in joined:
-        return "general_budget_basic_expenditure"
-    if "政府采购品目" in joined:
-        return "procurement_expenditure"
+    for sig, kind in _HEADER_RULES:
+        if sig.matches(flat, joined, first_col_texts):
+            return kind
     return None
 
 
 def classify(title: str, paths: list[tuple[str, ...]], first_col_texts: list[str]) -> str:
-    return kind_from_title(title) or kind_from_header(paths, first_col_texts) or "unknown"
+    return kind_from_title(title) or kind_from_header(paths, first_col_texts) or K.UNKNOWN.value

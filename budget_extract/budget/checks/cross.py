@@ -1,0 +1,275 @@
+"""Across tables: the same money printed in two tables must agree.
+
+Each identity is a data row — an id, a left figure and a right figure, each a *selector*
+naming a table kind and where in it the figure is — mirroring the table in
+docs/checks.md.  The rows that expand to one check per item (each income source, each 类)
+are data rows too, of their own types.  The ordered list that runs is
+:data:`~budget_extract.budget.checks.registry.CROSS_TABLE`.
+
+A missing table or figure makes the check ``skip`` with the reason; when neither table is
+in the document the identity is not listed at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ...model import Row, Table
+from ..columns import canonical_id, clean_level, item_name
+from ..kinds import TableKind
+from .evaluate import evaluate, sum_check
+from .figures import Ctx, Fig, col, printed, short, total_row, value_cols
+from .sides import Side, sides
+
+
+class Doc:
+    """The document's tables by kind, with the lookups the cross-table checks need."""
+
+    def __init__(self, ctx: Ctx, tables: list[Table]) -> None:
+        self.ctx = ctx
+        self.by_kind: dict[str, Table] = {}
+        for t in tables:
+            if not t.empty and t.kind not in self.by_kind:
+                self.by_kind[t.kind] = t
+        self.present = {t.kind for t in tables}
+
+    def get(self, kind: str) -> Table | None:
+        return self.by_kind.get(kind)
+
+    def side(self, kind: str, income: bool) -> Side | None:
+        t = self.get(kind)
+        if t is None:
+            return None
+        return next((s for s in sides(t) if s.income == income), None)
+
+    def main_row(self, t: Table) -> Row | None:
+        """A table's total row; for a 收入总表 listing units without a 合计 row, the unit's
+        own line (meta unit_name), else the first line."""
+        r = total_row(t)
+        if r is not None:
+            return r
+        unit = clean_level(self.ctx.meta.get("unit_name") or "")
+        for row in t.rows:
+            if unit and clean_level(row.label) == unit:
+                return row
+        return t.rows[0] if t.rows and not any(x.code for x in t.rows) else None
+
+    def why_missing(self, kind: str) -> str:
+        return f"{short(kind)} {'is empty' if kind in self.present else 'not found'}"
+
+
+# --------------------------------------------------------------------------- selectors
+
+
+class Selector(Protocol):
+    """Where one side of an identity is printed: a kind, and how to find the figures."""
+
+    @property
+    def kind(self) -> TableKind: ...
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        """The figures, or why they cannot be found."""
+        ...
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A canonical column (columns.canonical_id) of a table's 合计 row (``row="main"``: the
+    unit's own line when there is no 合计 row).  When the column is not printed, the sum of
+    ``parts`` (or of every column whose id starts with ``parts_prefix``) stands for it."""
+
+    kind: TableKind
+    column: str
+    label: str | None  # None: the column's printed header
+    row: str = "total"
+    parts: tuple[str, ...] = ()
+    parts_prefix: str = ""
+    missing: str = ""  # what the skip says is missing; default "LABEL column"
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        t = d.get(self.kind)
+        assert t is not None
+        r = total_row(t) if self.row == "total" else d.main_row(t)
+        if r is None:
+            return f"{short(self.kind)} has no 合计 row"
+        c = col(t, self.column)
+        if c is not None:
+            return [d.ctx.fig(t, r, c, c.key if self.label is None else self.label)]
+        if self.parts:
+            cols = [x for x in (col(t, k) for k in self.parts) if x is not None]
+        elif self.parts_prefix:
+            cols = [x for x in value_cols(t)
+                    if (canonical_id(t.kind, x.path) or "").startswith(self.parts_prefix)]
+        else:
+            cols = []
+        if cols:
+            return [d.ctx.fig(t, r, x, x.key) for x in cols]
+        return f"{short(self.kind)} has no {self.missing or f'{self.label} column'}"
+
+
+@dataclass(frozen=True)
+class SideItem:
+    """A row of one half of a side-by-side table: ``row`` is ``current`` (本年小计, else
+    总计), ``total`` (总计) or ``source`` (the item of income source ``source``); the figure
+    is in the half's first money column, or in canonical ``column`` when printed."""
+
+    kind: TableKind
+    income: bool
+    row: str
+    label: str
+    source: str = ""
+    column: str | None = None
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        s = d.side(self.kind, self.income)
+        if s is None or not s.cols:
+            return f"{short(self.kind)} has no {'收入' if self.income else '支出'} side"
+        r = {"current": s.current, "total": s.total}.get(self.row) if self.row != "source" \
+            else s.source_row(self.source)
+        if r is None:
+            return f"{short(self.kind)} prints no {self.label}"
+        c = s.cols[0]
+        if self.column is not None:
+            c = col(s.table, self.column, s.name) or c
+        return [d.ctx.fig(s.table, r, c, f"{item_name(r.label)}")]
+
+
+@dataclass(frozen=True)
+class FirstOf:
+    """The first selector that finds something (all on the same kind)."""
+
+    options: tuple[Cell | SideItem, ...]
+
+    @property
+    def kind(self) -> TableKind:
+        return self.options[0].kind
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        reasons = []
+        for o in self.options:
+            got = o.find(d)
+            if not isinstance(got, str):
+                return got
+            reasons.append(got)
+        return reasons[0]
+
+
+# --------------------------------------------------------------------------- identities
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One figure in one table = (or ≤, ``relation="<="``) one figure in another."""
+
+    id: str
+    left: Cell | SideItem | FirstOf
+    right: Cell | SideItem | FirstOf
+    lhs_label: str
+    rhs_label: str
+    relation: str = "="
+
+    @property
+    def doc_id(self) -> str:
+        return self.id
+
+    @property
+    def kinds(self) -> tuple[TableKind, TableKind]:
+        return self.left.kind, self.right.kind
+
+    def run(self, ctx: Ctx, d: Doc) -> None:
+        head = f"{short(self.kinds[0])} vs {short(self.kinds[1])}"
+        if all(k not in d.present for k in self.kinds):
+            return  # neither table printed: nothing this document could be checked on
+        missing = [k for k in self.kinds if d.get(k) is None]
+        if missing:
+            ctx.skip(self.id, f"{head}: not checked, {', '.join(map(d.why_missing, missing))}")
+            return
+        lhs, rhs = self.left.find(d), self.right.find(d)
+        if isinstance(lhs, str) or isinstance(rhs, str):
+            why = "; ".join(x for x in (lhs, rhs) if isinstance(x, str))
+            ctx.skip(self.id, f"{head}: not checked, {why}")
+            return
+        evaluate(ctx, self.id, head, lhs, rhs, lhs_label=self.lhs_label,
+                 rhs_label=self.rhs_label, relation=self.relation)
+
+
+@dataclass(frozen=True)
+class SourceIdentities:
+    """Each income source printed both as a column of ``kind``'s main row and as an item of
+    ``side_kind``'s 收入 half; listed only when one of the two prints a figure."""
+
+    kind: TableKind
+    side_kind: TableKind
+    sources: tuple[str, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return f"cross.{self.kind}_SOURCE={self.side_kind}_SOURCE"
+
+    @property
+    def kinds(self) -> tuple[TableKind, TableKind]:
+        return self.kind, self.side_kind
+
+    def run(self, ctx: Ctx, d: Doc) -> None:
+        t, s = d.get(self.kind), d.side(self.side_kind, True)
+        if t is None or s is None or not s.cols:
+            return
+        r = d.main_row(t)
+        if r is None:
+            return
+        for key in self.sources:
+            c = col(t, key)
+            item = s.source_row(key)
+            if c is None or item is None:
+                continue
+            sum_check(ctx, f"cross.{self.kind}_{key}={self.side_kind}_{key}",
+                      f"{short(self.kind)} vs {short(self.side_kind)}", [ctx.fig(t, r, c, c.key)],
+                      [ctx.fig(s.table, item, s.cols[0], item_name(item.label))],
+                      lhs_label=c.key, rhs_label=item_name(item.label))
+
+
+@dataclass(frozen=True)
+class ClassIdentities:
+    """Each 类 row of a 功能分类 table (its ``column``) = the item of the same name in the
+    支出 half of ``side_kind`` (its ``side_column`` when printed, else the first)."""
+
+    kind: TableKind
+    side_kind: TableKind
+    column: str
+    side_column: str | None
+
+    @property
+    def doc_id(self) -> str:
+        return f"cross.{self.kind}_class={self.side_kind}_item.NAME"
+
+    @property
+    def kinds(self) -> tuple[TableKind, TableKind]:
+        return self.kind, self.side_kind
+
+    def run(self, ctx: Ctx, d: Doc) -> None:
+        t = d.get(self.kind)
+        s = d.side(self.side_kind, False)
+        if t is None or s is None or not s.cols:
+            return
+        c = col(t, self.column)
+        if c is None:
+            return
+        scol = (col(s.table, self.side_column, s.name) if self.side_column else None) or s.cols[0]
+        head = f"{short(self.kind)} vs {short(self.side_kind)}"
+        for r in t.rows:
+            if not r.code or r.level != 1:
+                continue
+            name = item_name(r.label)
+            cid = f"cross.{self.kind}_class={self.side_kind}_item.{name}"
+            lhs = [ctx.fig(t, r, c, f"{r.code} {name}")]
+            item = s.by_name(name)
+            if item is None:
+                if printed(lhs):
+                    ctx.skip(cid, f"{head}: {r.code} {name} {lhs[0].shown()} has no item of "
+                                  f"that name in {short(self.side_kind)}",
+                             [lhs[0].ref("expected")])
+                continue
+            sum_check(ctx, cid, head, lhs,
+                      [ctx.fig(s.table, item, scol, item_name(item.label))],
+                      lhs_label=f"{r.code} {name}", rhs_label=item_name(item.label))

@@ -1,0 +1,73 @@
+"""Performance (绩效) tables against the money tables.
+
+* each project in the 绩效目标公开清单 = the same project's 总计 in the 项目支出表
+  (``cross.performance_project_list=project_expenditure.NAME``), a cross-table data row;
+* each 绩效目标表's 年度资金总额 = the project's row in the 项目支出表 / 公开清单
+  (``performance_target.annual_total=KIND.NAME``): the existing
+  :func:`~budget_extract.budget.reconcile.reconcile_projects`, wrapped as a family.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...model import Check, Table
+from ..columns import clean_level
+from ..kinds import TableKind
+from ..reconcile import reconcile_projects
+from .cross import Doc
+from .evaluate import evaluate
+from .figures import Ctx, col, project_rows, short, value_cols
+
+
+@dataclass(frozen=True)
+class ProjectIdentities:
+    """Each project row of ``kind`` (its amount column) = its 总计 in ``project_kind``."""
+
+    kind: TableKind
+    project_kind: TableKind
+
+    @property
+    def doc_id(self) -> str:
+        return f"cross.{self.kind}={self.project_kind}.NAME"
+
+    @property
+    def kinds(self) -> tuple[TableKind, TableKind]:
+        return self.kind, self.project_kind
+
+    def run(self, ctx: Ctx, d: Doc) -> None:
+        pl, pe = self.kind, self.project_kind
+        lst = d.get(pl)
+        if lst is None:
+            return
+        proj = d.get(pe)
+        amount = col(lst, "amount") or next(iter(value_cols(lst)), None)
+        if amount is None:
+            return
+        head = f"{short(pl)} vs {short(pe)}"
+        if proj is None:
+            ctx.skip(f"cross.{pl}={pe}", f"{head}: not checked, {d.why_missing(pe)}")
+            return
+        total = col(proj, "total")
+        if total is None:
+            ctx.skip(f"cross.{pl}={pe}", f"{head}: not checked, {short(pe)} has no 总计 column")
+            return
+        projects = {clean_level(r.label): r for r in reversed(project_rows(proj))}
+        for r in project_rows(lst):
+            name = clean_level(r.label)
+            cid = f"cross.{pl}={pe}.{name}"
+            lhs = [ctx.fig(lst, r, amount, name)]
+            match = projects.get(name)
+            if match is None:
+                ctx.skip(cid, f"{head}: {name} {lhs[0].shown()} is not listed in {short(pe)} "
+                              "under that name", [lhs[0].ref("expected")])
+                continue
+            evaluate(ctx, cid, head, lhs, [ctx.fig(proj, match, total, "总计")],
+                     lhs_label=name, rhs_label="总计")
+
+
+def performance_target_checks(records: list[dict[str, Any]], tables: list[Table]
+                              ) -> list[Check]:
+    """The 绩效目标表 records' 年度资金总额 against the project tables (reconcile.py's)."""
+    return reconcile_projects(records, tables)

@@ -1,0 +1,168 @@
+"""Within one table: totals down the columns and header groups across each row.
+
+* the 合计 row = Σ 类 rows, and each parent 科目 = Σ its children (类 = Σ 款, 款 = Σ 项,
+  301 = Σ 301xx) — ``KIND.total_row.COLUMN``, ``KIND.code_tree.CODE.COLUMN``;
+* 项目支出表 (and a 绩效目标清单 with a 合计 row) 总计 = Σ projects — ``KIND.total_row.COLUMN``;
+* per row, a header group's 合计/小计 column = Σ the group's other columns (合计 = 基本支出 +
+  项目支出, 基本支出/小计 = 人员经费 + 公用经费 …) — ``KIND.row_sum.ROW.COLUMN``.
+
+Each family is ``(ctx, table, key)``: ``key`` is the table's check-id prefix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Column, Row, Table
+from ..columns import clean_level, item_name
+from .evaluate import evaluate, sum_check
+from .figures import (
+    Ctx,
+    printed,
+    project_rows,
+    role,
+    row_desc,
+    row_key,
+    row_text,
+    title,
+    total_row,
+    value_cols,
+)
+
+_TOTAL_LEAF = re.compile(r"^(合计|总计|小计)$")
+# Columns that are not money to add up: rates, shares, changes, counts.
+_NOT_ADDITIVE = re.compile(r"率|%|％|百分比|占比|比上年|增减|同比|数量|人数|个数")
+_LEVEL_NAME = {1: "类", 2: "款", 3: "项"}
+
+
+def code_checks(ctx: Ctx, t: Table, k: str) -> None:
+    """合计 row = Σ top-level 科目 rows; each parent 科目 = Σ its children, per value column."""
+    coded = [r for r in t.rows if r.code and r.level is not None]
+    if not coded:
+        return
+    cols = value_cols(t)
+    name = title(t)
+    total = total_row(t)
+    tops = [r for r in coded if r.parent_code is None]
+    if total is not None and tops:
+        codes = [r.code for r in tops]
+        levels = {r.level for r in tops}
+        what = f"{_LEVEL_NAME[1]} rows" if levels == {1} else "top-level rows"
+        for c in cols:
+            lhs = [ctx.fig(t, total, c)]
+            rhs = [ctx.fig(t, r, c, r.code) for r in tops]
+            if not printed(lhs + rhs):
+                continue
+            cid = f"{k}.total_row.{c.key}"
+            head = f"{name} {item_name(row_text(t, total))}/{c.key}"
+            if len(set(codes)) != len(codes):
+                ctx.skip(cid, f"{head}: cannot be checked, the same 科目 is printed more "
+                              "than once at the top level (several units in one table?)",
+                         [f.ref("expected") for f in lhs])
+                continue
+            evaluate(ctx, cid, head, lhs, rhs, lhs_label="", rhs_label=f"Σ {len(tops)} {what}")
+    for i, p in enumerate(t.rows):
+        if not p.code or p.level is None:
+            continue
+        children: list[Row] = []
+        for r in t.rows[i + 1:]:
+            if role(t, r) is not None:
+                break
+            if r.code and r.level is not None and r.level <= p.level:
+                break
+            if r.code and r.parent_code == p.code:
+                children.append(r)
+        if not children:
+            continue
+        lvl = {r.level for r in children}
+        what = f"{_LEVEL_NAME.get(lvl.pop(), 'child')} rows" if len(lvl) == 1 else "child rows"
+        for c in cols:
+            sum_check(ctx, f"{k}.code_tree.{p.code}.{c.key}",
+                      f"{name} {p.code} {item_name(p.label)}/{c.key}",
+                      [ctx.fig(t, p, c)], [ctx.fig(t, r, c, r.code) for r in children],
+                      lhs_label="", rhs_label=f"Σ {len(children)} {what}")
+
+
+def project_total_checks(ctx: Ctx, t: Table, k: str) -> None:
+    """项目支出表 (and a 绩效目标清单 with a 合计 row): 合计/总计 row = Σ project rows."""
+    total = total_row(t)
+    projects = project_rows(t)
+    if total is None or not projects:
+        return
+    for c in value_cols(t):
+        sum_check(ctx, f"{k}.total_row.{c.key}",
+                  f"{title(t)} {item_name(row_text(t, total))}/{c.key}",
+                  [ctx.fig(t, total, c)], [ctx.fig(t, r, c, item_name(r.label)) for r in projects],
+                  lhs_label="", rhs_label=f"Σ {len(projects)} projects")
+
+
+def _group_parts(cols: list[Column], depth: int) -> list[Column]:
+    """The columns standing for a header group in its parent's sum: the group's own
+    合计/小计 if it prints one, else its members (recursively)."""
+    own = [c for c in cols if len(c.path) == depth]
+    if own:
+        return own[:1]
+    direct_totals = [c for c in cols if len(c.path) == depth + 1
+                     and _TOTAL_LEAF.match(clean_level(c.path[-1]))]
+    if direct_totals:
+        return direct_totals[:1]
+    out: list[Column] = []
+    for label in dict.fromkeys(c.path[depth] for c in cols):
+        sub = [c for c in cols if c.path[depth] == label]
+        if len(sub) == 1 and len(sub[0].path) == depth + 1:
+            out.append(sub[0])
+        else:
+            out.extend(_group_parts(sub, depth + 1))
+    return out
+
+
+def column_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[str, ...]]]:
+    """(total column, part columns, group path) for each header group printing a 合计/小计.
+
+    ``cols`` are the value columns of one side.  A group's total is its leaf named 合计,
+    总计 or 小计; its parts are the group's other direct members, a sub-group counting as its
+    own 小计 when it prints one, else as its members.
+    """
+    out: list[tuple[Column, list[Column], tuple[str, ...]]] = []
+    prefixes: list[tuple[str, ...]] = []
+    for c in cols:
+        for i in range(len(c.path)):
+            if c.path[:i] not in prefixes:
+                prefixes.append(c.path[:i])
+    for p in prefixes:
+        d = len(p)
+        members = [c for c in cols if c.path[:d] == p and len(c.path) > d]
+        totals = [c for c in members if len(c.path) == d + 1
+                  and _TOTAL_LEAF.match(clean_level(c.path[-1]))]
+        if not totals:
+            continue
+        tot = totals[0]
+        parts: list[Column] = []
+        for label in dict.fromkeys(c.path[d] for c in members if c is not tot):
+            sub = [c for c in members if c.path[d] == label and c is not tot]
+            if len(sub) == 1 and len(sub[0].path) == d + 1:
+                parts.append(sub[0])
+            else:
+                parts.extend(_group_parts(sub, d + 1))
+        if parts:
+            out.append((tot, parts, p))
+    return out
+
+
+def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
+    """Per row: each header group's 合计/小计 column = Σ the group's other columns."""
+    sides = list(dict.fromkeys(c.side for c in value_cols(t)))
+    name = title(t)
+    for side in sides:
+        sums = column_sums([c for c in value_cols(t, side)
+                            if not _NOT_ADDITIVE.search(c.key)])
+        if not sums:
+            continue
+        for r in t.rows:
+            if r.side != side:
+                continue
+            for tot, parts, p in sums:
+                sum_check(ctx, f"{k}.row_sum.{row_key(t, r)}.{tot.key}",
+                          f"{name} {row_desc(t, r)}", [ctx.fig(t, r, tot, tot.key)],
+                          [ctx.fig(t, r, c, "/".join(c.path[len(p):])) for c in parts],
+                          lhs_label=tot.key, rhs_label=f"Σ {len(parts)} columns")
