@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budget_extract.budget.kinds import classify, kind_from_title
+from budget_extract.budget.kinds import classify, kind_from_header, kind_from_title
 from budget_extract.tables.detect import CAPTION, cn_to_int
 
 
@@ -44,6 +44,19 @@ def test_header_signature_when_the_title_is_missing():
     assert classify("", [("一级指标",), ("二级指标",), ("三级指标",)], []) == "performance_target"
     paths = [("收入", "项目"), ("收入", "预算数"), ("支出", "项目"), ("支出", "预算数")]
     assert classify("", paths, []) == "income_expenditure_summary"
+
+
+@pytest.mark.parametrize("paths,first_col,kind", [
+    ([("项目",), ("绩效指标",)], ["绩效指标", "产出指标"], "performance_target"),
+    ([("项目",), ("内容",)], ["项目名称", "年度目标：完成系统运维"], "performance_target"),
+    ([("合计",), ("因公出国（境）费",), ("公务接待费",)], [], "three_public_expenditure"),
+    ([("经济分类科目",), ("人员经费",), ("公用经费",)], ["301 工资福利支出"],
+     "general_budget_basic_expenditure"),
+    ([("政府采购品目",), ("金额",)], ["复印纸"], "procurement_expenditure"),
+    ([("项目名称",), ("金额",)], ["项目名称甲"], None),  # 项目名称 without 年度目标: no form
+])
+def test_each_header_signature(paths, first_col, kind):
+    assert kind_from_header(paths, first_col) == kind
 
 
 @pytest.mark.parametrize("caption,number", [
