@@ -139,7 +139,7 @@ class SideItem:
 class FirstOf:
     """The first selector that finds something (all on the same kind)."""
 
-    options: tuple[Cell | SideItem, ...]
+    options: tuple[Selector, ...]
 
     @property
     def kind(self) -> TableKind:
@@ -163,8 +163,8 @@ class Identity:
     """One figure in one table = (or ≤, ``relation="<="``) one figure in another."""
 
     id: str
-    left: Cell | SideItem | FirstOf
-    right: Cell | SideItem | FirstOf
+    left: Selector
+    right: Selector
     lhs_label: str
     rhs_label: str
     relation: str = "="
