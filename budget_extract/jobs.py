@@ -116,7 +116,7 @@ def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
     """Datapackage entries for the document's wide CSVs (schema inferred from the text)."""
     from .budget.kinds import TITLE_OF_KIND
     from .emit.datapackage import wide_schema
-    from .emit.dataset import table_code_scheme, table_positions
+    from .emit.dataset import table_positions
 
     fdp = {"function": "functional-classification:generic:code",
            "economic": "economic-classification:generic:code"}
@@ -134,7 +134,7 @@ def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
             "title": t.title or TITLE_OF_KIND.get(t.kind, t.kind),
             "description": f"{TITLE_OF_KIND.get(t.kind) or t.kind}, one column per printed "
                            f"header path; amounts in {t.unit or 'the unit printed'}.",
-            "schema": wide_schema(text, roles, desc, fdp.get(table_code_scheme(t))),
+            "schema": wide_schema(text, roles, desc, fdp.get(t.code_scheme)),
         })
     return out
 
