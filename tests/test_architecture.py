@@ -111,3 +111,12 @@ def test_readers_and_tables_know_nothing_of_budgets_or_output():
 
 def test_model_is_plain_data():
     assert GRAPH["budget_extract.model"] <= {"budget_extract.errors"}
+
+
+def test_every_kind_the_classifier_gives_is_a_table_kind():
+    """The interpreter turns the classifier's id into a ``TableKind``: a kind added to
+    ``budget/kinds.py`` without its enum member would fail there, on the first such table."""
+    from budget_extract.budget.kinds import KINDS
+    from budget_extract.model import TableKind
+
+    assert {k.value for k in TableKind} == set(KINDS)
