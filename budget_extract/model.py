@@ -162,7 +162,7 @@ class Row:
     page: int | None = None
     level: int | None = None
     parent_code: str | None = None
-    values_yuan: dict[str, str] = field(default_factory=dict)
+    values_yuan: dict[str, str] = field(default_factory=dict)  # amount × unit, exact: 元
 
 
 class TableKind(str, Enum):
