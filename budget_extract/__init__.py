@@ -2,8 +2,11 @@
 
 >>> import budget_extract
 >>> doc = budget_extract.extract("fixtures/huaibei-hrss-info-center-2026-budget.md")
->>> doc.tables[0].kind
+>>> doc.tables[0].kind.value
 'income_expenditure_summary'
+>>> from budget_extract.api import facts
+>>> len(facts(doc))
+211
 """
 
 from __future__ import annotations

@@ -1,24 +1,35 @@
-"""The Python API: ``extract(path) -> Document`` and writing a document's outputs.
+"""The Python API: ``extract(path) -> Document`` and what a script does with a document.
 
 The CLI is a thin layer over these functions; researchers call them directly::
 
     import budget_extract
+    from budget_extract.api import facts, to_json, records, to_pandas
+
     doc = budget_extract.extract("某单位2026年预算.pdf")
-    for fact in doc.facts(): ...
+    for fact in facts(doc): ...
+
+The :class:`~budget_extract.model.Document` itself is plain data; the conveniences live
+here, over the emitters, so that library users and the CLI get the same bytes and
+``model.py`` depends on nothing else in the package.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from . import readers
 from .emit.bundle import render_outputs, write_rendered
+from .emit.dataset import TABLES, document_records
 from .emit.files import safe_stem
+from .emit.json_out import document_json
 from .errors import ExtractError
+from .facts import document_facts
 from .model import Document, Fact
 from .pipeline import build_document
 
-__all__ = ["extract", "write_outputs", "ExtractError", "Document", "Fact"]
+__all__ = ["extract", "write_outputs", "to_json", "facts", "records", "to_pandas",
+           "ExtractError", "Document", "Fact"]
 
 
 def extract(path: str | os.PathLike[str], password: str | None = None) -> Document:
@@ -36,3 +47,49 @@ def write_outputs(doc: Document, outdir: str, *, bom: bool = False,
     paths written."""
     os.makedirs(outdir, exist_ok=True)
     return write_rendered(outdir, render_outputs(doc, bom=bom, xlsx=xlsx))
+
+
+def to_json(doc: Document) -> str:
+    """The contract's document JSON (what ``S.json`` holds), as a string."""
+    return document_json(doc)
+
+
+def facts(doc: Document) -> list[Fact]:
+    """The tidy facts: one per printed amount of every grid table (``S.facts.csv``)."""
+    return document_facts(doc)
+
+
+def records(doc: Document, source_path: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The document's rows of every dataset table (documents, tables, facts, checks,
+    narrative, performance_targets, performance_indicators), as the batch writes them to
+    ``budget.sqlite`` and the combined CSVs."""
+    return document_records(doc, source_path or doc.source.path)
+
+
+def to_pandas(doc: Document, table: str = "facts") -> Any:
+    """A pandas DataFrame of one dataset table (default ``facts``), typed as in the
+    datapackage: numbers as floats, counts as nullable integers, codes as strings.
+
+    Needs pandas (``pip install 'budget_extract[pandas]'``).
+    """
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install 'budget_extract[pandas]'"
+                          ) from e
+    defs = {t.name: t for t in TABLES}
+    if table not in defs or table == "inputs":
+        raise ValueError(f"unknown table {table!r}; one of "
+                         + ", ".join(n for n in defs if n != "inputs"))
+    tdef = defs[table]
+    df = pd.DataFrame(records(doc)[table], columns=tdef.names)
+    for f in tdef.fields:
+        if f.type == "number":
+            df[f.name] = pd.to_numeric(df[f.name], errors="coerce")
+        elif f.type == "integer":
+            df[f.name] = pd.to_numeric(df[f.name], errors="coerce").astype("Int64")
+        elif f.type == "boolean":
+            df[f.name] = df[f.name].astype("boolean")
+        else:
+            df[f.name] = df[f.name].fillna("").astype(str)
+    return df

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 
 from . import __version__
-from .errors import ExtractError
+from .emit.files import safe_stem
+from .jobs import BatchJob, JobMode
 
 EPILOG = """\
 examples:
@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                                     "round or fail, with the tables and rows involved.")
     ck.add_argument("input", metavar="FILE")
     ck.add_argument("--all", action="store_true", help="list passing checks too")
+    _limits(ck)
     _common(ck)
     return p
 
@@ -126,38 +127,14 @@ def _fail(path: str, reason: str) -> None:
     print(f"error: {path}: {reason}", file=sys.stderr)
 
 
-def _run_one(path: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .api import extract
-
-    try:
-        return extract(path, password=args.password)
-    except ExtractError as e:
-        _fail(path, e.reason)
-    except KeyboardInterrupt:
-        raise
-    except MemoryError:
-        _fail(path, "ran out of memory reading this file")
-    except Exception as e:  # a bug: say so in one line, traceback with --debug
-        if args.debug:
-            traceback.print_exc()
-        _fail(path, f"internal error ({type(e).__name__}: {e}); rerun with --debug and "
-                    "report it")
-    return None
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     """Each input in its own worker process with the time and memory limits (as in
     ``batch``): a hostile file is stopped and reported, a crashing PDF library takes only
     its worker down, and the other inputs are still written."""
     from .emit.bundle import write_rendered
-    from .emit.files import safe_stem
     from .executors import LocalExecutor
-    from .jobs import BatchJob
 
-    jobs = [BatchJob(path=os.path.abspath(p), source_path=p, sha256="",
-                     document=safe_stem(os.path.splitext(os.path.basename(p))[0]),
-                     xlsx=args.xlsx, bom=args.excel_csv, password=args.password)
-            for p in args.inputs if os.path.isfile(p)]
+    jobs = [_job(p, args, "extract") for p in args.inputs if os.path.isfile(p)]
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run(jobs)  # one at a time, in order: results come back in order
     failed = 0
@@ -190,19 +167,38 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
+    return BatchJob(path=os.path.abspath(path), source_path=path, sha256="",
+                    document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
+                    xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
+                    password=args.password, mode=mode)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    doc = _run_one(args.input, args)
-    if doc is None:
+    """The checks of one input, extracted in a worker with the same time and memory limits
+    as ``extract``."""
+    from .executors import LocalExecutor
+
+    executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
+    results = executor.run([_job(args.input, args, "check")])
+    try:
+        res = next(results)
+    finally:
+        results.close()
+    if not res.ok:
+        if args.debug and res.debug:
+            print(res.debug, file=sys.stderr, end="")
+        _fail(args.input, res.error)
         return 1
     counts: dict[str, int] = {}
-    for c in doc.checks:
-        counts[c.status] = counts.get(c.status, 0) + 1
-    print(f"{args.input}: {len(doc.checks)} checks — "
+    for _id, status, _msg in res.check_list:
+        counts[status] = counts.get(status, 0) + 1
+    print(f"{args.input}: {len(res.check_list)} checks — "
           + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
-    for c in doc.checks:
-        if c.status == "fail" or args.all or c.status == "rounding":
-            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}[c.status]
-            print(f"  {mark} {c.id}: {c.message}")
+    for cid, status, msg in res.check_list:
+        if status == "fail" or args.all or status == "rounding":
+            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}[status]
+            print(f"  {mark} {cid}: {msg}")
     return 0
 
 

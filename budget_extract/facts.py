@@ -18,7 +18,8 @@ def table_facts(doc_stem: str, table: Table) -> list[Fact]:
         for key, cell in row.cells.items():
             if roles.get(key) != "value" or not is_amount(cell.text):
                 continue
-            out.append(Fact(document=doc_stem, table_no=table.table_no, table_kind=table.kind,
+            out.append(Fact(document=doc_stem, table_no=table.table_no,
+                            table_kind=table.kind.value,
                             row_no=row.row_no, row_code=row.code, row_label=row.label,
                             column=key, value=amount_text(cell.text), unit=table.unit,
                             page=cell.page, bbox=cell.bbox))

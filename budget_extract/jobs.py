@@ -20,14 +20,22 @@ import sys
 import tempfile
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ExtractError
+
+JobMode = Literal["batch", "extract", "check"]
+"""What a job produces: ``batch`` the document's files, its dataset rows and the wide CSVs'
+datapackage entries; ``extract`` the document's files only; ``check`` only the checks."""
 
 
 @dataclass
 class BatchJob:
-    """What a worker needs: where the input is (or its bytes), and what to render."""
+    """What a worker needs: where the input is (or its bytes), and what to render.
+
+    ``mode`` says what the caller writes, so the worker renders that and nothing more
+    (``budget-extract extract`` has no use for dataset rows, ``check`` for any file).
+    """
 
     path: str  # absolute path of the input (on the machine that submitted the job)
     source_path: str  # the input relative to the batch folder (recorded in the outputs)
@@ -37,6 +45,7 @@ class BatchJob:
     bom: bool = False
     password: str | None = None
     data: bytes | None = None  # the input's bytes, when the worker cannot read `path`
+    mode: JobMode = "batch"
 
 
 @dataclass
@@ -56,6 +65,8 @@ class JobResult:
     checks: int = 0
     checks_failed: int = 0
     debug: str = ""  # the traceback of an internal error (shown with --debug)
+    check_list: list[tuple[str, str, str]] = field(default_factory=list)
+    """(id, status, message) of every check, for ``mode="check"``."""
 
 
 def failure(job: BatchJob, reason: str, debug: str = "") -> JobResult:
@@ -78,21 +89,13 @@ def _extract(job: BatchJob) -> Any:
 
 
 def run_job(job: BatchJob) -> JobResult:
-    """Extract one input and render everything the batch writes for it; never raises
-    for bad input (the reason is in the result) — only for interruption."""
-    from .emit.bundle import render_outputs, wide_paths
-    from .emit.dataset import document_records, table_positions
-
+    """Extract one input and render what ``job.mode`` asks for; never raises for bad input
+    (the reason is in the result) — only for interruption."""
     try:
         doc = _extract(job)
         doc.stem = job.document
         doc.source.path = job.source_path  # relative: the same bytes wherever it ran
-        paths = wide_paths(doc)
-        positions = table_positions(doc)
-        wide = {positions[id(t)]: p for t, p in zip(doc.tables, paths, strict=True)}
-        records = document_records(doc, job.source_path, wide)
-        files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx)
-        records["wide"] = wide_resources(doc, wide, files)
+        return _render(job, doc)
     except ExtractError as e:
         return failure(job, e.reason)
     except MemoryError:
@@ -104,11 +107,31 @@ def run_job(job: BatchJob) -> JobResult:
             return failure(job, memory_reason(_memory_cap_mb), traceback.format_exc())
         return failure(job, f"internal error ({type(e).__name__}: {e}); rerun with --debug "
                             "and report it", traceback.format_exc())
-    d = records["documents"][0]
+
+
+def _render(job: BatchJob, doc: Any) -> JobResult:
+    """The job's result for an extracted document: only what its mode needs."""
+    from .emit.bundle import render_outputs, wide_paths
+    from .emit.dataset import document_records, table_positions
+    from .facts import document_facts
+
+    files: dict[str, bytes] = {}
+    records: dict[str, list[dict[str, Any]]] = {}
+    if job.mode != "check":
+        files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx)
+    if job.mode == "batch":
+        paths = wide_paths(doc)
+        positions = table_positions(doc)
+        wide = {positions[id(t)]: p for t, p in zip(doc.tables, paths, strict=True)}
+        records = document_records(doc, job.source_path, wide)
+        records["wide"] = wide_resources(doc, wide, files)
+    n_facts = len(records["facts"]) if records else len(document_facts(doc))
     return JobResult(source_path=job.source_path, document=job.document, sha256=job.sha256,
                      ok=True, files=files, records=records, pages=doc.source.pages or 1,
-                     tables=d["tables"], facts=d["facts"], checks=d["checks"],
-                     checks_failed=d["checks_failed"])
+                     tables=len(doc.tables), facts=n_facts, checks=len(doc.checks),
+                     checks_failed=sum(1 for c in doc.checks if c.status == "fail"),
+                     check_list=[(c.id, c.status, c.message) for c in doc.checks]
+                     if job.mode == "check" else [])
 
 
 def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
@@ -116,7 +139,7 @@ def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
     """Datapackage entries for the document's wide CSVs (schema inferred from the text)."""
     from .budget.kinds import TITLE_OF_KIND
     from .emit.datapackage import wide_schema
-    from .emit.dataset import table_code_scheme, table_positions
+    from .emit.dataset import table_positions
 
     fdp = {"function": "functional-classification:generic:code",
            "economic": "economic-classification:generic:code"}
@@ -134,7 +157,7 @@ def wide_resources(doc: Any, wide: dict[int, str], files: dict[str, bytes]
             "title": t.title or TITLE_OF_KIND.get(t.kind, t.kind),
             "description": f"{TITLE_OF_KIND.get(t.kind) or t.kind}, one column per printed "
                            f"header path; amounts in {t.unit or 'the unit printed'}.",
-            "schema": wide_schema(text, roles, desc, fdp.get(table_code_scheme(t))),
+            "schema": wide_schema(text, roles, desc, fdp.get(t.code_scheme)),
         })
     return out
 

@@ -16,6 +16,7 @@ Every value keeps its provenance (page, grid row/column and, for PDFs, its bound
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
 BBox = tuple[float, float, float, float]
@@ -161,14 +162,69 @@ class Row:
     page: int | None = None
     level: int | None = None
     parent_code: str | None = None
+    values_yuan: dict[str, str] = field(default_factory=dict)  # amount × unit, exact: 元
+
+
+class TableKind(str, Enum):
+    """The contract's table kinds (``docs/contract.md``); the values are the JSON ids.
+
+    A ``str`` enum so that comparisons with the plain ids and JSON/CSV output stay as they
+    were: ``str()`` and f-strings give the id itself on every Python version.
+    """
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+    PERFORMANCE_PROJECT_LIST = "performance_project_list"
+    PERFORMANCE_TARGET = "performance_target"
+    THREE_PUBLIC_EXPENDITURE = "three_public_expenditure"
+    FISCAL_GRANT_SUMMARY = "fiscal_grant_summary"
+    INCOME_EXPENDITURE_SUMMARY = "income_expenditure_summary"
+    INCOME_SUMMARY = "income_summary"
+    GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"
+    GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"
+    GOV_FUND_EXPENDITURE = "gov_fund_expenditure"
+    STATE_CAPITAL_EXPENDITURE = "state_capital_expenditure"
+    PURCHASED_SERVICES_EXPENDITURE = "purchased_services_expenditure"
+    PROCUREMENT_EXPENDITURE = "procurement_expenditure"
+    ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
+    PROJECT_EXPENDITURE = "project_expenditure"
+    EXPENDITURE_SUMMARY = "expenditure_summary"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class TableLayout:
+    """What the table builder saw, kept so that the interpretation step can classify the
+    table and read its 绩效目标 form without going back to the detector's candidates.
+
+    ``fragments`` are the grids as detected (one per page, before any joining),
+    ``header_paths`` the raw header path of each column (before duplicates are numbered),
+    ``first_column`` the texts of the joined grid's first column, ``printed_number`` the
+    number printed with the caption ('' when the number came from the 目录), ``part`` the
+    document part the table sits in, ``placeholder`` whether every body cell is a ``0``.
+    """
+
+    fragments: list[Grid] = field(default_factory=list)
+    header_paths: list[tuple[str, ...]] = field(default_factory=list)
+    first_column: list[str] = field(default_factory=list)
+    printed_number: str = ""
+    part: str = ""
+    placeholder: bool = False
 
 
 @dataclass
 class Table:
-    """A disclosure table after header merging, fragments joined across pages."""
+    """A disclosure table after header merging, fragments joined across pages.
+
+    :func:`budget_extract.tables.build.build_table` fills the layout (columns, rows, grid);
+    :func:`budget_extract.budget.interpret.interpret_table` sets what it means: ``kind``,
+    ``empty``, ``column_ids``, ``code_scheme``, each row's ``level``/``parent_code`` and,
+    for a 绩效目标表, the parsed ``form``.
+    """
 
     table_no: str
-    kind: str
+    kind: TableKind
     title: str
     unit: str
     pages: list[int]
@@ -181,6 +237,10 @@ class Table:
     header_rows: list[list[str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     grid: Grid | None = None
+    column_ids: list[str | None] = field(default_factory=list)
+    code_scheme: Literal["function", "economic", ""] = ""
+    layout: TableLayout | None = None
+    form: PerformanceTarget | None = None
 
     @property
     def value_columns(self) -> list[Column]:
@@ -223,68 +283,125 @@ class Fact:
 
 
 @dataclass
+class DocumentMeta:
+    """What the title block says: publishing body, year, 部门/单位 level, title, phase."""
+
+    unit_name: str = ""
+    year: str = ""
+    level: str = ""
+    title: str = ""
+    budget_phase: str = ""
+
+
+@dataclass
+class NarrativeFigure:
+    """One figure stated in the 情况说明 text (see :mod:`budget_extract.budget.narrative`).
+
+    Amounts stay text as printed.  When the figure names a printed total, ``table_ref`` is
+    that table cell (table_no, kind, row, column, value, unit, page) and ``check`` how the
+    two compare (``pass``/``rounding``/``fail``); else both are ``None``.
+    """
+
+    subject: str = ""
+    code_names: list[str] | None = None
+    amount: str | None = None
+    unit: str | None = None
+    value_yuan: str | None = None
+    share: str | None = None
+    change: str | None = None
+    change_unit: str | None = None
+    change_direction: str | None = None
+    change_pct: str | None = None
+    prior_year: int | None = None
+    prior_basis: str | None = None
+    prior_amount: str | None = None
+    year: int | None = None
+    section: str = ""
+    text: str = ""
+    warnings: list[str] = field(default_factory=list)
+    table_ref: dict[str, Any] | None = None
+    check: str | None = None
+
+
+@dataclass
+class Indicator:
+    """One row of a 绩效目标表's indicator tree (parents filled down)."""
+
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    value: str = ""
+
+
+@dataclass
+class Appearance:
+    """Where one printed copy of a 绩效目标表 was found."""
+
+    table_position: int
+    pages: list[int]
+    part: str
+
+
+def _printed(label: str) -> Any:
+    """A text field whose JSON key is the label printed on the form (the contract's key)."""
+    return field(default="", metadata={"label": label})
+
+
+@dataclass
+class PerformanceTarget:
+    """One project's 项目支出绩效目标表, money kept as printed text.
+
+    The JSON keys are the labels as printed (项目名称, 主管部门及代码 …: each field's
+    ``metadata["label"]``); the attribute names are their English aliases, the same as
+    ``budget/performance.py``'s ``FIELD_ALIASES``.
+    """
+
+    project_name: str = _printed("项目名称")
+    department: str = _printed("主管部门及代码")
+    department_code: str = _printed("主管部门代码")
+    implementing_unit: str = _printed("实施单位")
+    project_source: str = _printed("项目来源")
+    funding_area: str = _printed("资金投向领域")
+    term: str = _printed("项目期限")
+    construction_term: str = _printed("建设期限")
+    operation_term: str = _printed("运营期限")
+    money_unit: str = _printed("资金单位")
+    annual_total: str = _printed("年度资金总额")
+    fiscal_appropriation: str = _printed("财政拨款")
+    special_bonds: str = _printed("专项债券")
+    carried_over: str = _printed("上年结转")
+    other_funds: str = _printed("其他资金")
+    annual_objective: str = _printed("年度目标")
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    appearances: list[Appearance] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    """``{"field": printed label, "values": [...]}`` where two copies of the form disagree."""
+
+
+@dataclass
+class Section:
+    """A narrative part of the document (情况说明, 概况, 名词解释) with its text."""
+
+    part: str
+    heading: str
+    text: str
+
+
+@dataclass
 class Document:
-    """A whole disclosure: what the emitters write."""
+    """A whole disclosure: pure data, what the emitters write.
+
+    The conveniences (JSON text, facts, dataset records, DataFrames) are functions in
+    :mod:`budget_extract.api`, so this module imports nothing else of the package.
+    """
 
     stem: str
     source: Source
-    meta: dict[str, Any]
+    meta: DocumentMeta
     tables: list[Table]
     checks: list[Check] = field(default_factory=list)
-    narrative: list[dict[str, Any]] = field(default_factory=list)
-    performance_targets: list[dict[str, Any]] = field(default_factory=list)
-    sections: list[dict[str, Any]] = field(default_factory=list)
+    narrative: list[NarrativeFigure] = field(default_factory=list)
+    performance_targets: list[PerformanceTarget] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    # ------------------------------------------------------------------ convenience API
-    # Thin views over the emitters, so that library users and the CLI get the same bytes.
-
-    def to_json(self) -> str:
-        """The contract's document JSON (what ``S.json`` holds), as a string."""
-        from .emit.json_out import document_json
-
-        return document_json(self)
-
-    def facts(self) -> list[Fact]:
-        """The tidy facts: one per printed amount of every grid table (``S.facts.csv``)."""
-        from .facts import document_facts
-
-        return document_facts(self)
-
-    def records(self, source_path: str | None = None) -> dict[str, list[dict[str, Any]]]:
-        """This document's rows of every dataset table (documents, tables, facts, checks,
-        narrative, performance_targets, performance_indicators), as the batch writes them
-        to ``budget.sqlite`` and the combined CSVs."""
-        from .emit.dataset import document_records
-
-        return document_records(self, source_path or self.source.path)
-
-    def to_pandas(self, table: str = "facts") -> Any:
-        """A pandas DataFrame of one dataset table (default ``facts``), typed as in the
-        datapackage: numbers as floats, counts as nullable integers, codes as strings.
-
-        Needs pandas (``pip install 'budget_extract[pandas]'``).
-        """
-        try:
-            import pandas as pd
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install 'budget_extract[pandas]'"
-                              ) from e
-        from .emit.dataset import TABLES
-
-        defs = {t.name: t for t in TABLES}
-        if table not in defs or table == "inputs":
-            raise ValueError(f"unknown table {table!r}; one of "
-                             + ", ".join(n for n in defs if n != "inputs"))
-        tdef = defs[table]
-        df = pd.DataFrame(self.records()[table], columns=tdef.names)
-        for f in tdef.fields:
-            if f.type == "number":
-                df[f.name] = pd.to_numeric(df[f.name], errors="coerce")
-            elif f.type == "integer":
-                df[f.name] = pd.to_numeric(df[f.name], errors="coerce").astype("Int64")
-            elif f.type == "boolean":
-                df[f.name] = df[f.name].astype("boolean")
-            else:
-                df[f.name] = df[f.name].fillna("").astype(str)
-        return df

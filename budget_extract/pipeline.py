@@ -1,13 +1,19 @@
-"""The stages in order: segment → detect tables → build tables → semantics and checks."""
+"""The stages in order: segment → detect tables → build tables → interpret → checks.
+
+Each table is built (layout only, ``tables/``), then interpreted once
+(``budget/interpret.py``: kind, form, codes, column ids); the document-level steps then
+check the tables and read the narrative.  The result is a :class:`Document` of plain data.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from .budget.checks import run_checks
-from .budget.codes_link import link_tables
-from .budget.performance import align_fragments, merge_projects, parse_performance_table
+from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
 from .budget.reconcile import narrative_figures, reconcile, reconcile_projects
 from .errors import ExtractError
-from .model import Document, Source
+from .model import Document, DocumentMeta, Section, Source, TableKind
 from .segment import segment
 from .tables.build import build_table
 from .tables.detect import detect_tables
@@ -20,24 +26,29 @@ def build_document(stem: str, src: Source) -> Document:
         raise ExtractError("no tables found: this does not look like a budget disclosure "
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
-    if all(t.kind == "unknown" for t in tables) and not mentions_budget(src):
+    for t in tables:
+        interpret_table(t)
+    if all(t.kind == TableKind.UNKNOWN for t in tables) and not mentions_budget(src):
         n = len(tables)
         raise ExtractError(f"not a budget disclosure: {n} table{'s' if n > 1 else ''} found, "
                            "but none is a budget table (收支总表, 支出表 …) and the text "
                            "never mentions 预算 or 决算", src.path)
-    link_tables(tables)
-    doc = Document(stem=stem, source=src, meta=seg.meta, tables=tables,
+    meta = DocumentMeta(**seg.meta)
+    doc = Document(stem=stem, source=src, meta=meta, tables=tables,
                    warnings=list(seg.warnings))
     for t in tables:
         doc.warnings.extend(f"table {t.table_no or t.position} ({t.title}): {w}"
                             for w in t.warnings)
-    doc.performance_targets = performance_targets(cands, tables)
-    doc.checks = run_checks(tables, doc.meta)
-    doc.sections = [{"part": s.part, "heading": s.heading, "text": s.text}
+    targets = document_targets(tables)
+    meta_dict = asdict(meta)
+    doc.checks = run_checks(tables, meta_dict)
+    doc.sections = [Section(part=s.part, heading=s.heading, text=s.text)
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
-    doc.narrative, flags = narrative_figures(doc.sections, doc.meta)
-    doc.checks.extend(reconcile(doc.narrative, tables))
-    doc.checks.extend(reconcile_projects(doc.performance_targets, tables))
+    figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
+    doc.checks.extend(reconcile(figures, tables))
+    doc.checks.extend(reconcile_projects(targets, tables))
+    doc.narrative = [typed_figure(f) for f in figures]
+    doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
                         f"“{f['text']}”" for f in flags)
     return doc
@@ -51,19 +62,3 @@ def mentions_budget(src: Source) -> bool:
         if any("预算" in t or "决算" in t for t in texts):
             return True
     return False
-
-
-def performance_targets(cands: list, tables: list) -> list[dict]:  # type: ignore[type-arg]
-    """One record per project from the 绩效目标表 forms (a project printed twice kept once)."""
-    records = []
-    for cand, table in zip(cands, tables, strict=True):
-        if table.kind != "performance_target":
-            continue
-        rows = align_fragments(cand.fragments)
-        if rows is None:
-            rows = [g.text_rows() for g in cand.fragments]
-        rec = parse_performance_table(rows)
-        rec["origin"] = {"table_position": table.position, "pages": table.pages,
-                         "part": cand.part}
-        records.append(rec)
-    return merge_projects(records)

@@ -107,12 +107,12 @@ def test_corpus_through_batch(corpus, tmp_path):
 
 
 def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus):
-    from budget_extract import extract
+    from budget_extract.api import extract, facts
 
     good, bad = extract(bi.SEED_PDF), extract(corpus["damaged-xref"])
     assert [t.title for t in bad.tables] == [t.title for t in good.tables]
-    assert [(f.table_no, f.row_label, f.column, f.value) for f in bad.facts()] == [
-        (f.table_no, f.row_label, f.column, f.value) for f in good.facts()]
+    assert [(f.table_no, f.row_label, f.column, f.value) for f in facts(bad)] == [
+        (f.table_no, f.row_label, f.column, f.value) for f in facts(good)]
     assert "rebuilt copy" in bad.source.warnings[0]
 
 

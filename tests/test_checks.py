@@ -8,6 +8,7 @@ print 3.59 and 1.5, which add up to 5.09 — a rounding difference, not an error
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,7 +47,7 @@ _MINE: dict[int, list] = {}
 def accounting(doc):
     """The checks this module makes (doc.checks also holds the narrative reconciliation)."""
     if id(doc) not in _MINE:
-        _MINE[id(doc)] = run_checks(doc.tables, doc.meta)
+        _MINE[id(doc)] = run_checks(doc.tables, asdict(doc.meta))
     return _MINE[id(doc)]
 
 
@@ -227,7 +228,7 @@ def test_checks_are_deterministic(seed):
     again = budget_extract.extract(SEED)
     assert [(c.id, c.status, c.message, c.expected, c.actual, c.refs) for c in again.checks] \
         == [(c.id, c.status, c.message, c.expected, c.actual, c.refs) for c in seed.checks]
-    assert [c.id for c in run_checks(again.tables, again.meta)] == \
+    assert [c.id for c in run_checks(again.tables, asdict(again.meta))] == \
         [c.id for c in accounting(seed)]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import budget_extract
+from budget_extract.model import Indicator
 
 FIX = Path(__file__).parent.parent / "fixtures"
 
@@ -18,19 +19,19 @@ def seed():
 
 
 def fig(doc, subject, section_start=""):
-    return [f for f in doc.narrative if f["subject"] == subject
-            and f["section"].startswith(section_start)]
+    return [f for f in doc.narrative if f.subject == subject
+            and f.section.startswith(section_start)]
 
 
 def test_narrative_figures(seed):
     (f,) = fig(seed, "一般公共预算拨款收入", "二、")
-    assert (f["amount"], f["unit"], f["share"], f["change"], f["change_direction"],
-            f["change_pct"]) == ("358.58", "万元", "99.14", "4.7", "增加", "1.33")
-    assert f["prior_amount"] == "353.88"  # 358.58 − 4.7, the 2025 budget it implies
+    assert (f.amount, f.unit, f.share, f.change, f.change_direction,
+            f.change_pct) == ("358.58", "万元", "99.14", "4.7", "增加", "1.33")
+    assert f.prior_amount == "353.88"  # 358.58 − 4.7, the 2025 budget it implies
     (f,) = fig(seed, "住房保障（类）住房改革支出（款）住房公积金（项）")
-    assert (f["amount"], f["change"], f["change_direction"], f["change_pct"]) == (
+    assert (f.amount, f.change, f.change_direction, f.change_pct) == (
         "9.4", "0.65", "减少", "6.47")
-    assert f["code_names"] == ["住房保障", "住房改革支出", "住房公积金"]
+    assert f.code_names == ["住房保障", "住房改革支出", "住房公积金"]
 
 
 def test_empty_explanation_is_flagged(seed):
@@ -48,13 +49,13 @@ def test_narrative_reconciled_with_tables(seed):
 
 
 def test_performance_targets(seed):
-    names = [r["项目名称"] for r in seed.performance_targets]
+    names = [r.project_name for r in seed.performance_targets]
     assert names == ["金保工程保障费", "社保卡日常运行费",
                      "应退未退金保工程等保测评及服务项目履约保证金及其他代管资金"]
     r = seed.performance_targets[1]
-    assert r["年度资金总额"] == "10.00" and r["实施单位"] == "淮北市人力资源和社会保障局信息中心"
-    assert ["产出指标", "时效指标", "社保卡及时补办社保卡制卡周期", "符合要求"] in r["indicators"]
-    assert [a["part"] for a in r["appearances"]] == ["explanation", "annex"]
+    assert r.annual_total == "10.00" and r.implementing_unit == "淮北市人力资源和社会保障局信息中心"
+    assert Indicator("产出指标", "时效指标", "社保卡及时补办社保卡制卡周期", "符合要求") in r.indicators
+    assert [a.part for a in r.appearances] == ["explanation", "annex"]
     checks = {c.id: c for c in seed.checks if c.id.startswith("performance_target.")}
     c = checks["performance_target.annual_total=project_expenditure.金保工程保障费"]
     assert c.status == "pass" and c.actual == "236万元" and c.expected == "236.00万元"

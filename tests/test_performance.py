@@ -19,6 +19,7 @@ from budget_extract.budget.performance import (
     merge_projects,
     parse_performance_table,
 )
+from budget_extract.emit.json_out import target_dict
 from budget_extract.model import Grid, GridCell
 
 JINBAO = "金保工程保障费"
@@ -227,8 +228,10 @@ def test_pagebreak_pdf_records_equal_markdown() -> None:
     """The larger-type PDF cuts rows and a 年度目标 cell across page breaks (社保卡's 生态效益
     row on pages 30/31 and 39/40, 金保工程's 年度目标 on pages 37/38); the records must
     still be the Markdown seed's, whose values the tests above check by hand."""
-    md = budget_extract.extract(FIX / f"{SEED_STEM}.md").performance_targets
-    pdf = budget_extract.extract(FIX / f"{SEED_STEM}-pagebreak.pdf").performance_targets
+    md = [target_dict(t) for t in
+          budget_extract.extract(FIX / f"{SEED_STEM}.md").performance_targets]
+    pdf = [target_dict(t) for t in
+           budget_extract.extract(FIX / f"{SEED_STEM}-pagebreak.pdf").performance_targets]
     assert [r["项目名称"] for r in md] == [JINBAO, SHEBAOKA, DAIGUAN]
     for rec in md:
         assert rec["indicators"] == EXPECTED[rec["项目名称"]]["indicators"]

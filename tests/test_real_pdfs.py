@@ -64,10 +64,10 @@ def test_inventory(which, counts, pages, request):
 
 
 def test_meta(swc, wl):
-    assert swc.meta["unit_name"] == "上海市普陀区商务委员会"
-    assert wl.meta["unit_name"] == "上海市普陀区人民政府万里街道办事处"
+    assert swc.meta.unit_name == "上海市普陀区商务委员会"
+    assert wl.meta.unit_name == "上海市普陀区人民政府万里街道办事处"
     for d in (swc, wl):
-        assert d.meta["year"] == "2025" and d.meta["level"] == "部门"
+        assert d.meta.year == "2025" and d.meta.level == "部门"
 
 
 def test_swc_summary_tables(swc):

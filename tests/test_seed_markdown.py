@@ -185,12 +185,12 @@ def test_project_and_procurement(doc):
 
 
 def test_meta_and_toc(doc):
-    assert doc.meta["unit_name"] == "淮北市人力资源和社会保障局信息中心"
-    assert doc.meta["year"] == "2026"
-    assert doc.meta["level"] == "单位"
+    assert doc.meta.unit_name == "淮北市人力资源和社会保障局信息中心"
+    assert doc.meta.year == "2026"
+    assert doc.meta.level == "单位"
     # the TOC line broken by a heading marker is recognised and rejoined, not a section
     assert any("国有资本经营预算支出表" in w and "rejoined" in w for w in doc.warnings)
-    assert not any(s["heading"] == "本经营预算支出表" for s in doc.sections)
+    assert not any(s.heading == "本经营预算支出表" for s in doc.sections)
 
 
 def test_outputs_follow_contract(tmp_path, doc):

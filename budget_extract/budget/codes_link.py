@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..model import Table
 from .codes import link_hierarchy
 
-__all__ = ["link_codes", "link_tables"]
+__all__ = ["link_codes"]
 
 
 def link_codes(table: Table) -> None:
@@ -30,9 +30,3 @@ def link_codes(table: Table) -> None:
             if row.code:
                 row.level = level
                 row.parent_code = parent
-
-
-def link_tables(tables: list[Table]) -> None:
-    """:func:`link_codes` on every table."""
-    for t in tables:
-        link_codes(t)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..budget.codes import guess_scheme
 from ..budget.numbers import UNITS, parse_amount
 from ..facts import table_facts
-from ..model import Document, Table
+from ..model import Document
 from .csv_out import FACT_COLUMNS
+from .json_out import figure_dict, target_dict
 
 DATASET_VERSION = "1"
 """Version of the dataset schema below (stored in ``budget.sqlite`` and the datapackage)."""
@@ -349,11 +349,6 @@ def _json(x: Any) -> str:
                       separators=(",", ":"))
 
 
-def table_code_scheme(table: Table) -> str:
-    """'function', 'economic' or '' from the table's row codes."""
-    return guess_scheme([r.code for r in table.rows if r.code]) or ""
-
-
 def table_positions(doc: Document) -> dict[int, int]:
     """``id(table)`` → its 1-based position: the pipeline's, unless missing or repeated."""
     given = [t.position for t in doc.tables]
@@ -369,13 +364,13 @@ def document_records(doc: Document, source_path: str,
     ``source_path`` is the input relative to the batch folder; ``wide_csvs`` maps a table's
     position to its wide CSV path relative to the output folder.
     """
-    meta = doc.meta or {}
-    year = _int(meta.get("year"))
-    phase_label = str(meta.get("budget_phase") or "")
-    phase = phase_id(phase_label or str(meta.get("title") or ""))
-    unit_name = str(meta.get("unit_name") or "")
+    meta = doc.meta
+    year = _int(meta.year)
+    phase_label = meta.budget_phase or ""
+    phase = phase_id(phase_label or meta.title or "")
+    unit_name = meta.unit_name or ""
     positions = table_positions(doc)
-    schemes = {id(t): table_code_scheme(t) for t in doc.tables}
+    schemes = {id(t): t.code_scheme for t in doc.tables}
     sides = {id(t): {c.key: c.side for c in t.columns} for t in doc.tables}
 
     fact_rows: list[dict[str, Any]] = []
@@ -402,7 +397,7 @@ def document_records(doc: Document, source_path: str,
     for t in doc.tables:
         pos = positions[id(t)]
         tables.append({
-            "document": doc.stem, "table": pos, "table_no": t.table_no, "kind": t.kind,
+            "document": doc.stem, "table": pos, "table_no": t.table_no, "kind": t.kind.value,
             "title": t.title, "unit": t.unit, "pages": ",".join(str(p) for p in t.pages),
             "empty": bool(t.empty), "note": t.note, "code_scheme": schemes[id(t)],
             "columns": len(t.columns), "rows": len({r.row_no for r in t.rows}),
@@ -416,7 +411,7 @@ def document_records(doc: Document, source_path: str,
 
     narrative = []
     for i, fig in enumerate(doc.narrative, 1):
-        g = fig if isinstance(fig, dict) else {"text": str(fig)}
+        g = figure_dict(fig)
         narrative.append({
             "document": doc.stem, "seq": i, "section": str(g.get("section") or ""),
             "subject": str(g.get("subject") or ""), "amount": _number(g.get("amount")),
@@ -434,30 +429,26 @@ def document_records(doc: Document, source_path: str,
         })
 
     targets, indicators = [], []
-    for i, rec in enumerate(doc.performance_targets, 1):
-        inds = rec.get("indicators") or []
+    for i, t in enumerate(doc.performance_targets, 1):
         targets.append({
-            "document": doc.stem, "seq": i, "project": str(rec.get("项目名称") or ""),
-            "department": str(rec.get("主管部门及代码") or rec.get("主管部门") or ""),
-            "implementer": str(rec.get("实施单位") or ""),
-            "fund_unit": str(rec.get("资金单位") or ""),
-            "total": _number(rec.get("年度资金总额")),
-            "fiscal_grant": _number(rec.get("财政拨款")),
-            "other_funds": _number(rec.get("其他资金")),
-            "annual_goal": str(rec.get("年度目标") or ""), "indicators": len(inds),
-            "record": _json(rec),
+            "document": doc.stem, "seq": i, "project": t.project_name,
+            "department": t.department, "implementer": t.implementing_unit,
+            "fund_unit": t.money_unit, "total": _number(t.annual_total),
+            "fiscal_grant": _number(t.fiscal_appropriation),
+            "other_funds": _number(t.other_funds),
+            "annual_goal": t.annual_objective, "indicators": len(t.indicators),
+            "record": _json(target_dict(t)),
         })
-        for j, ind in enumerate(inds, 1):
-            parts = [str(x) for x in list(ind)[:4]] + [""] * (4 - min(len(ind), 4))
+        for j, ind in enumerate(t.indicators, 1):
             indicators.append({"document": doc.stem, "target": i, "seq": j,
-                               "level1": parts[0], "level2": parts[1], "level3": parts[2],
-                               "value": parts[3]})
+                               "level1": ind.level1, "level2": ind.level2,
+                               "level3": ind.level3, "value": ind.value})
 
     src = doc.source
     documents = [{
         "document": doc.stem, "source_path": source_path, "sha256": src.sha256,
         "format": src.format, "pages": src.pages, "unit_name": unit_name, "year": year,
-        "level": str(meta.get("level") or ""), "title": str(meta.get("title") or ""),
+        "level": meta.level or "", "title": meta.title or "",
         "phase": phase, "phase_label": phase_label, "tables": len(doc.tables),
         "facts": len(fact_rows), "checks": len(checks),
         "checks_failed": sum(1 for c in doc.checks if c.status == "fail"),

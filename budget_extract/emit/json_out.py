@@ -1,29 +1,20 @@
-"""The document JSON (contract version 1): every table, check, narrative figure and target."""
+"""The document JSON (contract version 1): every table, check, narrative figure and target.
+
+Formatting only: every value written here was set on the model by the pipeline
+(``budget/interpret.py`` for kinds, column ids and amounts in 元).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, fields
 from typing import Any
 
-from ..budget.columns import canonical_id
-from ..budget.numbers import UNITS, parse_amount
-from ..model import Check, Document, Row, Table
+from ..model import Check, Document, NarrativeFigure, PerformanceTarget, Table
 
 CONTRACT_VERSION = "1"
 
-
-def _values_yuan(t: Table, r: Row) -> dict[str, str]:
-    """Each amount of a row in 元 (``value × unit``), exact Decimal rendered as text."""
-    mult = UNITS.get(t.unit)
-    if mult is None or t.empty or t.kind == "performance_target":
-        return {}
-    roles = {c.key: c.role for c in t.columns}
-    out: dict[str, str] = {}
-    for k, v in r.cells.items():
-        amount = parse_amount(v.text) if roles.get(k) == "value" else None
-        if amount is not None:
-            out[k] = format(amount * mult, "f")
-    return out
+_TARGET_SCALARS = [f for f in fields(PerformanceTarget) if "label" in f.metadata]
 
 
 def table_dict(t: Table) -> dict[str, Any]:
@@ -34,7 +25,7 @@ def table_dict(t: Table) -> dict[str, Any]:
             "code": r.code,
             "label": r.label,
             "cells": {k: v.text for k, v in r.cells.items()},
-            "values_yuan": _values_yuan(t, r),
+            "values_yuan": r.values_yuan,
             "side": r.side,
             "page": r.page,
             "level": r.level,
@@ -50,7 +41,7 @@ def table_dict(t: Table) -> dict[str, Any]:
         "empty": t.empty,
         "note": t.note,
         "columns": [list(c.path) for c in t.columns],
-        "column_ids": [canonical_id(t.kind, c.path) for c in t.columns],
+        "column_ids": t.column_ids,
         "column_roles": [c.role for c in t.columns],
         "column_sides": [c.side for c in t.columns],
         "rows": rows,
@@ -66,6 +57,26 @@ def check_dict(c: Check) -> dict[str, Any]:
             "actual": c.actual, "refs": c.refs}
 
 
+def figure_dict(f: NarrativeFigure) -> dict[str, Any]:
+    """A narrative figure; ``table_ref`` and ``check`` only when it was compared with a
+    table."""
+    d = asdict(f)
+    for k in ("table_ref", "check"):
+        if d[k] is None:
+            del d[k]
+    return d
+
+
+def target_dict(t: PerformanceTarget) -> dict[str, Any]:
+    """A performance target keyed by the labels printed on the form (the contract's keys)."""
+    d: dict[str, Any] = {f.metadata["label"]: getattr(t, f.name) for f in _TARGET_SCALARS}
+    d["indicators"] = [[i.level1, i.level2, i.level3, i.value] for i in t.indicators]
+    d["warnings"] = t.warnings
+    d["appearances"] = [asdict(a) for a in t.appearances]
+    d["conflicts"] = t.conflicts
+    return d
+
+
 def document_dict(doc: Document) -> dict[str, Any]:
     src = doc.source
     return {
@@ -73,12 +84,12 @@ def document_dict(doc: Document) -> dict[str, Any]:
         "document": doc.stem,
         "source": {"path": src.path, "sha256": src.sha256, "format": src.format,
                    "pages": src.pages},
-        "meta": doc.meta,
+        "meta": asdict(doc.meta),
         "tables": [table_dict(t) for t in doc.tables],
         "checks": [check_dict(c) for c in doc.checks],
-        "narrative": doc.narrative,
-        "performance_targets": doc.performance_targets,
-        "sections": doc.sections,
+        "narrative": [figure_dict(f) for f in doc.narrative],
+        "performance_targets": [target_dict(t) for t in doc.performance_targets],
+        "sections": [asdict(s) for s in doc.sections],
         "warnings": doc.warnings + src.warnings,
     }
 

@@ -285,7 +285,7 @@ def document_xlsx(doc: Document) -> bytes:
     toc = wb.active
     toc.title = "目录"
     taken = {"目录", "核对", "checks"}
-    toc.cell(1, 1, _text(doc.meta.get("title") or doc.stem)).font = _TITLE
+    toc.cell(1, 1, _text(doc.meta.title or doc.stem)).font = _TITLE
     src = doc.source.path.replace("\\", "/").rsplit("/", 1)[-1]
     toc.cell(2, 1, _text(f"来源：{src}" + (f"（{doc.source.pages}页）" if doc.source.pages
                                          else "")))
@@ -298,7 +298,7 @@ def document_xlsx(doc: Document) -> bytes:
     for i, t in enumerate(doc.tables, 1):
         name = sheet_name(f"{_table_label(t)} {TITLE_OF_KIND.get(t.kind) or t.title}", taken)
         write_table_sheet(wb.create_sheet(name), doc, t)
-        row = [_table_label(t), _text(t.title), t.kind, t.unit,
+        row = [_table_label(t), _text(t.title), t.kind.value, t.unit,
                ",".join(str(p) for p in t.pages), name]
         for j, v in enumerate(row, 1):
             toc.cell(top + i, j, v)

@@ -3,16 +3,19 @@
 Here the header paths meet the body: each column gets a role (stub label, 科目编码, 序号,
 value), side-by-side tables (收入 on the left, 支出 on the right) get one stub per side,
 and each body row gets its code, label and cells with provenance.
+
+This stage knows layout, not budgets: the table leaves here as ``unknown`` with what it
+saw kept in :class:`~budget_extract.model.TableLayout`; :mod:`budget_extract.budget.interpret`
+then says what it is (kind, emptiness, column ids, code scheme, 绩效目标 form) and, for a
+form, re-lays it out with :func:`form_layout`.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..budget.kinds import classify
-from ..budget.numbers import is_amount
 from ..headers import column_paths, header_row_count, looks_numeric, unique_paths
-from ..model import CellValue, Column, Grid, GridCell, Row, Table
+from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, TableLayout
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
 from .detect import TableCandidate, _is_title
@@ -20,7 +23,6 @@ from .detect import TableCandidate, _is_title
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
 INDEX_HEADER = re.compile(r"^(序号|编号|行次|栏次)$")
 STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|项目单位|^单位$|科目$|指标")
-EMPTY_NOTE = re.compile(r"无数据|空表|无.{0,20}(收入|支出|安排|预算)|不涉及")
 DIGITS = re.compile(r"^\d+$")
 
 
@@ -88,7 +90,7 @@ def _placeholder(body: list[list[GridCell | None]]) -> bool:
 
 
 def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = "") -> Table:
-    """Join, read headers, classify, and turn the body into rows."""
+    """Join, read headers and turn the body into rows (the kind is left ``unknown``)."""
     fragments = list(cand.fragments)
     fragments[0], inner_title = _strip_title_row(fragments[0])
     title = cand.title or inner_title
@@ -99,9 +101,6 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     origin = grid.origin_matrix()
     body = origin[n_header:]
     first_col = [norm(r[0].text) for r in origin if r and r[0] is not None]
-    kind = classify(title, raw_paths, first_col)
-    if kind == "performance_target":
-        return _form_table(cand, title, grid, warnings)
     placeholder = _placeholder(body)
     roles = _roles(raw_paths, body, placeholder)
     paths = unique_paths(raw_paths)
@@ -141,22 +140,26 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
             pages = [v.page for v in cells.values() if v.page is not None]
             rows.append(Row(row_no=row_no, label=label, code=code, cells=cells, side=side,
                             page=pages[0] if pages else None))
-    role_of = {c.key: c.role for c in columns}
-    values = [v.text for row in rows for k, v in row.cells.items() if role_of.get(k) == "value"]
-    empty = not any(is_amount(v) for v in values) or (
-        placeholder and (bool(EMPTY_NOTE.search(cand.note)) or not cand.note))
     number = cand.number or toc_number(title, toc, doc_unit_name)
-    table = Table(table_no=number, kind=kind, title=title, unit=cand.unit,
-                  pages=cand.pages, empty=empty, note=cand.note, columns=columns, rows=rows,
-                  caption=cand.caption, position=cand.position,
-                  header_rows=[[norm(t) for t in row] for row in grid.text_rows()[:n_header]],
-                  warnings=warnings, grid=grid)
-    return table
+    layout = TableLayout(fragments=list(cand.fragments), header_paths=raw_paths,
+                         first_column=first_col, printed_number=cand.number, part=cand.part,
+                         placeholder=placeholder)
+    return Table(table_no=number, kind=TableKind.UNKNOWN, title=title, unit=cand.unit,
+                 pages=cand.pages, empty=False, note=cand.note, columns=columns, rows=rows,
+                 caption=cand.caption, position=cand.position,
+                 header_rows=[[norm(t) for t in row] for row in grid.text_rows()[:n_header]],
+                 warnings=warnings, grid=grid, layout=layout)
 
 
-def _form_table(cand: TableCandidate, title: str, grid: Grid, warnings: list[str]) -> Table:
-    """绩效目标表 are forms, not grids: keep their rows as printed for the JSON; no facts."""
-    columns = [Column(path=(f"列{k + 1}",), role="value", index=k) for k in range(grid.n_cols)]
+def form_layout(table: Table) -> None:
+    """Re-lay a table out as a form (绩效目标表): its grid's rows as printed, one ``列N``
+    column per grid column, no header, no codes, the number only as printed with the
+    caption.  Forms are not grids, so nothing here is a fact."""
+    grid = table.grid
+    if grid is None:
+        return
+    table.columns = [Column(path=(f"列{k + 1}",), role="value", index=k)
+                     for k in range(grid.n_cols)]
     rows: list[Row] = []
     origin = grid.origin_matrix()
     for r in range(grid.n_rows):
@@ -167,9 +170,9 @@ def _form_table(cand: TableCandidate, title: str, grid: Grid, warnings: list[str
             continue
         label = norm(next(iter(cells.values())).text)
         rows.append(Row(row_no=len(rows) + 1, label=label, cells=cells))
-    return Table(table_no=cand.number, kind="performance_target", title=title, unit=cand.unit,
-                 pages=cand.pages, empty=False, note=cand.note, columns=columns, rows=rows,
-                 caption=cand.caption, position=cand.position, warnings=warnings, grid=grid)
+    table.rows = rows
+    table.header_rows = []
+    table.table_no = table.layout.printed_number if table.layout else ""
 
 
 def toc_number(title: str, toc: list[TocEntry], unit_name: str = "") -> str:

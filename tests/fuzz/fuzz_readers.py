@@ -27,7 +27,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from budget_extract import extract
+    from budget_extract.api import extract, facts
     from budget_extract.emit.bundle import render_outputs
     from budget_extract.errors import ExtractError
     from budget_extract.readers.html import read_html
@@ -60,7 +60,7 @@ def one_input(data: bytes) -> None:
                 f.write(body)
             doc = extract(path)
             render_outputs(doc, xlsx=(data[0] & 0x80) != 0)
-            doc.facts()
+            facts(doc)
     except ExtractError:
         pass
 
