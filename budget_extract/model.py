@@ -166,7 +166,9 @@ class Row:
 
 
 class TableKind(str, Enum):
-    """The contract's table kinds (``docs/contract.md``); the values are the JSON ids.
+    """The contract's table kinds (``docs/contract.md``), in its order; the values are the JSON ids.
+
+    Defined once, here; :mod:`budget_extract.budget.kinds` says how titles and headers name each.
 
     A ``str`` enum so that comparisons with the plain ids and JSON/CSV output stay as they
     were: ``str()`` and f-strings give the id itself on every Python version.
@@ -175,21 +177,21 @@ class TableKind(str, Enum):
     __str__ = str.__str__
     __format__ = str.__format__
 
-    PERFORMANCE_PROJECT_LIST = "performance_project_list"
-    PERFORMANCE_TARGET = "performance_target"
-    THREE_PUBLIC_EXPENDITURE = "three_public_expenditure"
-    FISCAL_GRANT_SUMMARY = "fiscal_grant_summary"
     INCOME_EXPENDITURE_SUMMARY = "income_expenditure_summary"
     INCOME_SUMMARY = "income_summary"
-    GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"
+    EXPENDITURE_SUMMARY = "expenditure_summary"
+    FISCAL_GRANT_SUMMARY = "fiscal_grant_summary"
     GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"
+    GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"
+    THREE_PUBLIC_EXPENDITURE = "three_public_expenditure"
     GOV_FUND_EXPENDITURE = "gov_fund_expenditure"
     STATE_CAPITAL_EXPENDITURE = "state_capital_expenditure"
-    PURCHASED_SERVICES_EXPENDITURE = "purchased_services_expenditure"
-    PROCUREMENT_EXPENDITURE = "procurement_expenditure"
-    ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
     PROJECT_EXPENDITURE = "project_expenditure"
-    EXPENDITURE_SUMMARY = "expenditure_summary"
+    PROCUREMENT_EXPENDITURE = "procurement_expenditure"
+    PURCHASED_SERVICES_EXPENDITURE = "purchased_services_expenditure"
+    ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
+    PERFORMANCE_PROJECT_LIST = "performance_project_list"
+    PERFORMANCE_TARGET = "performance_target"
     UNKNOWN = "unknown"
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from .budget.checks import run_checks
+from .budget.checks import run_document_checks
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
-from .budget.reconcile import narrative_figures, reconcile, reconcile_projects
+from .budget.reconcile import narrative_figures
 from .errors import ExtractError
 from .model import Document, DocumentMeta, Section, Source, TableKind
 from .segment import segment
@@ -41,12 +41,10 @@ def build_document(stem: str, src: Source) -> Document:
                             for w in t.warnings)
     targets = document_targets(tables)
     meta_dict = asdict(meta)
-    doc.checks = run_checks(tables, meta_dict)
     doc.sections = [Section(part=s.part, heading=s.heading, text=s.text)
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
-    doc.checks.extend(reconcile(figures, tables))
-    doc.checks.extend(reconcile_projects(targets, tables))
+    doc.checks = run_document_checks(tables, meta_dict, figures, targets)
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "

@@ -8,50 +8,17 @@ honest fallback.
 
 Everything a module needs to know about a kind is one :class:`KindSpec` in :data:`REGISTRY`:
 adding a kind is one entry here (plus its row in the contract and in docs/checks.md).  The
-ids are spelled once, in :class:`TableKind`; other modules compare ``table.kind`` (a plain
-string) with its members.
+ids are spelled once, in :class:`budget_extract.model.TableKind`; other modules compare
+``table.kind`` (a plain string) with its members.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 
+from ..model import TableKind
 from ..segment import norm
-
-
-class TableKind(str, Enum):
-    """The contract's table kinds, in the contract's order (docs/contract.md).
-
-    A ``str`` so that ``table.kind == TableKind.INCOME_SUMMARY`` and dict lookups with
-    plain strings work; ``str()``/``format()`` give the bare id (Python 3.12 would otherwise
-    print ``TableKind.INCOME_SUMMARY`` inside an f-string check id).
-    """
-
-    INCOME_EXPENDITURE_SUMMARY = "income_expenditure_summary"
-    INCOME_SUMMARY = "income_summary"
-    EXPENDITURE_SUMMARY = "expenditure_summary"
-    FISCAL_GRANT_SUMMARY = "fiscal_grant_summary"
-    GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"
-    GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"
-    THREE_PUBLIC_EXPENDITURE = "three_public_expenditure"
-    GOV_FUND_EXPENDITURE = "gov_fund_expenditure"
-    STATE_CAPITAL_EXPENDITURE = "state_capital_expenditure"
-    PROJECT_EXPENDITURE = "project_expenditure"
-    PROCUREMENT_EXPENDITURE = "procurement_expenditure"
-    PURCHASED_SERVICES_EXPENDITURE = "purchased_services_expenditure"
-    ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
-    PERFORMANCE_PROJECT_LIST = "performance_project_list"
-    PERFORMANCE_TARGET = "performance_target"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
-
 
 K = TableKind
 
