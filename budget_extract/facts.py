@@ -22,7 +22,7 @@ def table_facts(doc_stem: str, table: Table) -> list[Fact]:
                             table_kind=table.kind.value,
                             row_no=row.row_no, row_code=row.code, row_label=row.label,
                             column=key, value=amount_text(cell.text), unit=table.unit,
-                            page=cell.page, bbox=cell.bbox))
+                            page=cell.page, bbox=cell.bbox, table_title=table.title))
     return out
 
 

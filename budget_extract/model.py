@@ -282,6 +282,7 @@ class Fact:
     unit: str
     page: int | None
     bbox: BBox | None = None
+    table_title: str = ""
 
 
 @dataclass

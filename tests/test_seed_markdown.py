@@ -233,6 +233,6 @@ def test_facts_csv_quotes_formula_like_text():
     from budget_extract.model import Fact
 
     f = Fact(document="d", table_no="1", table_kind="unknown", row_no=1, row_code="",
-             row_label="=HYPERLINK(1)", column="a,b", value="-1.5", unit="元", page=None)
+             row_label="=HYPERLINK(1)", column="a,b", value="-1.5", unit="元", page=None, table_title="+收支总表")
     line = facts_csv([f], header=False)
-    assert line == "d,1,unknown,1,,'=HYPERLINK(1),\"a,b\",-1.5,元,\r\n"
+    assert line == "d,1,unknown,1,,'=HYPERLINK(1),\"a,b\",-1.5,元,,'+收支总表\r\n"

@@ -14,7 +14,7 @@ import re
 from ..model import Fact, Table
 
 FACT_COLUMNS = ["document", "table_no", "table_kind", "row_no", "row_code", "row_label",
-                "column", "value", "unit", "page"]
+                "column", "value", "unit", "page", "table_title"]
 _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
 
 
@@ -34,7 +34,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 def fact_row(f: Fact) -> list[str]:
     return [f.document, f.table_no, f.table_kind, str(f.row_no), f.row_code, f.row_label,
-            f.column, f.value, f.unit, "" if f.page is None else str(f.page)]
+            f.column, f.value, f.unit, "" if f.page is None else str(f.page), f.table_title]
 
 
 def facts_csv(facts: list[Fact], header: bool = True) -> str:

@@ -112,7 +112,7 @@ def build_datapackage(documents: list[dict[str, Any]], *, bom: bool = False,
         })
     contract_fields = tuple(f for f in FACTS.fields if f.name in (
         "document", "table_no", "table_kind", "row_no", "row_code", "row_label", "column",
-        "value", "unit", "page"))
+        "value", "unit", "page", "table_title"))
     for d in documents:
         rid = _resource_id(d["document"])
         resources.append({

@@ -136,6 +136,7 @@ _FACT_DESC = {
     "value": "The amount as printed, thousands separators removed, in `unit`.",
     "unit": "The table's money unit as printed: 元, 千元, 万元 or 亿元.",
     "page": "1-based source page (blank for Markdown and HTML).",
+    "table_title": "The table's printed title (the 目录's title when the page prints none).",
 }
 _FACT_TYPES = {"row_no": "integer", "value": "number", "page": "integer"}
 _FACT_FDP = {"value": "value", "row_label": None}
@@ -385,6 +386,7 @@ def document_records(doc: Document, source_path: str,
                 "document": f.document, "table_no": f.table_no, "table_kind": f.table_kind,
                 "row_no": f.row_no, "row_code": f.row_code, "row_label": f.row_label,
                 "column": f.column, "value": f.value, "unit": f.unit, "page": f.page,
+                "table_title": f.table_title,
                 "table": pos, "side": sides[id(t)].get(f.column, ""),
                 "functional_code": f.row_code if scheme == "function" else "",
                 "economic_code": f.row_code if scheme == "economic" else "",
