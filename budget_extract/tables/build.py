@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from ..budget.kinds import classify
-from ..budget.numbers import is_amount
 from ..headers import column_paths, header_row_count, looks_numeric, unique_paths
 from ..model import CellValue, Column, Grid, GridCell, Row, Table
+from ..numtext import is_amount
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
 from .detect import TableCandidate, _is_title
