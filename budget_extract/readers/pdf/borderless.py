@@ -41,7 +41,7 @@ def find_borderless_tables(
 
     Returns (first line index, end line index, grid) per table; grids are
     ``ruled=False``, with the header spans that the geometry shows (see
-    :func:`budget_extract.readers.borderless.build_grid`).
+    :func:`build_grid`).
     """
     found: list[tuple[int, int, Grid]] = []
     i = 0
