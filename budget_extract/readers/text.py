@@ -1,4 +1,5 @@
-"""Decoding text inputs: government sites publish UTF-8 (with or without BOM) and GBK/GB18030."""
+"""Decoding text inputs: government sites publish UTF-8 (with or without BOM) and GBK/GB18030;
+Windows tools save UTF-16 with a BOM."""
 
 from __future__ import annotations
 
