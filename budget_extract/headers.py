@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 
 from .model import Grid, GridCell
+from .numtext import NUMERIC_CELL
 from .segment import norm
 
-NUMERIC = re.compile(
-    r"^[-－(（]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?[)）]?%?$|^[-－][0-9０-９.．,，]+$")
 CODE = re.compile(r"^\d{2,7}$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计)$")
 MAX_HEADER_ROWS = 6
@@ -40,7 +39,7 @@ def spans_known(grid: Grid) -> bool:
 
 def looks_numeric(text: str) -> bool:
     t = norm(text)
-    return bool(t) and bool(NUMERIC.match(t))
+    return bool(t) and bool(NUMERIC_CELL.match(t))
 
 
 def _row_is_body(cells: list[GridCell | None], n_cols: int) -> bool:

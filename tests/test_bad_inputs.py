@@ -117,10 +117,10 @@ def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus):
 
 
 def test_lost_objects_fail_as_damaged_even_after_rebuilding(corpus):
-    from budget_extract.readers.pdf import read_pdf
+    from budget_extract.readers import read
 
     with pytest.raises(ExtractError, match="damaged"):
-        read_pdf(str(corpus["damaged-xref-lost"]))
+        read(str(corpus["damaged-xref-lost"]))
 
 
 def test_repairs_are_reported_in_the_json(corpus, tmp_path):
@@ -220,23 +220,23 @@ def test_stream_with_a_bad_checksum_is_still_read(tmp_path):
 
 
 def test_chained_filters_cannot_multiply_past_the_limit(tmp_path):
-    from budget_extract.readers.pdf import read_pdf
+    from budget_extract.readers import read
 
     t0 = time.monotonic()
     with pytest.raises(ExtractError, match="inflates past the 256 MB limit"):
-        read_pdf(str(bi.chained_bomb_pdf(tmp_path)))
+        read(str(bi.chained_bomb_pdf(tmp_path)))
     assert time.monotonic() - t0 < 20
 
 
 def test_object_flood_stops_at_the_per_page_limit(tmp_path, monkeypatch):
-    from budget_extract.readers import pdf_backend
-    from budget_extract.readers.pdf import read_pdf
+    from budget_extract.readers import read
+    from budget_extract.readers.pdf import guards
 
-    monkeypatch.setattr(pdf_backend, "MAX_PAGE_OBJECTS", 2_000)
+    monkeypatch.setattr(guards, "MAX_PAGE_OBJECTS", 2_000)
     flood = bi.tiny_objects_pdf(tmp_path, n=5_000)
     with pytest.raises(ExtractError, match=r"page 1: more than 2,000 objects on one page"):
-        read_pdf(str(flood))
-    assert read_pdf(str(bi.budget_pdf(tmp_path))).pages == 1  # a real page is far below
+        read(str(flood))
+    assert read(str(bi.budget_pdf(tmp_path))).pages == 1  # a real page is far below
 
 
 def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from budget_extract.headers import column_paths, header_row_count, unique_paths
 from budget_extract.model import Grid
-from budget_extract.readers.pdf_tables import TextChunk, TextLine, find_borderless_tables
+from budget_extract.readers.pdf.borderless import find_borderless_tables
+from budget_extract.readers.pdf.textlines import TextChunk, TextLine
 
 SIZE = 9.0
 

@@ -31,11 +31,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ..numtext import NUMBER_IN_TEXT
 from .numbers import UNITS, amount_text, parse_amount, to_yuan
 
 __all__ = ["find_empty_reasons", "normalize_text", "parse_figures"]
 
-_NUM = r"-?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_NUM = NUMBER_IN_TEXT
 # 万 alone is accepted as 万元 only where a word cannot continue (``合计1410.00万。``).
 _UNIT = r"亿元|万元|千元|元|万(?=[，,。；;、）)”\s]|$)"
 # A threshold (单价100万元（含）以上) is not a stated figure.

@@ -6,17 +6,21 @@ sites serve PDFs named ``.html`` and HTML named ``.xls``.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import hashlib
 import os
 import re
+from typing import Protocol
 
 from ..errors import ExtractError
 from ..model import Source
-from .text import decode_text
+from .text import utf16_as_utf8
 
 SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt")
+
+
+class Reader(Protocol):
+    """What every reader module (``pdf``, ``markdown``, ``html``) provides."""
+
+    def read(self, data: bytes, path: str, password: str | None = None) -> Source: ...
 
 
 _TABLE_RULE = re.compile(
@@ -60,7 +64,11 @@ def sniff_format(data: bytes, path: str = "") -> str:
 
 
 def read(path: str, password: str | None = None) -> Source:
-    """Read any supported input into a block stream, or raise :class:`ExtractError`."""
+    """Read any supported input into a block stream, or raise :class:`ExtractError`.
+
+    The file is read from disk here, once; the reader for its format (each with the same
+    entry point, ``read(data, path, password) -> Source``) hashes and parses the bytes.
+    """
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -70,13 +78,11 @@ def read(path: str, password: str | None = None) -> Source:
         raise ExtractError(f"cannot read the file ({e.strerror})", path) from None
     if not data.strip():
         raise ExtractError("the file is empty (0 bytes of content)", path)
-    sha = hashlib.sha256(data).hexdigest()
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # "Unicode" as Windows Notepad and Word save it: sniff and read it as UTF-8
-        with contextlib.suppress(UnicodeDecodeError):
-            data = data.decode("utf-16").encode("utf-8")
-    fmt = sniff_format(data, path)
-    src = _read_as(fmt, data, path, password, sha)
+    fmt = sniff_format(utf16_as_utf8(data), path)
+    if fmt == "office":
+        raise ExtractError("this is an Office (XLSX/DOCX/XLS) file; only PDF, Markdown and HTML "
+                           "are supported so far", path)
+    src = _reader(fmt).read(data, path, password)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)
     if named is not None and named != src.format:
@@ -88,25 +94,16 @@ def read(path: str, password: str | None = None) -> Source:
 _NAMES = {"pdf": "a PDF", "html": "HTML", "markdown": "Markdown"}
 
 
-def _read_as(fmt: str, data: bytes, path: str, password: str | None, sha: str) -> Source:
+def _reader(fmt: str) -> Reader:
+    """The reader module of a format, imported on first use (pdfplumber is slow to load)."""
     if fmt == "pdf":
-        from .pdf import read_pdf
+        from . import pdf
 
-        return read_pdf(path, password=password)
-    if fmt == "office":
-        raise ExtractError("this is an Office (XLSX/DOCX/XLS) file; only PDF, Markdown and HTML "
-                           "are supported so far", path)
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractError("binary data, not a PDF, Markdown or HTML document", path)
-    text, _enc = decode_text(data)
+        return pdf
     if fmt == "html":
-        from .html import read_html
+        from . import html
 
-        blocks, warnings = read_html(text)
-        return Source(path=path, sha256=sha, format="html", pages=None, blocks=blocks,
-                      warnings=warnings)
-    from .markdown import read_markdown_text
+        return html
+    from . import markdown
 
-    blocks, warnings = read_markdown_text(text)
-    return Source(path=path, sha256=sha, format="markdown", pages=None, blocks=blocks,
-                  warnings=warnings)
+    return markdown

@@ -7,11 +7,13 @@ header tree from the spans instead of guessing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from lxml import etree, html
 
-from ..model import Block, Grid, GridCell
+from ..model import Block, Grid, GridCell, Source
+from .text import source_text
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "td", "th"}
 _WS = re.compile(r"[ \t\u3000\xa0]+")
@@ -211,3 +213,11 @@ def read_html(text: str) -> tuple[list[Block], list[str]]:
 def read_html_text(text: str) -> list[Block]:
     """Blocks of a whole HTML document (see :func:`read_html`)."""
     return read_html(text)[0]
+
+
+def read(data: bytes, path: str, password: str | None = None) -> Source:
+    """Read an HTML file's bytes into a block stream (``password`` is unused: only
+    PDFs have one)."""
+    blocks, warnings = read_html(source_text(data, path))
+    return Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="html",
+                  pages=None, blocks=blocks, warnings=warnings)

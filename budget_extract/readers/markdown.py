@@ -8,11 +8,14 @@ for tables with merged cells.  Pipe tables carry no spans, so their grids are ma
 
 from __future__ import annotations
 
+import hashlib
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..model import Block, Grid, GridCell
+from ..model import Block, Grid, GridCell, Source
 from .html import html_blocks, parse_fragment
+from .text import source_text
 
 _MD = MarkdownIt("commonmark").enable("table")
 
@@ -118,4 +121,13 @@ def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Gri
     return i + 1, grid, warnings
 
 
-__all__ = ["read_markdown_text", "GridCell"]
+
+def read(data: bytes, path: str, password: str | None = None) -> Source:
+    """Read a Markdown file's bytes into a block stream (``password`` is unused: only
+    PDFs have one)."""
+    blocks, warnings = read_markdown_text(source_text(data, path))
+    return Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="markdown",
+                  pages=None, blocks=blocks, warnings=warnings)
+
+
+__all__ = ["read", "read_markdown_text", "GridCell"]

@@ -1,8 +1,12 @@
-"""Decoding text inputs: government sites publish UTF-8 (with or without BOM) and GBK/GB18030."""
+"""Decoding text inputs: government sites publish UTF-8 (with or without BOM) and GBK/GB18030;
+Windows tools save UTF-16 with a BOM."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+
+from ..errors import ExtractError
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -22,3 +26,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 text, enc = data.decode("utf-8", errors="replace"), "utf-8 (with errors)"
     return text.replace("\r\n", "\n").replace("\r", "\n"), enc
+
+
+def utf16_as_utf8(data: bytes) -> bytes:
+    """"Unicode" text as Windows Notepad and Word save it (UTF-16 with a BOM) re-encoded
+    as UTF-8, so it is sniffed and read like any other text; other bytes unchanged."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-16").encode("utf-8")
+    return data
+
+
+def source_text(data: bytes, path: str) -> str:
+    """A text input's bytes (UTF-8, GB18030 or UTF-16) as text, or :class:`ExtractError`
+    for binary data that is none of the supported formats."""
+    data = utf16_as_utf8(data)
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractError("binary data, not a PDF, Markdown or HTML document", path)
+    return decode_text(data)[0]

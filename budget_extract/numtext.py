@@ -1,0 +1,115 @@
+"""What printed numbers look like: the one home of the "is this text a number?" patterns.
+
+Readers, the table builder, the header normaliser and the budget layer each ask that
+question, with slightly different needs (a PDF word that marks a body line, a header cell,
+an amount to parse exactly).  The patterns live here, each defined once and named for
+the question it answers, so ``readers/`` and ``tables/`` can use them without importing
+anything from ``budget/``.  Nothing here builds a ``Decimal``: that is
+:mod:`budget_extract.budget.numbers`, which reuses these primitives.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "FIGURE",
+    "NUMBER_IN_TEXT",
+    "NUMBER_LINE",
+    "NUMERIC_CELL",
+    "amount_text",
+    "is_amount",
+    "is_figure",
+    "normalize_width",
+    "split_amount",
+]
+
+# --------------------------------------------------------------------------- loose shapes
+
+FIGURE = re.compile(r"^[-+−(（]?\d[\d,，]*(\.\d+)?[)）%]?$")
+"""An amount, a code or a count as a PDF word prints it (digits first, then any digits and
+separators): what marks a body line of a table without rulings."""
+
+NUMBER_LINE = re.compile(r"^[-+−(（]?[\d,，]*\d(\.\d+)?[)）%]?$")
+"""One text line of a ruled cell that is a number (the integer part ends in a digit): two
+or more such lines in one cell are rows the table left without a ruling between them."""
+
+NUMERIC_CELL = re.compile(
+    r"^[-－(（]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?[)）]?%?$|^[-－][0-9０-９.．,，]+$")
+"""A grid cell (already whitespace-normalised) holding a number, full-width digits
+included: what tells a header row from a body row."""
+
+NUMBER_IN_TEXT = r"-?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+"""A number inside running text (``共安排1,234.50万元``), as a pattern fragment to build
+larger patterns from; ASCII digits (callers normalise full-width ones first)."""
+
+
+def is_figure(text: str) -> bool:
+    """Whether a word prints a :data:`FIGURE` (spaces inside it ignored: ``1 234.00``)."""
+    return bool(FIGURE.match(text.replace(" ", "")))
+
+
+# --------------------------------------------------------------------------- exact amounts
+
+# Full-width digits, dot, comma, signs, brackets and percent → ASCII (one char each, so
+# positions are preserved).  U+2212 MINUS SIGN and the hyphen-like dashes used as a minus.
+_WIDTH = str.maketrans(
+    "０１２３４５６７８９．，－＋（）％\u2212\ufe63",
+    "0123456789.,-+()%--",
+)
+
+_EMPTY = {"", "-", "--", "---", "—", "——", "–", "––", "/", "／", "-/-", "－－", "―", "─", "…"}
+
+# Optional sign, then either correctly grouped thousands or plain digits, then decimals.
+_NUMBER = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+)|\d+)(\.\d+)?", re.ASCII)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits and number punctuation as ASCII (same length, same positions)."""
+    return text.translate(_WIDTH)
+
+
+def split_amount(text: str) -> tuple[str, str, str] | None:
+    """(sign, integer digits, '.decimals' or '') of a printed amount, or None.
+
+    Strict where :data:`FIGURE` is loose: thousands must be grouped correctly, blank and
+    dash placeholders are no amount, ``(12.5)`` is a negative and ``(-12)`` nothing.
+    """
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if s in _EMPTY:
+        return None
+    s = normalize_width(s)
+    if s in _EMPTY:
+        return None
+    negative = False
+    if len(s) >= 3 and s[0] == "(" and s[-1] == ")":
+        negative, s = True, s[1:-1]
+    m = _NUMBER.fullmatch(s)
+    if not m:
+        return None
+    sign, whole, frac = m.group(1), m.group(2), m.group(3) or ""
+    if negative and sign:
+        return None  # "(-12)" is not a printed amount
+    if negative or sign == "-":
+        sign = "-"
+    else:
+        sign = ""
+    return sign, whole.replace(",", ""), frac
+
+
+def is_amount(text: str) -> bool:
+    """Whether ``text`` prints a number (blank and dash placeholders are not amounts)."""
+    return split_amount(text) is not None
+
+
+def amount_text(text: str) -> str:
+    """The printed number for the facts CSV: separators dropped, widths normalised.
+
+    Otherwise exactly as printed (``3.1`` stays ``3.1``, ``236.00`` keeps its zeros) so
+    the CSV shows what the document says; bracketed negatives become ``-``.  '' when the
+    text is not an amount.
+    """
+    parts = split_amount(text)
+    return "".join(parts) if parts else ""

@@ -1,0 +1,159 @@
+"""Read a PDF disclosure into a :class:`Source`: text lines and tables in reading order.
+
+The sub-modules, each one concern:
+
+* :mod:`.backend` — the interface a PDF library plugs in behind (bytes → pages of
+  :mod:`.page_model` objects); :mod:`.plumber` implements it with pdfplumber, helped by
+  :mod:`.drawing` (drawn objects → ruling segments) and :mod:`.guards` (hostile-input
+  limits); :mod:`.repair` rebuilds damaged files;
+* :mod:`.page` — one page's blocks, from :mod:`.ruled` (tables from rulings, with
+  :mod:`.rulings`), :mod:`.borderless` (tables from aligned text, with
+  :mod:`.borderless_header` and :mod:`.borderless_body`) and :mod:`.textlines`;
+  :mod:`.geometry` holds the box helpers they share.
+
+This module runs the pages through and turns every failure into an :class:`ExtractError`
+with a sentence saying what is wrong and what to do; nothing from pdfminer escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ...errors import ExtractError
+from ...model import Block, Source
+from .backend import PdfBackend, PdfDamaged
+from .page import page_blocks
+from .plumber import PdfplumberBackend
+from .repair import rebuild_copy
+
+
+def read(
+    data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None
+) -> Source:
+    """Read a PDF's bytes into a reading-order block stream (paragraph lines and table
+    grids); ``path`` names the file in the Source and in errors.
+
+    A file whose structure is damaged (cross-reference table, page tree) but which ends
+    properly is read again from a copy PDFium rebuilt — what a viewer does — and the
+    result carries a warning; only when that fails too is the damage reported.
+    """
+    if not data:
+        raise ExtractError("the file is empty (0 bytes); download it again", path)
+    if b"%PDF-" not in data[:1024]:
+        raise ExtractError(
+            "the file is not a PDF (no %PDF header); check the file type or download it again",
+            path,
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
+    try:
+        return _read(data, path, password, backend, sha256, has_eof)
+    except PdfDamaged as exc:
+        if not has_eof or backend is not None:
+            raise
+        fixed = rebuild_copy(data, password)
+        if fixed is None:
+            raise
+        try:
+            src = _read(fixed, path, password, None, sha256, True)
+        except PdfDamaged:
+            raise exc from None
+        src.warnings.insert(0, f"the PDF is damaged ({exc.reason.split(';')[0]}); it was "
+                               "read from a rebuilt copy, check the result against the file")
+        return src
+
+
+def _read(
+    data: bytes, shown: str, password: str | None, backend: PdfBackend | None, sha256: str,
+    has_eof: bool,
+) -> Source:
+    """Read ``data`` (the file itself or a rebuilt copy); errors and the Source name
+    ``shown``, the file the user gave."""
+    be = backend if backend is not None else PdfplumberBackend()
+    try:
+        be.open(data, password)
+    except ExtractError as exc:
+        exc.path = shown
+        if not has_eof and "password" not in exc.reason:
+            raise _as_truncated(exc, shown) from exc
+        raise
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    textless: list[int] = []
+    blank: list[int] = []
+    try:
+        page_iter = be.iter_pages()
+        while True:
+            try:
+                page = next(page_iter)
+            except StopIteration:
+                break
+            except ExtractError as exc:
+                if not has_eof:
+                    raise _as_truncated(exc, shown) from exc
+                exc.path = shown
+                raise
+            except (MemoryError, SystemError):
+                raise
+            except Exception as exc:  # the backend let a library exception through
+                raise PdfDamaged(
+                    f"the PDF cannot be read ({type(exc).__name__}: {exc}); it may be "
+                    "damaged, try re-exporting it",
+                    shown,
+                ) from exc
+            if not any(not c.text.isspace() for c in page.chars):
+                (textless if page.image_count or page.segments else blank).append(page.number)
+                continue
+            blocks.extend(page_blocks(page))
+        n_pages = be.page_count
+    finally:
+        be.close()
+    if n_pages == 0:
+        raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
+                         "or export it again", shown)
+    if not blocks:
+        raise ExtractError(
+            f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
+            "OCR is not supported yet",
+            shown,
+        )
+    if textless:
+        warnings.append(
+            f"{_pages_phrase(textless)} no text layer (scanned images?) and "
+            f"{'was' if len(textless) == 1 else 'were'} skipped; OCR is not supported yet"
+        )
+    if not has_eof:
+        warnings.append("the file has no %%EOF marker; it may be truncated")
+    return Source(
+        path=shown,
+        sha256=sha256,
+        format="pdf",
+        pages=n_pages,
+        blocks=blocks,
+        warnings=warnings,
+    )
+
+
+def _as_truncated(exc: ExtractError, path: str) -> ExtractError:
+    """A parse failure of a file without %%EOF: say it is truncated, the likely cause."""
+    return ExtractError(
+        "the PDF is truncated (no end-of-file marker) and cannot be parsed; download it again",
+        path,
+    )
+
+
+def _pages_phrase(pages: list[int]) -> str:
+    """'page 3 has' / 'pages 1-3, 7 have', for messages naming pages."""
+    if not pages:
+        return "the PDF has"
+    runs: list[list[int]] = []
+    for p in sorted(pages):
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    return f"page {text} has" if len(pages) == 1 else f"pages {text} have"
+
+
+__all__ = ["PdfBackend", "PdfDamaged", "PdfplumberBackend", "read"]

@@ -1,0 +1,40 @@
+"""The interface a PDF library is plugged in behind: bytes in, :class:`PageObjects` out.
+
+Today one implementation exists, :class:`~.plumber.PdfplumberBackend` (pdfminer.six
+underneath).  A second one (pypdfium2, several times faster on 1,000-page files) plugs in
+by implementing :class:`PdfBackend` and being passed to :func:`budget_extract.readers.pdf.read`
+(``backend=``); nothing after the backend (tables, text lines, page numbers) changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from ...errors import ExtractError
+from .page_model import PageObjects
+
+
+class PdfDamaged(ExtractError):
+    """The file's structure (cross-reference table, page tree, a page's objects) is broken:
+    :func:`budget_extract.readers.pdf.read` then tries a rebuilt copy before giving up."""
+
+
+class PdfBackend(Protocol):
+    """Opens a PDF and yields its pages one at a time as :class:`PageObjects`.
+
+    Implementations raise :class:`ExtractError` (:class:`PdfDamaged` for a broken file
+    structure, so the reader knows a rebuilt copy may help), never their library's own
+    exceptions, and release each page's parsed objects before yielding the next, so
+    memory stays flat on 1,000-page disclosures.  The errors' ``path`` is filled in by the
+    reader, which knows the name the user gave.
+    """
+
+    def open(self, data: bytes, password: str | None = None) -> None: ...
+
+    @property
+    def page_count(self) -> int: ...
+
+    def iter_pages(self) -> Iterator[PageObjects]: ...
+
+    def close(self) -> None: ...

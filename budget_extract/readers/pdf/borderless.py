@@ -1,0 +1,268 @@
+"""Tables without rulings: which text lines form one, and its grid with header spans.
+
+A run of closely spaced lines is a table when its words fall into two or more columns
+(the strips between "rivers" that no line writes into) and figures stand in a column
+other than the first.  Its grid is then built from the geometry: the header from where
+its text is centred (:mod:`.borderless_header`), the columns and rows of the body from
+how its cells line up (:mod:`.borderless_body`).  Where the headings are not centred
+every line is a plain row in the columns the text's gaps give, the header normaliser
+inferring spans as for Markdown.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from statistics import median
+
+from ...model import Grid, GridCell
+from ...numtext import is_figure
+from .borderless_body import body_columns, body_rows, columns, row_gap
+from .borderless_header import MAX_ABOVE, Header, above_candidates, header_cells, read_header
+from .geometry import Word, bbox_of, cx, rivers, round_bbox
+from .textlines import TextChunk, TextLine, words_text
+
+
+def find_borderless_tables(
+    lines: list[TextLine], page: int | None = None, min_rows: int = 3
+) -> list[tuple[int, int, Grid]]:
+    """Unruled tables: text aligned in columns, found from the gaps no line writes into.
+
+    A run of closely spaced lines is cut down to the stretch between its first and last
+    line with words in two or more columns; the columns are the x-intervals between
+    "rivers" (vertical strips that (almost) no line writes into).  Lines at either end of
+    the stretch that write across a river (``编制部门：… 单位：元`` above the table) stay
+    prose.  A table needs ``min_rows`` multi-column lines (or a row of headings over one
+    row of figures) and figures in a column other than the first, which keeps tables of
+    contents and key/value prose out.  Group labels just above the stretch (``基本支出``
+    alone on its line) are taken in when they head columns of it.
+
+    Returns (first line index, end line index, grid) per table; grids are
+    ``ruled=False``, with the header spans that the geometry shows (see
+    :func:`build_grid`).
+    """
+    found: list[tuple[int, int, Grid]] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        end = _run_end(lines, i)
+        hit = _borderless(lines, i, end, page, min_rows)
+        if hit is not None:
+            found.append(hit)
+            i = hit[1]
+        else:
+            i = end
+    return found
+
+
+def _run_end(lines: list[TextLine], i: int) -> int:
+    """End of the run of closely spaced lines starting at line ``i``."""
+    j = i + 1
+    while j < len(lines):
+        prev = lines[j - 1]
+        if lines[j].top - prev.bottom > 1.5 * max(prev.bottom - prev.top, 1.0):
+            break
+        j += 1
+    return j
+
+
+def _rivers(run: list[TextLine]) -> list[tuple[float, float]]:
+    """Vertical strips inside the run that (almost) no line writes into."""
+    return rivers([w for ln in run for w in ln.words], len(run))
+
+
+def _columns_of(run: list[TextLine]) -> list[float] | None:
+    """Cut positions between columns, or None for fewer than two columns.
+
+    The figure-bearing (body) lines decide where columns are; within a wide body river
+    (empty body columns, as under a 收入总表's unused headings) the narrower rivers left
+    by the header words refine the cuts.  Without two body lines, all lines decide.
+    """
+    every = _rivers(run)
+    body_lines = [ln for ln in run if any(is_figure(w.text) for w in ln.words)]
+    if len(body_lines) < 2:
+        cuts = [(a + b) / 2 for a, b in every]
+        return cuts or None
+    body = _rivers(body_lines)
+    cuts = []
+    for a, b in body:
+        inner = [(x + y) / 2 for x, y in every if x >= a - 0.5 and y <= b + 0.5]
+        cuts.extend(inner or [(a + b) / 2])
+    lo = min(w.x0 for ln in body_lines for w in ln.words)
+    hi = max(w.x1 for ln in body_lines for w in ln.words)
+    cuts.extend((x + y) / 2 for x, y in every if y <= lo or x >= hi)  # header-only columns
+    cuts.sort()
+    return cuts or None
+
+
+def _heading_over_amounts(run: list[TextLine]) -> bool:
+    """Two lines that are a table all the same: a row of three or more headings over a
+    row of as many figures, each under a heading (an empty table's row of 0s)."""
+    if len(run) != 2:
+        return False
+    head, amounts = run[0].words, run[1].words
+    if len(head) < 3 or len(amounts) != len(head):
+        return False
+    if any(is_figure(w.text) for w in head) or not all(is_figure(w.text) for w in amounts):
+        return False
+    edges = [(a.x1 + b.x0) / 2 for a, b in pairwise(head)]
+    return sorted(bisect_right(edges, (w.x0 + w.x1) / 2) for w in amounts) == list(
+        range(len(head)))
+
+
+def _borderless(
+    lines: list[TextLine], start: int, end: int, page: int | None, min_rows: int
+) -> tuple[int, int, Grid] | None:
+    """The borderless table in ``lines[start:end]`` (trimmed to where it is one), if any."""
+    lo, hi = start, end
+    for _ in range(3):  # trim to multi-column lines, recompute columns, until stable
+        while lo < hi and len(lines[lo].words) < 2:
+            lo += 1
+        while hi > lo and len(lines[hi - 1].words) < 2:
+            hi -= 1
+        if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows and not (
+                _heading_over_amounts(lines[lo:hi])):
+            return None
+        cuts = _columns_of(lines[lo:hi])
+        if cuts is None:
+            return None
+
+        def fits(ln: TextLine, cuts: list[float] = cuts) -> bool:
+            # header rows (3+ words) may straddle a river; a short line doing so is prose
+            cols = {bisect_right(cuts, (w.x0 + w.x1) / 2) for w in ln.words}
+            crosses = any(w.x0 < c < w.x1 for w in ln.words for c in cuts)
+            return len(cols) >= 2 and (not crosses or len(ln.words) >= 3)
+
+        new_lo, new_hi = lo, hi
+        while new_lo < new_hi and not fits(lines[new_lo]):
+            new_lo += 1
+        while new_hi > new_lo and not fits(lines[new_hi - 1]):
+            new_hi -= 1
+        if (new_lo, new_hi) == (lo, hi):
+            break
+        lo, hi = new_lo, new_hi
+    else:
+        return None
+    run = lines[lo:hi]
+    n_cols = len(cuts) + 1
+    rows: list[list[list[TextChunk]]] = []
+    for ln in run:
+        row: list[list[TextChunk]] = [[] for _ in range(n_cols)]
+        for w in ln.words:
+            row[bisect_right(cuts, (w.x0 + w.x1) / 2)].append(w)
+        rows.append(row)
+    multi = sum(1 for row in rows if sum(1 for ws in row if ws) >= 2)
+    figures = sum(1 for row in rows for ws in row[1:] for w in ws if is_figure(w.text))
+    if (multi < min_rows and not _heading_over_amounts(run)) or figures < 2:
+        return None
+    above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
+    built = build_grid(above, [ln.words for ln in run], page, cuts)
+    lo -= built.above
+    run = lines[lo:hi]
+    x0 = min(w.x0 for ln in run for w in ln.words)
+    x1 = max(w.x1 for ln in run for w in ln.words)
+    grid = Grid(
+        cells=built.cells,
+        n_rows=built.n_rows,
+        n_cols=built.n_cols,
+        page=page,
+        bbox=round_bbox((x0, run[0].top, x1, run[-1].bottom)),
+        ruled=False,
+    )
+    return lo, hi, grid
+
+
+@dataclass
+class BorderlessGrid:
+    """A borderless table's cells (header spans included) and how many lines above the
+    table's first multi-column line turned out to be header."""
+
+    cells: list[GridCell]
+    n_rows: int
+    n_cols: int
+    above: int = 0
+
+
+def build_grid(
+    above: Sequence[Sequence[Word]],
+    lines: Sequence[Sequence[Word]],
+    page: int | None,
+    fallback_cuts: Sequence[float] = (),
+) -> BorderlessGrid:
+    """Cells of the borderless table printed in ``lines`` (top to bottom, words left to
+    right), with header spans rebuilt from the geometry.
+
+    ``above`` are the lines just above the first line (nearest first) that may hold group
+    labels.  Header lines are those above the first line with a figure; if they cannot be
+    read as a header (headings not centred, a form rather than a table) every line is a
+    plain row, in the columns between ``fallback_cuts`` (or the body's own, if none are
+    given): what the reader did before it rebuilt headers.
+    """
+    start = next((i for i, ln in enumerate(lines) if any(is_figure(w.text) for w in ln)),
+                 len(lines))
+    heights = [w.bottom - w.top for ln in (lines[start:] or lines) for w in ln]
+    h = max(median(heights), 1.0) if heights else 10.0
+    # a row without figures just above them (``一、基本支出``, a label's first line) is
+    # body when its words start where the body's text does; headings are centred
+    starts = [w.x0 for ln in lines[start:] for w in ln if not is_figure(w.text)]
+    while start > 0 and all(any(abs(w.x0 - x) <= 0.2 * h for x in starts)
+                            for w in lines[start - 1]):
+        start -= 1
+    head, body = list(lines[:start]), list(lines[start:])
+    g_in = min(0.45 * h, 0.75 * row_gap(body, h))
+    body_words = [w for ln in body for w in ln]
+    header: Header | None = None
+    accepted: list[Sequence[Word]] = []
+    if head and body_words:
+        head_words = [w for ln in head for w in ln]
+        bottom = max(w.bottom for w in head_words)
+        band_bottom = (bottom + min(w.top for w in body_words)) / 2
+        margin = max(band_bottom - bottom, 0.5)
+        accepted = above_candidates(above, head_words, body_words, h, margin)
+        while True:
+            header = read_header(accepted, head, body_words, band_bottom, margin, h, g_in)
+            if header is None or header.rejected is None:
+                break
+            accepted = accepted[: header.rejected]
+    cells: list[GridCell] = []
+    n_head = 0
+    made = None
+    if header is not None:
+        cuts, groups = body_columns(body, h)
+        col_of_group, unit_cols = columns(header, groups)
+        made = header_cells(header, unit_cols, page)
+    if made is None:  # no header read: header lines are plain rows
+        accepted = []
+        body = head + body
+        if fallback_cuts:
+            cuts = sorted(fallback_cuts)
+            col_of_group, unit_cols = {k: k for k in range(len(cuts) + 1)}, []
+        else:
+            cuts, groups = body_columns(body, h)
+            col_of_group, unit_cols = columns(None, groups)
+    else:
+        n_head, head_cells = made
+        cells.extend(head_cells)
+    n_cols = max([c + 1 for c in col_of_group.values()]
+                 + [a + s for a, s in unit_cols] + [1])
+
+    def col_of(w: Word) -> int:
+        return col_of_group[bisect_right(cuts, cx(w))]
+
+    rows = body_rows(body, col_of, h, g_in)
+    for i, row in enumerate(rows):
+        for c, ws in row.cells.items():
+            cells.append(GridCell(text=words_text(ws), row=n_head + i, col=c, page=page,
+                                  bbox=round_bbox(bbox_of(ws))))
+    n_rows = n_head + len(rows)
+    taken = [[False] * n_cols for _ in range(n_rows)]
+    for c in cells:
+        for r in range(c.row, c.row + c.rowspan):
+            for k in range(c.col, c.col + c.colspan):
+                taken[r][k] = True
+    cells.extend(GridCell(text="", row=r, col=k, page=page)
+                 for r in range(n_rows) for k in range(n_cols) if not taken[r][k])
+    cells.sort(key=lambda c: (c.row, c.col))
+    return BorderlessGrid(cells=cells, n_rows=n_rows, n_cols=n_cols, above=len(accepted))
