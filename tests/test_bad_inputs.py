@@ -239,6 +239,7 @@ def test_object_flood_stops_at_the_per_page_limit(tmp_path, monkeypatch):
     assert read_pdf(str(bi.budget_pdf(tmp_path))).pages == 1  # a real page is far below
 
 
+@pytest.mark.slow  # see the README's tests section
 def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
     flood = bi.tiny_objects_pdf(tmp_path, n=300_000)
     t0 = time.monotonic()
@@ -255,6 +256,7 @@ def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
                                    "--memory-limit if the file is genuinely large)"]
 
 
+@pytest.mark.slow  # see the README's tests section
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
 def test_peak_memory_is_flat_as_pages_grow(tmp_path):
     """A 2,000-page file costs the worker no more memory than a 200-page one."""
@@ -359,6 +361,7 @@ def _session_processes(sid: int) -> list[int]:
     return pids
 
 
+@pytest.mark.slow  # see the README's tests section
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")
 def test_sigkill_mid_file_loses_nothing_finished(tmp_path):
     """SIGKILL the batch (the parent alone, as the OOM killer would) while a worker is
