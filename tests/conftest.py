@@ -52,8 +52,11 @@ def extracted() -> Callable[[str | Path], Any]:
 
 
 @pytest.fixture(scope="session")
-def pdf_read() -> Callable[[str | Path], Any]:
-    """``pdf_read(path)``: the PDF reader's ``Source`` for a file, once per session."""
-    from budget_extract.readers.pdf import read_pdf
+def pdf_read(extracted: Callable[[str | Path], Any]) -> Callable[[str | Path], Any]:
+    """``pdf_read(path)``: what ``read_pdf(path)`` returns, once per session.
 
-    return _memo(lambda p: read_pdf(str(p)))
+    Reading is nearly all of extracting a PDF, and ``extract`` keeps the reader's
+    ``Source`` as ``Document.source`` untouched (the pipeline only reads its blocks), so
+    the reader tests take it from the shared extraction instead of reading the file again.
+    """
+    return lambda path: extracted(path).source

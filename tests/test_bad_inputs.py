@@ -106,10 +106,10 @@ def test_corpus_through_batch(corpus, tmp_path):
 # --------------------------------------------------------------------------- specifics
 
 
-def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus):
+def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus, extracted):
     from budget_extract import extract
 
-    good, bad = extract(bi.SEED_PDF), extract(corpus["damaged-xref"])
+    good, bad = extracted(bi.SEED_PDF), extract(corpus["damaged-xref"])
     assert [t.title for t in bad.tables] == [t.title for t in good.tables]
     assert [(f.table_no, f.row_label, f.column, f.value) for f in bad.facts()] == [
         (f.table_no, f.row_label, f.column, f.value) for f in good.facts()]
