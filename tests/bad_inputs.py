@@ -95,7 +95,9 @@ def pdf_bytes(pages: list[Content], *, size: tuple[float, float] = (595, 842),
             if isinstance(part, RawStream):
                 data, filt = part.data, part.filter
             elif flate:
-                data, filt = zlib.compress(part, 9), "/FlateDecode"
+                # zlib's default level: level 9 takes seven times as long on the
+                # 6 MB object flood for 3 % fewer bytes
+                data, filt = zlib.compress(part, 6), "/FlateDecode"
             else:
                 data, filt = part, ""
             nums.append(add())
@@ -311,6 +313,16 @@ def encrypted_pdf(folder: Path, name: str, password: str) -> Path:
     return budget_pdf(folder, name, user_password=password)
 
 
+def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
+    """The Adler-32 of ``A + B`` from those of ``A`` and of ``B`` (``len2`` bytes long):
+    zlib's ``adler32_combine``, which Python's ``zlib`` does not expose."""
+    base = 65521
+    rem = len2 % base
+    s1 = (adler1 & 0xFFFF) + (adler2 & 0xFFFF) + base - 1
+    s2 = rem * (adler1 & 0xFFFF) % base + (adler1 >> 16) + (adler2 >> 16) + base - rem
+    return (s1 % base) | ((s2 % base) << 16)
+
+
 def deflate_bomb(inflated: int, chunk: int = 1 << 24, fill: bytes = b" ") -> bytes:
     """A zlib stream that inflates to ``inflated // chunk`` pieces of ``fill * chunk``
     (``inflated`` bytes for a one-byte ``fill``), built without ever holding them: one
@@ -322,9 +334,10 @@ def deflate_bomb(inflated: int, chunk: int = 1 << 24, fill: bytes = b" ") -> byt
     c.flush(zlib.Z_FULL_FLUSH)  # the first block may differ (fresh state): discard it
     block = c.compress(piece) + c.flush(zlib.Z_FULL_FLUSH)
     n = inflated // chunk
+    one = zlib.adler32(piece)
     adler = 1
-    for _ in range(n):
-        adler = zlib.adler32(piece, adler)
+    for _ in range(n):  # combined, not recomputed: 4 GB of adler32 takes seconds
+        adler = adler32_combine(adler, one, chunk)
     end = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # an empty last block
     return b"\x78\xda" + block * n + end + adler.to_bytes(4, "big")
 
@@ -347,8 +360,9 @@ def chained_bomb_pdf(folder: Path, name: str = "chained-bomb.pdf") -> Path:
 def tiny_objects_pdf(folder: Path, name: str = "tiny-objects.pdf", n: int = 300_000) -> Path:
     """One page with ``n`` one-point filled squares (a hostile or broken vector export)."""
     rng = random.Random(3)
-    ops = b"".join(b"%d %d 0.5 0.5 re f\n" % (rng.randrange(20, 570), rng.randrange(20, 820))
-                   for _ in range(n))
+    xy = [rng.random() for _ in range(2 * n)]  # random(), not randrange(): 4 times faster
+    ops = b"".join(b"%d %d 0.5 0.5 re f\n" % (20 + int(550 * x), 20 + int(800 * y))
+                   for x, y in zip(xy[::2], xy[1::2], strict=True))
     return _write(folder, name, pdf_bytes([[budget_page(), ops]], flate=True))
 
 

@@ -106,10 +106,10 @@ def test_corpus_through_batch(corpus, tmp_path):
 # --------------------------------------------------------------------------- specifics
 
 
-def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus):
+def test_damaged_xref_is_rebuilt_and_reads_like_the_original(corpus, extracted):
     from budget_extract.api import extract, facts
 
-    good, bad = extract(bi.SEED_PDF), extract(corpus["damaged-xref"])
+    good, bad = extracted(bi.SEED_PDF), extract(corpus["damaged-xref"])
     assert [t.title for t in bad.tables] == [t.title for t in good.tables]
     assert [(f.table_no, f.row_label, f.column, f.value) for f in facts(bad)] == [
         (f.table_no, f.row_label, f.column, f.value) for f in facts(good)]
@@ -239,6 +239,7 @@ def test_object_flood_stops_at_the_per_page_limit(tmp_path, monkeypatch):
     assert read(str(bi.budget_pdf(tmp_path))).pages == 1  # a real page is far below
 
 
+@pytest.mark.slow  # see the README's tests section
 def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
     flood = bi.tiny_objects_pdf(tmp_path, n=300_000)
     t0 = time.monotonic()
@@ -255,6 +256,7 @@ def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
                                    "--memory-limit if the file is genuinely large)"]
 
 
+@pytest.mark.slow  # see the README's tests section
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
 def test_peak_memory_is_flat_as_pages_grow(tmp_path):
     """A 2,000-page file costs the worker no more memory than a 200-page one."""
@@ -359,6 +361,7 @@ def _session_processes(sid: int) -> list[int]:
     return pids
 
 
+@pytest.mark.slow  # see the README's tests section
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")
 def test_sigkill_mid_file_loses_nothing_finished(tmp_path):
     """SIGKILL the batch (the parent alone, as the OOM killer would) while a worker is

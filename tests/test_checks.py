@@ -27,18 +27,18 @@ WANLI = FIXTURES / "上海市普陀区人民政府万里街道办事处2025年�
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return budget_extract.extract(SEED)
+def seed(extracted):
+    return extracted(SEED)
 
 
 @pytest.fixture(scope="module")
-def shangwu():
-    return budget_extract.extract(SHANGWU)
+def shangwu(extracted):
+    return extracted(SHANGWU)
 
 
 @pytest.fixture(scope="module")
-def wanli():
-    return budget_extract.extract(WANLI)
+def wanli(extracted):
+    return extracted(WANLI)
 
 
 _MINE: dict[int, list] = {}

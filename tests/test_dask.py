@@ -33,6 +33,7 @@ def cluster():
     cl.close()
 
 
+@pytest.mark.slow  # see the README's tests section
 def test_dask_executor_writes_the_same_outputs(cluster, tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -19,8 +19,8 @@ SEED = FIX / "huaibei-hrss-info-center-2026-budget.md"
 
 
 @pytest.fixture(scope="module")
-def doc():
-    return budget_extract.extract(SEED)
+def doc(extracted):
+    return extracted(SEED)
 
 
 def test_to_json_is_the_contract_document(doc, tmp_path):

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-import budget_extract
 from budget_extract.model import Indicator
 
 FIX = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget.md")
+def seed(extracted):
+    return extracted(FIX / "huaibei-hrss-info-center-2026-budget.md")
 
 
 def fig(doc, subject, section_start=""):
@@ -64,8 +63,8 @@ def test_performance_targets(seed):
     assert c.status == "pass"
 
 
-def test_real_pdf_narrative_rounds_to_the_tables():
-    doc = budget_extract.extract(FIX / "上海市普陀区商务委员会2025年部门预算.pdf")
+def test_real_pdf_narrative_rounds_to_the_tables(extracted):
+    doc = extracted(FIX / "上海市普陀区商务委员会2025年部门预算.pdf")
     checks = [c for c in doc.checks if c.id.startswith("narrative.")]
     assert checks and not [c for c in checks if c.status == "fail"]
     # “一般公共服务支出（类）商贸事务（款）行政运行（项）”938.99万元 vs 9,389,913.00元 in the tables

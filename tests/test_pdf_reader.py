@@ -36,13 +36,13 @@ AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{2})$")
 
 
 @pytest.fixture(scope="module")
-def shangwu():
-    return read(str(SHANGWU))
+def shangwu(pdf_read):
+    return pdf_read(SHANGWU)
 
 
 @pytest.fixture(scope="module")
-def wanli():
-    return read(str(WANLI))
+def wanli(pdf_read):
+    return pdf_read(WANLI)
 
 
 def page_blocks(src, n: int) -> list[Block]:
@@ -206,8 +206,8 @@ HUAIBEI_UNRULED = FIXTURES / "huaibei-hrss-info-center-2026-budget-unruled.pdf"
 
 
 @pytest.mark.skipif(not HUAIBEI.exists(), reason="seed PDF not present")
-def test_huaibei_income_table_19_columns_three_header_rows():
-    src = read(str(HUAIBEI))
+def test_huaibei_income_table_19_columns_three_header_rows(pdf_read):
+    src = pdf_read(HUAIBEI)
     page = next(b.page for b in src.blocks if b.text == "单位公开表2")
     (grid,) = tables(src, page)
     assert grid.n_cols == 19
@@ -232,8 +232,8 @@ def test_huaibei_income_table_19_columns_three_header_rows():
 
 
 @pytest.mark.skipif(not HUAIBEI_UNRULED.exists(), reason="seed PDF not present")
-def test_huaibei_unruled_table_from_text_alignment():
-    src = read(str(HUAIBEI_UNRULED))
+def test_huaibei_unruled_table_from_text_alignment(pdf_read):
+    src = pdf_read(HUAIBEI_UNRULED)
     page = next(b.page for b in src.blocks if b.text == "单位公开表5")
     (grid,) = tables(src, page)
     assert not grid.ruled

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from md_tables import performance_forms, seed_text
 
-import budget_extract
 from budget_extract.budget.performance import (
     FIELD_ALIASES,
     FIELDS,
@@ -224,14 +223,14 @@ def _without_appearances(records: list[dict]) -> list[dict]:  # type: ignore[typ
     return [{k: v for k, v in r.items() if k != "appearances"} for r in records]
 
 
-def test_pagebreak_pdf_records_equal_markdown() -> None:
+def test_pagebreak_pdf_records_equal_markdown(extracted) -> None:
     """The larger-type PDF cuts rows and a 年度目标 cell across page breaks (社保卡's 生态效益
     row on pages 30/31 and 39/40, 金保工程's 年度目标 on pages 37/38); the records must
     still be the Markdown seed's, whose values the tests above check by hand."""
     md = [target_dict(t) for t in
-          budget_extract.extract(FIX / f"{SEED_STEM}.md").performance_targets]
+          extracted(FIX / f"{SEED_STEM}.md").performance_targets]
     pdf = [target_dict(t) for t in
-           budget_extract.extract(FIX / f"{SEED_STEM}-pagebreak.pdf").performance_targets]
+           extracted(FIX / f"{SEED_STEM}-pagebreak.pdf").performance_targets]
     assert [r["项目名称"] for r in md] == [JINBAO, SHEBAOKA, DAIGUAN]
     for rec in md:
         assert rec["indicators"] == EXPECTED[rec["项目名称"]]["indicators"]

@@ -21,13 +21,13 @@ WL = FIX / "上海市普陀区人民政府万里街道办事处2025年部门预�
 
 
 @pytest.fixture(scope="module")
-def swc():
-    return budget_extract.extract(SWC)
+def swc(extracted):
+    return extracted(SWC)
 
 
 @pytest.fixture(scope="module")
-def wl():
-    return budget_extract.extract(WL)
+def wl(extracted):
+    return extracted(WL)
 
 
 KINDS = ["income_expenditure_summary", "income_summary", "expenditure_summary",
@@ -156,8 +156,8 @@ AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![
 
 
 @pytest.mark.parametrize("path", [SWC, WL], ids=["swc", "wl"])
-def test_every_printed_amount_on_table_pages_is_a_fact(path):
-    doc = budget_extract.extract(path)
+def test_every_printed_amount_on_table_pages_is_a_fact(path, extracted):
+    doc = extracted(path)
     table_pages = {p for t in doc.tables for p in t.pages}
     have: dict[tuple[int, str], int] = {}
     for f in document_facts(doc):

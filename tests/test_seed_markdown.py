@@ -23,8 +23,8 @@ STEM = "huaibei-hrss-info-center-2026-budget"
 
 
 @pytest.fixture(scope="module")
-def doc():
-    return budget_extract.extract(SEED)
+def doc(extracted):
+    return extracted(SEED)
 
 
 def numbered(doc, no):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import budget_extract
 from budget_extract.facts import document_facts
 
 FIX = Path(__file__).parent.parent / "fixtures"
@@ -24,15 +23,15 @@ def keyed(doc):
 
 
 @pytest.fixture(scope="module")
-def md_facts():
-    return keyed(budget_extract.extract(MD))
+def md_facts(extracted):
+    return keyed(extracted(MD))
 
 
 @pytest.mark.parametrize("name", ["huaibei-hrss-info-center-2026-budget.pdf",
                                   "huaibei-hrss-info-center-2026-budget-pagebreak.pdf",
                                   "huaibei-hrss-info-center-2026-budget-unruled.pdf"])
-def test_pdf_facts_equal_markdown_facts(name, md_facts):
-    doc = budget_extract.extract(FIX / name)
+def test_pdf_facts_equal_markdown_facts(name, md_facts, extracted):
+    doc = extracted(FIX / name)
     pdf = keyed(doc)
     expected = [f if not (f[1] == "income_summary" and f[5] == MISALIGNED)
                 else f[:5] + (TRUE_PLACE,) + f[6:] for f in md_facts]
@@ -42,8 +41,8 @@ def test_pdf_facts_equal_markdown_facts(name, md_facts):
 
 @pytest.mark.parametrize("name", ["huaibei-hrss-info-center-2026-budget.pdf",
                                   "huaibei-hrss-info-center-2026-budget-unruled.pdf"])
-def test_income_summary_true_layout(name):
-    doc = budget_extract.extract(FIX / name)
+def test_income_summary_true_layout(name, extracted):
+    doc = extracted(FIX / name)
     t = next(t for t in doc.tables if t.kind == "income_summary")
     keys = [c.key for c in t.columns]
     unit_funds = [k for k in keys if k.startswith("本年收入/单位资金/")]
@@ -54,12 +53,12 @@ def test_income_summary_true_layout(name):
     assert "本年收入/政府性基金预算" in keys
 
 
-def test_unruled_grids_equal_ruled_grids():
+def test_unruled_grids_equal_ruled_grids(extracted):
     """Without rulings the header spans come from where the text sits: every grid table
     is read cell for cell, spans included, as with rulings.  Except 单位公开表12, a header
     with no rows under it: one line of words, nothing on the page tells it from text."""
-    ruled = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget.pdf")
-    unruled = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget-unruled.pdf")
+    ruled = extracted(FIX / "huaibei-hrss-info-center-2026-budget.pdf")
+    unruled = extracted(FIX / "huaibei-hrss-info-center-2026-budget-unruled.pdf")
 
     def grids(doc):
         return {t.table_no: sorted((c.row, c.col, c.rowspan, c.colspan, c.text)
@@ -71,8 +70,8 @@ def test_unruled_grids_equal_ruled_grids():
     assert grids(unruled) == expected
 
 
-def test_pagebreak_variant_joins_tables_across_pages():
-    doc = budget_extract.extract(FIX / "huaibei-hrss-info-center-2026-budget-pagebreak.pdf")
+def test_pagebreak_variant_joins_tables_across_pages(extracted):
+    doc = extracted(FIX / "huaibei-hrss-info-center-2026-budget-pagebreak.pdf")
     t = next(t for t in doc.tables if t.table_no == "3")
     assert len(t.pages) == 2
     assert [r.row_no for r in t.rows] == list(range(1, 22))

@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import budget_extract
 from budget_extract.emit.xlsx_out import document_xlsx, header_spans, number_format, sheet_name
 
 FIX = Path(__file__).parent.parent / "fixtures"
@@ -18,13 +17,13 @@ SEED = "huaibei-hrss-info-center-2026-budget"
 
 
 @pytest.fixture(scope="module")
-def html_doc():
-    return budget_extract.extract(FIX / f"{SEED}.html")
+def html_doc(extracted):
+    return extracted(FIX / f"{SEED}.html")
 
 
 @pytest.fixture(scope="module")
-def md_doc():
-    return budget_extract.extract(FIX / f"{SEED}.md")
+def md_doc(extracted):
+    return extracted(FIX / f"{SEED}.md")
 
 
 @pytest.fixture(scope="module")
