@@ -165,6 +165,10 @@ def test_the_unit_name_is_stripped_before_classifying():
     ([("二级预算单位名称",), ("一级项目名称",), ("预算数（万元）",), ("绩效目标",)],
      ["深圳市民政局（本级）"], "performance_project_list"),
     ([("机关运行经费",)], [], "operating_expenditure"),
+    # 广东 部门预算项目支出及其他支出预算表 on a page of its own, header repeated, no title
+    ([("支出项目类别（资金使用单/位）",), ("总计",), ("财政拨款", "合计"), ("绩效目标",)],
+     ["信访宣传经费"], "project_expenditure"),
+    ([("支出项目类别（资金使用/单位）",), ("总计",), ("财政拨款", "合计")], ["工资福利支出"], None),
 ])
 def test_structure_signatures(paths, first_col, kind):
     assert kind_from_header(paths, first_col) == kind

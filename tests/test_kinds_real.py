@@ -209,3 +209,14 @@ def test_every_printed_table_has_its_kind(stem, tables):
 @pytest.mark.parametrize("stem", list(DOCS))
 def test_budget_phase(stem):
     assert _doc(stem).meta["budget_phase"] == DOCS[stem][0]
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/real is not here")
+def test_an_all_funds_basic_table_is_checked_against_the_expenditure_summary():
+    # 广州 表11 部门预算基本支出预算表 总计 3,204.78 (p18) = 表3 本年支出总体情况表 合计 row,
+    # 基本支出 column 3,204.78 (p8)
+    doc = _doc("广州市信访局2026年部门预算")
+    check = next(c for c in doc.checks
+                 if c.id == "cross.basic_expenditure_total=expenditure_summary_basic")
+    assert check.status == "pass"
+    assert check.message.count("3,204.78") == 2

@@ -207,6 +207,8 @@ REGISTRY: tuple[KindSpec, ...] = (
              (_t(r"项目支出", "项目支出(总)表, 部门预算项目支出及其他支出预算表, "
                  "一般公共预算项目支出情况表"),
               _t(r"专项业务经费", "专项业务经费支出表 (陕西: 项目支出)")),
+             # spending items (支出项目类别) listed with their 绩效目标: projects, not 基本支出
+             (HeaderSignature(12, joined_all=("支出项目类别", "绩效目标")),),
              table_checks=PROJECT_CHECKS),
     KindSpec(K.GENERAL_BUDGET_EXPENDITURE, "一般公共预算支出表",
              (_t(r"一般公共预算.*支出", "一般公共预算支出(功能分类预算/情况/明细)表"),
