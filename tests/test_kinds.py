@@ -144,6 +144,9 @@ def test_the_unit_name_is_stripped_before_classifying():
     assert classification_title("苏州市审计局2026年度部门预算公开公开05表财政拨款支出表（功能科目）") \
         == "财政拨款支出表"
     assert classification_title("预算01表收支总表") == "收支总表"
+    # a year printed after the name is not a prefix
+    assert kind_from_title("部门收支总表（2026年）") == "income_expenditure_summary"
+    assert classification_title("部门收支总表（2026年）") == "部门收支总表"
 
 
 @pytest.mark.parametrize("paths,first_col,kind", [

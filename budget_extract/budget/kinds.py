@@ -268,25 +268,31 @@ _SUFFIX = re.compile(r"(?:[（(][^（）()]*[）)])+$")
 def classification_title(title: str, unit_name: str = "") -> str:
     """The name a title gives its table, without what varies per document (see above)."""
     t = norm(title)
+    unit = norm(unit_name)
+
+    def strip(pattern: re.Pattern[str], text: str) -> str:
+        # never strip the name itself: `部门收支总表（2026年）` keeps 收支总表
+        rest = pattern.sub("", text)
+        return rest if rest and ("表" in rest or "表" not in text) else text
+
     for _ in range(3):  # prefixes come in any order: `预算01表收支总表`, `单位…2026年公开05表…`
         before = t
-        t = _LEAD.sub("", t)
-        if unit_name and len(norm(unit_name)) >= 2 and t.startswith(norm(unit_name)):
-            t = t[len(norm(unit_name)):]
-        t = _YEAR.sub("", t)
-        t = _CAPTION.sub("", t)
-        t = _PREFIX.sub("", t)
+        t = strip(_LEAD, t)
+        if len(unit) >= 2 and t.startswith(unit) and len(t) > len(unit):
+            t = t[len(unit):]
+        t = strip(_PREFIX, strip(_CAPTION, strip(_YEAR, t)))
         if t == before:
             break
-    stripped = _SUFFIX.sub("", t)
-    return stripped or t or norm(title)
+    return _SUFFIX.sub("", t) or t
 
 
 def kind_from_title(title: str, unit_name: str = "") -> str | None:
-    t = classification_title(title, unit_name)
-    for kind, pat in TITLE_RULES:
-        if pat.search(t):
-            return kind
+    """The kind the title names: its classification title first, else the title as printed
+    (in case stripping took away what named it)."""
+    for t in dict.fromkeys((classification_title(title, unit_name), norm(title))):
+        for kind, pat in TITLE_RULES:
+            if pat.search(t):
+                return kind
     return None
 
 
