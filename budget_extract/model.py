@@ -192,6 +192,10 @@ class TableKind(str, Enum):
     ASSET_ALLOCATION_EXPENDITURE = "asset_allocation_expenditure"
     PERFORMANCE_PROJECT_LIST = "performance_project_list"
     PERFORMANCE_TARGET = "performance_target"
+    # Kinds real templates print and the contract lacked (docs/contract.md lists them).
+    BASIC_EXPENDITURE = "basic_expenditure"
+    OPERATING_EXPENDITURE = "operating_expenditure"
+    UNIT_LIST = "unit_list"
     UNKNOWN = "unknown"
 
 

@@ -27,7 +27,7 @@ def build_document(stem: str, src: Source) -> Document:
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
     for t in tables:
-        interpret_table(t)
+        interpret_table(t, seg.meta.get("unit_name", ""))
     if all(t.kind == TableKind.UNKNOWN for t in tables) and not mentions_budget(src):
         n = len(tables)
         raise ExtractError(f"not a budget disclosure: {n} table{'s' if n > 1 else ''} found, "

@@ -159,9 +159,24 @@ def find_meta(blocks: list[Block]) -> dict[str, str]:
         m = re.match(r"(.+?)20\d{2}年", title)
         if m:
             unit = m.group(1)
-    kind = "决算" if "决算" in title else ("预算" if "预算" in title else "")
     return {"unit_name": unit, "year": year_m.group(1) if year_m else "", "level": level,
-            "title": title, "budget_phase": kind}
+            "title": title, "budget_phase": budget_phase(title, head, blocks)}
+
+
+def budget_phase(title: str, head: list[str], blocks: list[Block]) -> str:
+    """``决算`` (final accounts) or ``预算`` (budget): from the title, else the cover lines
+    joined (a title broken over lines, ``…部门预`` / ``算``), else whichever word the first
+    pages use more (a cover with no title: the table titles say 决算表 or 预算表)."""
+    for text in (title, "".join(head)):
+        if "决算" in text:
+            return "决算"
+        if "预算" in text:
+            return "预算"
+    early = "".join(norm(b.text) for b in blocks[:200] if b.kind != "table")
+    n_final, n_budget = early.count("决算"), early.count("预算")
+    if n_final or n_budget:
+        return "决算" if n_final > n_budget else "预算"
+    return ""
 
 
 def part_kind(text: str) -> str | None:

@@ -52,10 +52,14 @@ EMPTY_NOTE = re.compile(r"无数据|空表|无.{0,20}(收入|支出|安排|预�
 _SCALARS = [f for f in fields(PerformanceTarget) if "label" in f.metadata]
 
 
-def interpret_table(table: Table) -> None:
-    """Set kind, emptiness, form, row levels, column ids, code scheme and 元 amounts."""
+def interpret_table(table: Table, unit_name: str = "") -> None:
+    """Set kind, emptiness, form, row levels, column ids, code scheme and 元 amounts.
+
+    ``unit_name`` (the document's) is stripped from titles that print it before the
+    table's name, so the title names the kind."""
     layout = table.layout or TableLayout()
-    table.kind = TableKind(classify(table.title, layout.header_paths, layout.first_column))
+    table.kind = TableKind(classify(table.title, layout.header_paths, layout.first_column,
+                                    unit_name))
     if table.kind == TableKind.PERFORMANCE_TARGET:
         form_layout(table)
         table.empty = False

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model import Check, Table
 from ..segment import norm
-from .kinds import kind_from_title
+from .kinds import ALL_FUNDS_KINDS, kind_from_title
 from .narrative import find_empty_reasons, parse_figures
 from .numbers import UNITS, parse_amount
 
@@ -90,9 +90,13 @@ def _candidates(fig: dict[str, Any], idx: dict[str, list[dict[str, Any]]]) -> li
         if TOTAL.match(subject) or subject == "小计":
             return []  # a bare 合计 in prose names nothing in particular
         cands = idx.get(subject, []) or idx.get("total:" + subject, [])
-    kind = kind_from_title(re.sub(r"的?说明.*$", "", norm(fig.get("section") or "")))
+    section = re.sub(r"的?说明.*$", "", norm(fig.get("section") or ""))
+    kind = kind_from_title(section)
     if kind:
         cands = [c for c in cands if c["kind"] == kind]
+    elif re.search(r"财政拨款|一般公共预算", section):
+        # a 财政拨款 section's 基本支出 is not the all-funds 支出总表's
+        cands = [c for c in cands if c["kind"] not in ALL_FUNDS_KINDS]
     return cands
 
 

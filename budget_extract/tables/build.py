@@ -22,6 +22,7 @@ from .detect import TableCandidate, _is_title
 
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
 INDEX_HEADER = re.compile(r"^(序号|编号|行次|栏次)$")
+NOT_MONEY_HEADER = re.compile(r"指标值|指标性质|度量单位|^[一二三]级指标$")
 STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|项目单位|^单位$|科目$|指标")
 DIGITS = re.compile(r"^\d+$")
 
@@ -51,6 +52,8 @@ def _roles(paths: list[tuple[str, ...]], body: list[list[GridCell | None]],
             roles.append("code")
         elif INDEX_HEADER.match(leaf):
             roles.append("index")
+        elif NOT_MONEY_HEADER.search(leaf):
+            roles.append("stub")  # a 绩效 grid's 指标值 (95 %, 3000 册) is no amount
         elif placeholder or not texts:
             roles.append("stub" if STUB_HEADER.search(leaf) and not re.search(
                 r"合计|金额|数量|资金|经费|支出$|收入$|预算$", leaf) else "value")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...model import Check, Table
-from ..columns import clean_level
+from ...model import Check, Row, Table
+from ..columns import canonical_id, clean_level
 from ..kinds import TableKind
 from ..reconcile import reconcile_projects
 from .cross import Doc
@@ -53,9 +53,9 @@ class ProjectIdentities:
         if total is None:
             ctx.skip(f"cross.{pl}={pe}", f"{head}: not checked, {short(pe)} has no 总计 column")
             return
-        projects = {clean_level(r.label): r for r in reversed(project_rows(proj))}
+        projects = {_project_name(proj, r): r for r in reversed(project_rows(proj))}
         for r in project_rows(lst):
-            name = clean_level(r.label)
+            name = _project_name(lst, r)
             cid = f"cross.{pl}={pe}.{name}"
             lhs = [ctx.fig(lst, r, amount, name)]
             match = projects.get(name)
@@ -65,6 +65,15 @@ class ProjectIdentities:
                 continue
             evaluate(ctx, cid, head, lhs, [ctx.fig(proj, match, total, "总计")],
                      lhs_label=name, rhs_label="总计")
+
+
+def _project_name(t: Table, r: Row) -> str:
+    """The row's 项目名称 cell, not its label: a list whose first stub is 单位名称 labels
+    every project of a unit with the unit's name (浙江 项目支出绩效表)."""
+    key = next((c.key for c in t.columns if canonical_id(t.kind, c.path) == "project_name"), "")
+    cell = r.cells.get(key)
+    return clean_level(cell.text) if cell is not None and cell.text.strip() \
+        else clean_level(r.label)
 
 
 def performance_target_checks(records: list[dict[str, Any]], tables: list[Table]
