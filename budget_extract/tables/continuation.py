@@ -9,7 +9,7 @@ across the break while each value still knows its page.
 
 from __future__ import annotations
 
-from ..headers import header_row_count
+from ..headers import header_row_count, looks_numeric
 from ..model import Grid, GridCell
 from ..segment import norm
 
@@ -45,8 +45,75 @@ def _nearest(xs: list[float], x: float) -> int:
     return min(range(len(xs)), key=lambda k: abs(xs[k] - x))
 
 
-def join_fragments(fragments: list[Grid]) -> tuple[Grid, int, list[str]]:
-    """One grid from a table's fragments; returns (grid, header rows, warnings)."""
+def _tolerance(grid: Grid) -> float:
+    """How far two x positions may differ and still be the same column line (points)."""
+    width = grid.bbox[2] - grid.bbox[0] if grid.bbox else 0.0
+    return max(4.0, 0.01 * width)
+
+
+def columns_line_up(prev: Grid, frag: Grid) -> bool:
+    """Whether a fragment's columns stand where the previous part's do on its page.
+
+    Same column count: every left and right edge within tolerance.  Another count (a ruling
+    the continuation lacks, or one more): every edge of the fragment on an edge of the
+    previous part, and the two spanning the same width.  Without cell geometry (Markdown,
+    HTML) nothing can be said: ``False``.
+    """
+    a, b = _col_edges(prev), _col_edges(frag)
+    if a is None or b is None or frag.n_cols < 2:
+        return False
+    tol = _tolerance(prev)
+    if prev.n_cols == frag.n_cols:
+        return all(abs(x - y) <= tol for x, y in zip(a[0] + a[1], b[0] + b[1], strict=True))
+    on_edge = all(min(abs(x - y) for y in a[0]) <= tol for x in b[0]) and all(
+        min(abs(x - y) for y in a[1]) <= tol for x in b[1])
+    return on_edge and abs(a[0][0] - b[0][0]) <= tol and abs(a[1][-1] - b[1][-1]) <= tol
+
+
+def _first_row(grid: Grid) -> list[str]:
+    rows = grid.text_rows()
+    return [t for t in (norm(x) for x in rows[0])] if rows else []
+
+
+def same_header(first: Grid, frag: Grid) -> bool:
+    """Whether a table block starts with the first part's first header row, text for text
+    (a page that prints the title and the header again)."""
+    head, again = [t for t in _first_row(first) if t], [t for t in _first_row(frag) if t]
+    return bool(head) and head == again and not any(looks_numeric(t) for t in head)
+
+
+def _page_of(frag: Grid) -> int | None:
+    pages = [c.page for c in frag.cells if c.page is not None]
+    return min(pages) if pages else frag.page
+
+
+def _repeated_header_rows(frag: Grid, header: list[list[str]], start: int) -> int:
+    """How many leading rows (from ``start``) of a continuation repeat *part* of the header:
+    rows with no number whose every text is printed in the first part's header (a header
+    whose top level — a unit line, a spanning word — was left off the continuation)."""
+    words = {t for row in header for t in row if t}
+    joined = "".join(t for row in header for t in row)
+    rows = frag.text_rows()
+    k = start
+    while k < frag.n_rows and k - start < len(header):
+        texts = [norm(t) for t in rows[k] if norm(t)]
+        if not texts or any(looks_numeric(t) for t in texts) or not all(
+                t in words or (len(t) >= 2 and t in joined) for t in texts):
+            break
+        k += 1
+    return k - start
+
+
+def join_fragments(fragments: list[Grid], joined_by: list[str] | None = None,
+                   ) -> tuple[Grid, int, list[str]]:
+    """One grid from a table's fragments; returns (grid, header rows, warnings).
+
+    ``joined_by`` says, per continuation, on what evidence the detector joined it ('' for
+    the plain case: nothing but repeatable lines between the parts).  A warning says how
+    each continuation was joined unless it was plain and repeated its header in full or
+    not at all with the same columns (the ordinary page break).
+    """
+    reasons = list(joined_by or []) + [""] * len(fragments)
     first = fragments[0]
     n_header = header_row_count(first)
     if len(fragments) == 1:
@@ -56,7 +123,7 @@ def join_fragments(fragments: list[Grid]) -> tuple[Grid, int, list[str]]:
     cells: list[GridCell] = list(first.cells)
     n_rows = first.n_rows
     n_cols = first.n_cols
-    for frag in fragments[1:]:
+    for n_frag, frag in enumerate(fragments[1:]):
         skip = 0
         frag_rows = frag.text_rows()
         # drop a repeated header (compared by text, ignoring width differences)
@@ -67,6 +134,19 @@ def join_fragments(fragments: list[Grid]) -> tuple[Grid, int, list[str]]:
             skip = n_header
         while skip < frag.n_rows and not any(norm(t) for t in frag_rows[skip]) and skip == 0:
             skip += 1  # the empty header row a pipe table needs
+        where = f"continued on p.{_page_of(frag)}" if _page_of(frag) is not None else "continued"
+        how = reasons[n_frag]
+        if n_header and skip >= n_header:
+            state = "with its header repeated"
+        elif n_header and (partial := _repeated_header_rows(frag, header, skip)):
+            skip += partial
+            state = (f"with part of its header repeated ({partial} of {n_header} header rows, "
+                     "dropped)")
+            how = how or "by column positions"
+        else:
+            state = "without a repeated header"
+        if how:
+            warnings.append(f"{where} {state}: joined {how}")
         offset = 0
         place = None
         if frag.n_cols != n_cols:

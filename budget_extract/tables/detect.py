@@ -15,11 +15,22 @@ from dataclasses import dataclass, field
 
 from ..model import Block, Grid
 from ..segment import Segmentation, norm
+from .continuation import columns_line_up, same_header
+from .numbering import toc_number
 
 CAPTION = re.compile(
-    r"^(?P<prefix>单位公开表|部门公开表|公开表|附表|表)\s*(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
-    r"(?:\s*[-－—]\s*\d+)?\s*(?P<rest>.*)$"
+    r"^[（(]?(?P<prefix>单位公开表|部门公开表|公开表|附表|预算表|决算表|表"
+    r"|(?P<numfirst>(?:部门|单位)?(?:公开|预算|决算|附)(?=[0-9０-９]{1,3}表)))"
+    r"\s*(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})(?(numfirst)表)"
+    r"(?:\s*[-－—]\s*\d+)?[)）]?\s*(?P<rest>.*)$"
 )
+"""A table's printed caption: ``部门公开表3``, ``表一``, ``（预算表3）``, number first as in
+``公开05表`` / ``预算01表``; ``rest`` is a title printed on the same line."""
+GLUED_CAPTION = re.compile(r"(?<![0-9０-９])(?:部门|单位)?(?:公开|预算|决算)"
+                           r"(?P<num>[0-9０-９]{1,3})表(?P<rest>.+表.*)$")
+"""A number-first caption glued into a line after other text (a running header before it:
+``苏州市审计局2026年度部门预算公开公开05表财政拨款支出表``)."""
+TITLE_PUNCT = re.compile(r"^[\s:：,，、。．.;；]+")
 UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
 TITLE_HINT = re.compile(r"(表|清单)(?:[（(].{0,12}[)）])?$")
@@ -51,6 +62,8 @@ class TableCandidate:
     block_index: int = 0
     part: str = ""
     title_lines: list[str] = field(default_factory=list)
+    inferred_number: str = ""  # from the 目录 or the order of the tables, when none is printed
+    joined_by: list[str] = field(default_factory=list)  # per continuation: what joined it
 
     @property
     def pages(self) -> list[int]:
@@ -74,8 +87,12 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
     tables: list[TableCandidate] = []
     pending: list[Block] = []  # text blocks since the last table
     last: TableCandidate | None = None
+    furniture_between = False  # a page number or running line since the last table
     for i, b in enumerate(blocks):
         if i in seg.toc_blocks:
+            continue
+        if i in seg.furniture:
+            furniture_between = True
             continue
         if b.kind != "table":
             if last is not None and not last.note and not pending and NOTE.match(b.text.strip()):
@@ -90,10 +107,15 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             continue
         assert b.grid is not None
         caption, number, title, unit, title_lines = _announcement(pending)
-        if last is not None and not caption and not title and not last.note and (
-                not pending or all(_is_repeat(p, last) for p in pending)):
+        caption, number, title = _split_caption(caption, number, title)
+        how = _continues(last, b.grid, pending, caption, number, title) if last else None
+        if last is not None and how is not None:
+            if not how and furniture_between:
+                how = "across the page number / running line between the parts"
             last.fragments.append(b.grid)
+            last.joined_by.append(how)
             pending = []
+            furniture_between = False
             continue
         if not unit:
             unit = _unit_in_grid(b.grid)
@@ -104,7 +126,74 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
         tables.append(cand)
         last = cand
         pending = []
+        furniture_between = False
+    number_by_order(tables, seg)
     return tables
+
+
+def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: str,
+               number: str, title: str) -> str | None:
+    """Whether a table block continues the previous table, and on what evidence.
+
+    ``None``: a new table.  ``""``: the plain case (nothing but repeatable lines — its title,
+    unit line, ``（续）`` — since the last table).  Otherwise the evidence, for the warning:
+
+    * the previous table's caption number and title printed again over the same header
+      (深圳 prints title + header on every page);
+    * a fragment on the next page with no caption or title of its own whose columns line
+      up with the previous table's, whatever text lies between (cell text that overflowed
+      the previous page's grid, a header word printed above the ruled area).
+    """
+    if last.note:
+        return None
+    if not caption and not title and all(_is_repeat(p, last) for p in pending):
+        return "" if not pending else "with its title / unit line repeated"
+    prev = last.fragments[-1]
+    next_page = (grid.page is not None and bool(last.pages)
+                 and grid.page in (last.pages[-1], last.pages[-1] + 1)
+                 and grid.page > last.pages[0])
+    if not next_page:
+        return None
+    if title and norm(title) == norm(last.title) and (not number or number == last.number):
+        if same_header(last.fragments[0], grid):
+            return "by its repeated title and header"
+        return None
+    if not caption and not title and not any(_announces(p) and not _is_repeat(p, last)
+                                             for p in pending) and columns_line_up(prev, grid):
+        return "by column positions (text between the parts set aside)"
+    return None
+
+
+def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str]:
+    """Caption, number and title with a caption glued into the title line taken out of it
+    and stray leading punctuation stripped (``：2026年市级部门收支预算总表``)."""
+    if title and not caption:
+        m = CAPTION.match(title)
+        if m and m.group("rest") and _is_title(m.group("rest")):
+            caption, number = title[: m.start("rest")], str(cn_to_int(m.group("num")))
+            title = m.group("rest")
+        elif (g := GLUED_CAPTION.search(title)) is not None and _is_title(g.group("rest")):
+            caption, number = title[g.start(): g.start("rest")], str(cn_to_int(g.group("num")))
+            title = g.group("rest")
+    return caption, number, TITLE_PUNCT.sub("", title)
+
+
+def number_by_order(tables: list[TableCandidate], seg: Segmentation) -> None:
+    """Number the tables that print no number: from the 目录 entry with the same title
+    (``1.``, ``一、``, ``表1``), else by order between numbered tables (one unnumbered table
+    between 表5 and 表7 is 表6).  The result is ``inferred_number``; ``number`` stays what
+    the page prints."""
+    for t in tables:
+        if not t.number:
+            t.inferred_number = toc_number(t.title, seg.toc, seg.meta.get("unit_name", ""))
+    known = [(k, int(t.number or t.inferred_number)) for k, t in enumerate(tables)
+             if (t.number or t.inferred_number).isdigit()]
+    for (a, na), (b, nb) in zip(known, known[1:], strict=False):
+        gap = [k for k in range(a + 1, b) if not tables[k].number
+               and not tables[k].inferred_number and tables[k].title]
+        if gap and nb - na == len(gap) + 1 and len(gap) == b - a - 1:
+            for n, k in enumerate(gap, start=1):
+                tables[k].inferred_number = str(na + n)
 
 
 def _announces(b: Block) -> bool:
@@ -155,7 +244,8 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
         wrapped = (joins < 2 and title_block is not None and b.page == title_block.page
                    and not re.search(r"[。；;：:！!？?]$", t) and len(t) + len(title) <= 80
                    and not NOTE.match(t) and not re.match(r"^第[一二三四五六七八九十]+部分", t)
-                   and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t))
+                   and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t)
+                   and not _is_title(t))  # a complete title above (部门决算表) is its own line
         if wrapped:
             title = t + title
             title_lines.insert(0, t)
