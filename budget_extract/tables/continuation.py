@@ -51,18 +51,23 @@ def _tolerance(grid: Grid) -> float:
     return max(4.0, 0.01 * width)
 
 
-def columns_line_up(prev: Grid, frag: Grid) -> bool:
+def columns_line_up(prev: Grid, frag: Grid, *, loose: bool = False) -> bool:
     """Whether a fragment's columns stand where the previous part's do on its page.
 
     Same column count: every left and right edge within tolerance.  Another count (a ruling
     the continuation lacks, or one more): every edge of the fragment on an edge of the
-    previous part, and the two spanning the same width.  Without cell geometry (Markdown,
-    HTML) nothing can be said: ``False``.
+    previous part, and the two spanning the same width.  ``loose``: only the table's outer
+    edges (the same width on the page).  Without cell geometry (Markdown, HTML) nothing can be
+    said: ``False``.
     """
+    tol = _tolerance(prev)
+    if loose:
+        return (prev.bbox is not None and frag.bbox is not None and frag.n_cols >= 2
+                and abs(prev.bbox[0] - frag.bbox[0]) <= tol
+                and abs(prev.bbox[2] - frag.bbox[2]) <= tol)
     a, b = _col_edges(prev), _col_edges(frag)
     if a is None or b is None or frag.n_cols < 2:
         return False
-    tol = _tolerance(prev)
     if prev.n_cols == frag.n_cols:
         return all(abs(x - y) <= tol for x, y in zip(a[0] + a[1], b[0] + b[1], strict=True))
     on_edge = all(min(abs(x - y) for y in a[0]) <= tol for x in b[0]) and all(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..headers import header_row_count
 from ..model import Block, Grid
 from ..segment import Segmentation, norm
 from .continuation import columns_line_up, same_header
@@ -149,18 +150,20 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
     if not caption and not title and all(_is_repeat(p, last) for p in pending):
         return "" if not pending else "with its title / unit line repeated"
     prev = last.fragments[-1]
-    next_page = (grid.page is not None and bool(last.pages)
-                 and grid.page in (last.pages[-1], last.pages[-1] + 1)
-                 and grid.page > last.pages[0])
-    if not next_page:
+    if grid.page is None or not last.pages or grid.page not in (last.pages[-1],
+                                                                last.pages[-1] + 1):
         return None
     if title and norm(title) == norm(last.title) and (not number or number == last.number):
-        if same_header(last.fragments[0], grid):
+        if grid.page > last.pages[-1] and same_header(last.fragments[0], grid):
             return "by its repeated title and header"
         return None
-    if not caption and not title and not any(_announces(p) and not _is_repeat(p, last)
-                                             for p in pending) and columns_line_up(prev, grid):
+    if caption or title or any(_announces(p) and not _is_repeat(p, last) for p in pending):
+        return None
+    if grid.page > last.pages[-1] and columns_line_up(prev, grid):
         return "by column positions (text between the parts set aside)"
+    if header_row_count(grid) == 0 and columns_line_up(prev, grid, loose=True):
+        # no header, no title: a piece of the table above (rows the reader cut off it)
+        return "by nearest column positions (a piece without header or title)"
     return None
 
 
