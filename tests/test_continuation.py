@@ -223,3 +223,16 @@ def test_shenzhen_title_and_header_on_every_page_is_one_table():
     # printed body rows: 12 on p.16, 15 on p.17, 2 on p.18
     assert max(r.row_no for r in t.rows) == 29
     assert [x.table_no for x in d.tables if x.table_no] == [str(n) for n in range(1, 12)]
+
+
+@pytest.mark.parametrize("marks", [["续表"], ["表1（续）"], ["部门支出总表（续）"], ["表1", "（续）"]])
+def test_continued_mark(marks):
+    """A 续表 / （续） line, alone or with the table's caption or title: a continuation,
+    whatever the header does."""
+    blocks = [text("表1", 1, 40), text("部门支出总表", 1, 60), table(grid(P1, 1, XS5))]
+    blocks += [text(m, 2, 40 + 20 * k) for k, m in enumerate(marks)]
+    blocks += [table(grid(P2, 2, XS5, top=90))]
+    tables = built(blocks)
+    assert len(tables) == 1 and tables[0].pages == [1, 2] and tables[0].table_no == "1"
+    assert tables[0].warnings == ["continued on p.2 without a repeated header: joined by its "
+                                  "续表 mark"]

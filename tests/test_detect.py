@@ -146,3 +146,26 @@ def test_fuzhou_numbered_from_the_toc():
     got = {t.title: t.table_no for t in d.tables if t.table_no}
     assert got["2026年度收支预算总表"] == "1"
     assert got["2026年度一般公共预算“三公”经费支出预算表"] == "10"
+
+
+def test_caption_drawn_inside_the_grid():
+    """``（预算表3）`` as the grid's first row: the table's number, not a header level."""
+    g = Grid.from_rows([["（预算表3）", "", ""], ["科目名称", "合计", "基本支出"],
+                        ["一般公共服务支出", "10.00", "10.00"]], page=1, ruled=True)
+    blocks = [Block(kind="paragraph", text="一般公共预算支出表", page=1),
+              Block(kind="table", page=1, grid=g)]
+    seg = segment(blocks)
+    (t,) = [build_table(c, seg.toc) for c in detect_tables(blocks, seg)]
+    assert (t.table_no, t.caption, t.title) == ("3", "（预算表3）", "一般公共预算支出表")
+    assert [c.key for c in t.columns] == ["科目名称", "合计", "基本支出"]
+
+
+def test_title_drawn_inside_the_grid_starts_a_table():
+    """Forms printed one per page with their own title in the first row (福州 绩效目标表)
+    are tables of their own, even with no text between them."""
+    def form(name: str, p: int) -> Block:
+        return Block(kind="table", page=p, grid=Grid.from_rows(
+            [[f"{name}项目绩效目标表", ""], ["项目名称", name], ["年度目标", "完成"]], page=p))
+    blocks = [form("甲", 1), form("乙", 2), form("丙", 3)]
+    seg = segment(blocks)
+    assert [c.pages for c in detect_tables(blocks, seg)] == [[1], [2], [3]]

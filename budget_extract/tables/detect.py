@@ -31,6 +31,8 @@ GLUED_CAPTION = re.compile(r"(?<![0-9０-９])(?:部门|单位)?(?:公开|预算
                            r"(?P<num>[0-9０-９]{1,3})表(?P<rest>.+表.*)$")
 """A number-first caption glued into a line after other text (a running header before it:
 ``苏州市审计局2026年度部门预算公开公开05表财政拨款支出表``)."""
+CONTINUED = re.compile(r"[（(]续[)）]|续上?表")
+"""The mark of a continuation page: ``续表``, ``（续）``, ``续上表``."""
 TITLE_PUNCT = re.compile(r"^[\s:：,，、。．.;；]+")
 UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
@@ -120,6 +122,10 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             continue
         if not unit:
             unit = _unit_in_grid(b.grid)
+        if not caption:
+            in_caption, in_number, in_title = grid_heading(b.grid)
+            if in_caption:
+                caption, number, title = in_caption, in_number, title or in_title
         cand = TableCandidate(fragments=[b.grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
@@ -147,15 +153,28 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
     """
     if last.note:
         return None
-    if not caption and not title and all(_is_repeat(p, last) for p in pending):
+    inner = grid_heading(grid)
+    if inner[2] and norm(inner[2]) != norm(last.title):
+        return None  # a title printed in the grid's first row: a table of its own
+    if not caption and not title and all(_is_repeat(p, last) or _marks_continuation(p, last)
+                                         for p in pending):
+        if any(_marks_continuation(p, last) for p in pending):
+            return "by its 续表 mark"
         return "" if not pending else "with its title / unit line repeated"
     prev = last.fragments[-1]
     if grid.page is None or not last.pages or grid.page not in (last.pages[-1],
                                                                 last.pages[-1] + 1):
         return None
-    if title and norm(title) == norm(last.title) and (not number or number == last.number):
+    marked = bool(CONTINUED.search(norm(title))) or any(
+        _marks_continuation(p, last) for p in pending)
+    base = CONTINUED.sub("", norm(title))
+    if marked and (not base or base == norm(last.title)) and (
+            not number or number == last.number):
+        return "by its 续表 mark"
+    if (base and base == norm(last.title) or not title and number) and (
+            not number or number == last.number):
         if grid.page > last.pages[-1] and same_header(last.fragments[0], grid):
-            return "by its repeated title and header"
+            return f"by its repeated {'title' if title else 'caption'} and header"
         return None
     if caption or title or any(_announces(p) and not _is_repeat(p, last) for p in pending):
         return None
@@ -165,6 +184,32 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         # no header, no title: a piece of the table above (rows the reader cut off it)
         return "by nearest column positions (a piece without header or title)"
     return None
+
+
+def _marks_continuation(b: Block, last: TableCandidate) -> bool:
+    """A ``续表`` / ``（续）`` line, alone or with the previous table's caption or title."""
+    t = norm(b.text)
+    if not CONTINUED.search(t):
+        return False
+    rest = TITLE_PUNCT.sub("", CONTINUED.sub("", t))
+    m = CAPTION.match(rest)
+    if m and str(cn_to_int(m.group("num"))) == last.number:
+        rest = TITLE_PUNCT.sub("", m.group("rest"))
+    return not rest or (bool(last.title) and norm(last.title).startswith(rest))
+
+
+def grid_heading(grid: Grid) -> tuple[str, str, str]:
+    """Caption, number and title printed in a grid's first row as its only cell (a title or
+    ``（预算表3）`` drawn inside the ruled area); empty strings when there is none."""
+    first = [c for c in grid.cells if c.row == 0 and norm(c.text)]
+    if grid.n_rows < 2 or len(first) != 1:
+        return "", "", ""
+    t = norm(first[0].text)
+    m = CAPTION.match(t)
+    if m and (not m.group("rest") or _is_title(m.group("rest"))):
+        return (t[: m.start("rest")], str(cn_to_int(m.group("num"))),
+                TITLE_PUNCT.sub("", m.group("rest")))
+    return ("", "", t) if _is_title(t) and grid.n_cols >= 2 else ("", "", "")
 
 
 def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str]:
