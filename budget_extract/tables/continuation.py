@@ -9,6 +9,8 @@ across the break while each value still knows its page.
 
 from __future__ import annotations
 
+import re
+
 from ..headers import header_row_count, looks_numeric
 from ..model import Grid, GridCell
 from ..segment import norm
@@ -75,6 +77,34 @@ def columns_line_up(prev: Grid, frag: Grid, *, loose: bool = False) -> bool:
     return on_edge and abs(a[0][0] - b[0][0]) <= tol and abs(a[1][-1] - b[1][-1]) <= tol
 
 
+CODE_CELL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+"""A 科目编码 written whole (类 3 digits, 款 5, 项 7): the running code tree of a table."""
+
+
+def code_column(grid: Grid, rows: range) -> int | None:
+    """The column holding whole 科目编码 in these rows (most of its filled cells codes,
+    at least two), or ``None``."""
+    best: tuple[int, int] | None = None
+    text = grid.text_rows()
+    for k in range(grid.n_cols):
+        cells = [norm(text[r][k]) for r in rows if r < grid.n_rows and norm(text[r][k])]
+        codes = sum(1 for t in cells if CODE_CELL.match(t))
+        if codes >= 2 and codes * 2 >= len(cells) and (best is None or codes > best[0]):
+            best = (codes, k)
+    return best[1] if best else None
+
+
+def continues_code_tree(prev: Grid, frag: Grid) -> bool:
+    """Whether a fragment's first 科目编码 comes after the previous part's last one in the
+    code tree (codes are printed in ascending order: ``2080503`` → ``2080505`` → ``221``)."""
+    k_prev, k_frag = code_column(prev, range(prev.n_rows)), code_column(frag, range(frag.n_rows))
+    if k_prev is None or k_frag is None:
+        return False
+    prev_codes = [norm(r[k_prev]) for r in prev.text_rows() if CODE_CELL.match(norm(r[k_prev]))]
+    frag_codes = [norm(r[k_frag]) for r in frag.text_rows() if CODE_CELL.match(norm(r[k_frag]))]
+    return prev_codes[-1] < frag_codes[0] and prev_codes[0][:1] == frag_codes[0][:1]
+
+
 def _first_row(grid: Grid) -> list[str]:
     rows = grid.text_rows()
     return [t for t in (norm(x) for x in rows[0])] if rows else []
@@ -85,6 +115,41 @@ def same_header(first: Grid, frag: Grid) -> bool:
     (a page that prints the title and the header again)."""
     head, again = [t for t in _first_row(first) if t], [t for t in _first_row(frag) if t]
     return bool(head) and head == again and not any(looks_numeric(t) for t in head)
+
+
+def _header_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
+    owner = grid.owner_matrix()
+    paths: list[tuple[str, ...]] = []
+    for k in range(grid.n_cols):
+        levels: list[str] = []
+        for r in range(min(n_header, grid.n_rows)):
+            c = owner[r][k]
+            t = norm(c.text) if c is not None else ""
+            if t and (not levels or levels[-1] != t):
+                levels.append(t)
+        paths.append(tuple(levels))
+    return paths
+
+
+def _header_map(first: Grid, frag: Grid, n_header: int) -> list[int] | None:
+    """Frag column → first-part column, matching the repeated header's labels in order; a
+    column with no label goes just after the previous match.  ``None`` unless every labelled
+    column of the fragment finds its label."""
+    want, have = _header_paths(first, n_header), _header_paths(frag, n_header)
+    out: list[int] = []
+    j = 0
+    for path in have:
+        if not path:
+            out.append(min(j, first.n_cols - 1))
+            j += 1
+            continue
+        while j < len(want) and want[j] != path:
+            j += 1
+        if j == len(want):
+            return None
+        out.append(j)
+        j += 1
+    return out
 
 
 def _page_of(frag: Grid) -> int | None:
@@ -147,14 +212,23 @@ def join_fragments(fragments: list[Grid], joined_by: list[str] | None = None,
             skip += partial
             state = (f"with part of its header repeated ({partial} of {n_header} header rows, "
                      "dropped)")
-            how = how or "by column positions"
+            how = how or "as the next part of the table (nothing else between)"
         else:
             state = "without a repeated header"
         if how:
             warnings.append(f"{where} {state}: joined {how}")
         offset = 0
         place = None
-        if frag.n_cols != n_cols:
+        mapping = _header_map(first, frag, n_header) if (
+            frag.n_cols != n_cols and n_header and skip >= n_header) else None
+        if mapping is not None:
+            # the continuation repeats the header: each column goes under its own label
+            def place(c: GridCell, _m=mapping) -> tuple[int, int]:
+                k1 = _m[min(c.col + c.colspan - 1, len(_m) - 1)]
+                return _m[c.col], max(1, k1 - _m[c.col] + 1)
+            warnings.append(f"a continuation of this table has {frag.n_cols} columns where the "
+                            f"first part has {n_cols}; aligned by its repeated header")
+        elif frag.n_cols != n_cols:
             edges = _col_edges(first)
             if edges is not None and all(c.bbox is not None for c in frag.cells):
                 # PDF fragments: put each cell under the first part's column at the same x
@@ -165,6 +239,13 @@ def join_fragments(fragments: list[Grid], joined_by: list[str] | None = None,
                     return k0, k1 - k0 + 1
                 warnings.append(f"a continuation of this table has {frag.n_cols} columns where "
                                 f"the first part has {n_cols}; aligned by position on the page")
+            elif (k_first := code_column(first, range(n_header, first.n_rows))) is not None \
+                    and (k_frag := code_column(frag, range(skip, frag.n_rows))) is not None \
+                    and k_first >= k_frag:
+                offset = k_first - k_frag
+                warnings.append(
+                    f"a continuation of this table has {frag.n_cols} columns where the first "
+                    f"part has {n_cols}; aligned on its 科目编码 column (shifted by {offset})")
             else:
                 prev_last = _last_nonempty_col(Grid(cells=cells, n_rows=n_rows, n_cols=n_cols),
                                                range(max(0, n_rows - 3), n_rows))

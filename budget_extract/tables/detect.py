@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..headers import header_row_count
 from ..model import Block, Grid
 from ..segment import Segmentation, norm
-from .continuation import columns_line_up, same_header
+from .continuation import columns_line_up, continues_code_tree, same_header
 from .numbering import toc_number
 
 CAPTION = re.compile(
@@ -180,6 +180,9 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         return None
     if grid.page > last.pages[-1] and columns_line_up(prev, grid):
         return "by column positions (text between the parts set aside)"
+    if grid.page > last.pages[-1] and header_row_count(grid) == 0 and continues_code_tree(
+            prev, grid):
+        return "by its running 科目编码 (text between the parts set aside)"
     if header_row_count(grid) == 0 and columns_line_up(prev, grid, loose=True):
         # no header, no title: a piece of the table above (rows the reader cut off it)
         return "by nearest column positions (a piece without header or title)"
