@@ -110,10 +110,23 @@ def test_fragment_with_text_between_joined_when_columns_line_up():
 
 
 def test_fragment_elsewhere_on_the_page_is_a_new_table():
+    """Columns elsewhere and codes that start the tree again: not a continuation."""
+    moved = [50.0, 90.0, 200.0, 330.0, 450.0, 700.0]
+    again = [["201", "一般公共服务支出", "7.00", "7.00", ""], ["20101", "人大事务", "7.00", "7.00", ""]]
+    blocks = [text("表1", 1, 40), text("部门支出总表", 1, 60), table(grid(P1, 1, XS5)),
+              text("一段说明文字。", 1, 600), table(grid(again, 2, moved, top=50))]
+    assert len(built(blocks)) == 2
+
+
+def test_fragment_continuing_the_code_tree_is_joined():
+    """Columns read elsewhere (a borderless reading) but the codes go on where the table
+    stopped (20101 → 2010101): a continuation."""
     moved = [50.0, 90.0, 200.0, 330.0, 450.0, 700.0]
     blocks = [text("表1", 1, 40), text("部门支出总表", 1, 60), table(grid(P1, 1, XS5)),
-              text("一段说明文字。", 1, 600), table(grid(P2, 2, moved, top=50))]
-    assert len(built(blocks)) == 2
+              text("一段溢出的文字", 1, 600), table(grid(P2, 2, moved, top=50))]
+    (t,) = built(blocks)
+    assert t.pages == [1, 2] and [r.code for r in t.rows][-3:] == ["2010101", "2010102", ""]
+    assert "joined by its running 科目编码" in t.warnings[0]
 
 
 def test_repeated_title_and_header_is_one_table():
@@ -147,7 +160,7 @@ def test_partly_repeated_header_dropped():
     assert n_header == 2
     assert joined.n_rows == 2 + 2 + 3
     assert warnings == ["continued on p.2 with part of its header repeated (1 of 2 header rows, "
-                        "dropped): joined by column positions"]
+                        "dropped): joined as the next part of the table (nothing else between)"]
 
 
 def test_geometry_helpers():
