@@ -169,3 +169,19 @@ def test_title_drawn_inside_the_grid_starts_a_table():
     blocks = [form("甲", 1), form("乙", 2), form("丙", 3)]
     seg = segment(blocks)
     assert [c.pages for c in detect_tables(blocks, seg)] == [[1], [2], [3]]
+
+
+def test_numbers_go_on_after_the_last_numbered_table():
+    blocks = _stream(["表8 三公经费支出表", "政府采购预算表", "项目支出表"])
+    seg = segment(blocks)
+    tables = [build_table(c, seg.toc) for c in detect_tables(blocks, seg)]
+    assert [t.table_no for t in tables] == ["8", "9", "10"]
+
+
+def test_no_number_anywhere_the_titled_tables_in_order():
+    blocks = _stream(["收支总表", "收入总表", "支出总表"])
+    blocks.insert(0, Block(kind="table", page=0, grid=Grid.from_rows(
+        [["序号", "单位名称"], ["1", "某某局"]], page=0)))  # an untitled grid in the overview
+    seg = segment(blocks)
+    tables = [build_table(c, seg.toc) for c in detect_tables(blocks, seg)]
+    assert [t.table_no for t in tables] == ["", "1", "2", "3"]

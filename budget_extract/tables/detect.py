@@ -231,20 +231,33 @@ def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str
 
 def number_by_order(tables: list[TableCandidate], seg: Segmentation) -> None:
     """Number the tables that print no number: from the 目录 entry with the same title
-    (``1.``, ``一、``, ``表1``), else by order between numbered tables (one unnumbered table
-    between 表5 and 表7 is 表6).  The result is ``inferred_number``; ``number`` stays what
-    the page prints."""
+    (``1.``, ``一、``, ``表1``), else by its place among the numbered tables (one unnumbered
+    table between 表5 and 表7 is 表6; a titled table after 表9 in the same part is 表10; with
+    no number anywhere, the titled tables in order).  The result is ``inferred_number``;
+    ``number`` stays what the page prints."""
     for t in tables:
         if not t.number:
             t.inferred_number = toc_number(t.title, seg.toc, seg.meta.get("unit_name", ""))
     known = [(k, int(t.number or t.inferred_number)) for k, t in enumerate(tables)
              if (t.number or t.inferred_number).isdigit()]
+    if not known:
+        # nothing printed, no 目录: the titled tables are numbered in their order
+        for n, t in enumerate((t for t in tables if t.title), start=1):
+            t.inferred_number = str(n)
+        return
     for (a, na), (b, nb) in zip(known, known[1:], strict=False):
         gap = [k for k in range(a + 1, b) if not tables[k].number
                and not tables[k].inferred_number and tables[k].title]
         if gap and nb - na == len(gap) + 1 and len(gap) == b - a - 1:
             for n, k in enumerate(gap, start=1):
                 tables[k].inferred_number = str(na + n)
+    # titled tables after the last numbered one, in its part of the document, go on counting
+    a, na = known[-1]
+    for t in tables[a + 1:]:
+        if not t.title or t.part != tables[a].part:
+            break
+        na += 1
+        t.inferred_number = str(na)
 
 
 def _announces(b: Block) -> bool:
