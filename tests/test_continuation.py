@@ -249,3 +249,11 @@ def test_continued_mark(marks):
     assert len(tables) == 1 and tables[0].pages == [1, 2] and tables[0].table_no == "1"
     assert tables[0].warnings == ["continued on p.2 without a repeated header: joined by its "
                                   "续表 mark"]
+
+
+def test_title_repeated_on_most_pages_is_not_a_running_line():
+    """A four-page table printing its caption and title on each page keeps them (the
+    detector joins the pages); a running line does not end in 表."""
+    blocks = [b for p in range(1, 5) for b in (text("表1", p, 10), text("收支总表", p, 30),
+                                               text(f"正文{p}", p, 100))]
+    assert find_furniture(blocks) == set()

@@ -11,7 +11,8 @@ and where it is, never by the file:
   only when the printed numbers keep one offset from the physical pages on at least two
   pages (so a lone ``6`` ending a paragraph list is not taken);
 * a running line: the same text at the same edge of at least half of the
-  pages, and on three pages at least.
+  pages, and on three pages at least; never a table title or caption (a long table prints
+  those again on each of its pages, and the detector joins those pages).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ DECORATED = [
     re.compile(r"^(?P<n>\d{1,4})/(?P<of>\d{1,4})$"),
 ]
 BARE = re.compile(r"^(?P<n>\d{1,4})$")
+TABLE_TITLE = re.compile(r"表(?:[（(].{0,12}[)）])?$|^(?:部门|单位)?(?:公开)?表\s*\d")
+"""A table's title or caption, printed again on each page of a long table: the detector
+joins those pages, so they are not running lines even on most pages."""
 
 
 def _page_number(text: str) -> tuple[int, bool] | None:
@@ -76,7 +80,7 @@ def find_furniture(blocks: list[Block]) -> set[int]:
     running: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, where in edges.items():
         key = _WS.sub("", blocks[i].text)
-        if key and i not in out:
+        if key and i not in out and not TABLE_TITLE.search(key):
             running[(where, key)].add(i)
     for members in running.values():
         on = {blocks[i].page for i in members}
