@@ -18,7 +18,7 @@ from ..headers import column_paths, header_row_count, looks_numeric, unique_path
 from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, TableLayout
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
-from .detect import TableCandidate, _is_title, grid_heading
+from .detect import TableCandidate, _is_title
 from .numbering import toc_number
 
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
@@ -32,15 +32,12 @@ def _strip_title_row(grid: Grid) -> tuple[Grid, str]:
     if grid.n_rows < 2 or grid.n_cols < 2:
         return grid, ""
     first = [c for c in grid.cells if c.row == 0 and norm(c.text)]
-    caption = bool(grid_heading(grid)[0])  # ``（预算表3）`` drawn inside the ruled area
-    if len(first) == 1 and (_is_title(first[0].text) or caption) and (first[0].col == 0
-                                                                       or caption):
+    if len(first) == 1 and _is_title(first[0].text) and first[0].col == 0:
         rest = [GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
                          colspan=c.colspan, page=c.page, bbox=c.bbox)
                 for c in grid.cells if c.row > 0]
-        title = grid_heading(grid)[2] if caption else norm(first[0].text)
         return Grid(cells=rest, n_rows=grid.n_rows - 1, n_cols=grid.n_cols, page=grid.page,
-                    bbox=grid.bbox, ruled=grid.ruled), title
+                    bbox=grid.bbox, ruled=grid.ruled), norm(first[0].text)
     return grid, ""
 
 

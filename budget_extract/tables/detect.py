@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..headers import header_row_count
-from ..model import Block, Grid
+from ..model import Block, Grid, GridCell
 from ..segment import Segmentation, norm
 from .continuation import columns_line_up, continues_code_tree, same_header
 from .numbering import toc_number
@@ -122,11 +122,13 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             continue
         if not unit:
             unit = _unit_in_grid(b.grid)
+        grid = b.grid
         if not caption:
-            in_caption, in_number, in_title = grid_heading(b.grid)
-            if in_caption:
+            in_caption, in_number, in_title = grid_heading(grid)
+            if in_caption:  # the caption row is no header level: take it out of the grid
                 caption, number, title = in_caption, in_number, title or in_title
-        cand = TableCandidate(fragments=[b.grid], caption=caption, number=number, title=title,
+                grid = _without_first_row(grid)
+        cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
                               title_lines=title_lines)
@@ -213,6 +215,14 @@ def grid_heading(grid: Grid) -> tuple[str, str, str]:
         return (t[: m.start("rest")], str(cn_to_int(m.group("num"))),
                 TITLE_PUNCT.sub("", m.group("rest")))
     return ("", "", t) if _is_title(t) and grid.n_cols >= 2 else ("", "", "")
+
+
+def _without_first_row(grid: Grid) -> Grid:
+    cells = [GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
+                      colspan=c.colspan, page=c.page, bbox=c.bbox)
+             for c in grid.cells if c.row > 0]
+    return Grid(cells=cells, n_rows=grid.n_rows - 1, n_cols=grid.n_cols, page=grid.page,
+                bbox=grid.bbox, ruled=grid.ruled)
 
 
 def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str]:
