@@ -1,10 +1,13 @@
 """Joining the fragments of a table split by page breaks into one grid.
 
-A continuation fragment may repeat the header rows (dropped here), start with an empty
-header row (Markdown conversions emit one for every pipe table), or have a different number
-of columns than the first fragment (conversions drop empty leading columns): it is then
-aligned on its last non-empty column.  Rows keep their cells' pages, so row numbers continue
-across the break while each value still knows its page.
+A continuation fragment may repeat the header rows (dropped here, in full or the lower
+rows only), start with an empty header row (Markdown conversions emit one for every pipe
+table), or have a different number of columns than the first fragment (conversions drop
+empty leading columns, a borderless reading finds one column more): it is then aligned by
+its repeated header's labels, else by the x position of its cells, else on its 科目编码
+column, else on its last non-empty column.  The geometry and code-tree tests here also tell
+the detector whether an untitled fragment continues a table at all.  Rows keep their cells'
+pages, so row numbers continue across the break while each value still knows its page.
 """
 
 from __future__ import annotations

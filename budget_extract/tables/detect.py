@@ -5,7 +5,13 @@ title ending in 表, a unit line ``单位：万元`` that may share a line with 
 may be followed by a note (``说明：…本表无数据`` / ``注：…``).  A table block with none of
 these between it and the previous table is a *fragment* of that table, split by a page
 break: it is kept with its predecessor, and :mod:`budget_extract.tables.continuation` joins
-the fragments.
+the fragments.  Page furniture (:mod:`.furniture`) between them is no announcement; other
+evidence of a continuation (a 续表 mark, the title and header printed again, columns that
+line up, the running code tree) is kept per fragment for the table's warnings.
+
+Captions come in many prints (``部门公开表3``, ``表一``, ``公开05表``, ``预算01表收支总表``,
+``（预算表3）`` inside the grid, glued after a running header); a table printing no number
+takes the 目录's (:mod:`.numbering`) or its place among the numbered tables.
 """
 
 from __future__ import annotations
@@ -147,11 +153,17 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
     ``None``: a new table.  ``""``: the plain case (nothing but repeatable lines — its title,
     unit line, ``（续）`` — since the last table).  Otherwise the evidence, for the warning:
 
-    * the previous table's caption number and title printed again over the same header
+    * a ``续表`` / ``（续）`` mark, alone or with the previous table's caption or title;
+    * the previous table's title (or caption number) printed again over the same header
       (深圳 prints title + header on every page);
     * a fragment on the next page with no caption or title of its own whose columns line
       up with the previous table's, whatever text lies between (cell text that overflowed
-      the previous page's grid, a header word printed above the ruled area).
+      the previous page's grid, a header word printed above the ruled area);
+    * a headerless fragment on the next page whose 科目编码 go on where the table stopped;
+    * a headerless, untitled piece spanning the table's width just below it (rows the
+      reader cut off the table).
+
+    A title drawn in the grid's first row that is not the previous table's starts a table.
     """
     if last.note:
         return None
