@@ -43,6 +43,7 @@ def table(g: Grid) -> Block:
 
 
 XS = [50.0, 120.0, 300.0, 400.0, 500.0]
+BODY = "〇甲乙丙丁戊己庚辛壬癸"  # body text of page p, without digits
 HEADER = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]
 P1 = HEADER + [["201", "一般公共服务支出", "100.00", "60.00", "40.00"],
                ["20101", "人大事务", "100.00", "60.00", "40.00"]]
@@ -73,7 +74,7 @@ def test_page_number_between_parts_does_not_break_the_table():
 
 @pytest.mark.parametrize("mark", ["—9—", "- 9 -", "第9页", "9/37", "第 9 页 共 37 页"])
 def test_page_number_forms(mark):
-    pages = [[text(f"正文第{p}行", p, 100), text(mark.replace("9", str(p + 8)), p, 800)]
+    pages = [[text(f"正文{BODY[p]}", p, 100), text(mark.replace("9", str(p + 8)), p, 800)]
              for p in (1, 2, 3)]
     blocks = [b for page in pages for b in page]
     assert find_furniture(blocks) == {1, 3, 5}
@@ -90,12 +91,12 @@ def test_bare_numbers_only_with_a_steady_offset_from_the_page():
 
 def test_running_header_on_most_pages():
     head = "某某局2026年度部门预算公开"
-    blocks = [b for p in range(1, 5) for b in (text(head, p, 10), text(f"第{p}段正文", p, 100))]
+    blocks = [b for p in range(1, 5) for b in (text(head, p, 10), text(f"正文{BODY[p]}", p, 100))]
     blocks += [text("封底", 5, 100)]
     assert find_furniture(blocks) == {0, 2, 4, 6}
     # a line on three pages of ten is a title, not a running header
     rare = [b for p in range(1, 11) for b in
-            ((text("收支总表", p, 10),) if p <= 3 else ()) + (text(f"正文{p}", p, 100),)]
+            ((text("收支总表", p, 10),) if p <= 3 else ()) + (text(f"正文{BODY[p]}", p, 100),)]
     assert find_furniture(rare) == set()
 
 
@@ -255,5 +256,16 @@ def test_title_repeated_on_most_pages_is_not_a_running_line():
     """A four-page table printing its caption and title on each page keeps them (the
     detector joins the pages); a running line does not end in 表."""
     blocks = [b for p in range(1, 5) for b in (text("表1", p, 10), text("收支总表", p, 30),
-                                               text(f"正文{p}", p, 100))]
+                                               text(f"正文{BODY[p]}", p, 100))]
     assert find_furniture(blocks) == set()
+
+
+def test_running_footer_with_the_page_number():
+    foot = "某某局2026年部门预算公开 第{}页"
+    blocks = [b for p in range(1, 5) for b in (text(f"正文{BODY[p]}", p, 100),
+                                               text(foot.format(p + 2), p, 800))]
+    assert find_furniture(blocks) == {1, 3, 5, 7}
+    # the same words with numbers that do not follow the pages are no footer
+    odd = [b for p, n in zip(range(1, 5), (7, 3, 9, 1), strict=True)
+           for b in (text(f"正文{BODY[p]}", p, 100), text(f"合计{n}项，详见附表", p, 800))]
+    assert find_furniture(odd) == set()

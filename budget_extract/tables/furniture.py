@@ -10,9 +10,10 @@ and where it is, never by the file:
 * a page number: a number, decorated (``—9—``, ``第9页``, ``9/37``) or bare; a bare number
   only when the printed numbers keep one offset from the physical pages on at least two
   pages (so a lone ``6`` ending a paragraph list is not taken);
-* a running line: the same text at the same edge of at least half of the
-  pages, and on three pages at least; never a table title or caption (a long table prints
-  those again on each of its pages, and the detector joins those pages).
+* a running line: the same text (or the same but for the page's number) at the same edge
+  of at least half of the pages, and on three pages at least; never a table title or
+  caption (a long table prints those again on each of its pages, and the detector joins
+  those pages).
 """
 
 from __future__ import annotations
@@ -81,9 +82,24 @@ def find_furniture(blocks: list[Block]) -> set[int]:
     for i, where in edges.items():
         key = _WS.sub("", blocks[i].text)
         if key and i not in out and not TABLE_TITLE.search(key):
-            running[(where, key)].add(i)
+            # digits aside, so that a footer with its page number (``某某局部门预算 第9页``)
+            # is one running line; such a group must then number the pages (below)
+            running[(where, re.sub(r"\d+", "#", key))].add(i)
     for members in running.values():
         on = {blocks[i].page for i in members}
-        if len(on) >= 3 and len(on) * 2 >= len(pages):
+        if len(on) >= 3 and len(on) * 2 >= len(pages) and _same_or_paged(blocks, members):
             out.update(members)
     return out
+
+
+def _same_or_paged(blocks: list[Block], members: set[int]) -> bool:
+    """A running line's copies are the same text, or differ only by one number that is the
+    page's (one offset from the physical page on all copies but one)."""
+    copies = [(blocks[i].page, re.findall(r"\d+", _WS.sub("", blocks[i].text))) for i in members]
+    varying = [k for k in range(len(copies[0][1])) if len({nums[k] for _, nums in copies}) > 1]
+    if not varying:
+        return True
+    if len(varying) != 1:
+        return False
+    offsets = Counter(int(nums[varying[0]]) - (page or 0) for page, nums in copies)
+    return offsets.most_common(1)[0][1] >= len(copies) - 1
