@@ -269,3 +269,17 @@ def test_running_footer_with_the_page_number():
     odd = [b for p, n in zip(range(1, 5), (7, 3, 9, 1), strict=True)
            for b in (text(f"正文{BODY[p]}", p, 100), text(f"合计{n}项，详见附表", p, 800))]
     assert find_furniture(odd) == set()
+
+
+def test_same_geometry_with_a_header_under_an_unplaced_line_is_a_new_table():
+    """The next page prints a line the detector cannot read as a title, then a grid with
+    the same columns and a header of its own: not joined (it may be the next table)."""
+    blocks = [text("表1", 1, 40), text("部门支出总表", 1, 60), table(grid(P1, 1, XS5)),
+              text("二〇二六年财政拨款支出情况", 2, 40, 300), table(grid(P1, 2, XS5, top=60))]
+    assert len(built(blocks)) == 2
+    # a word of the header printed above the ruled area is no such line
+    blocks[3] = text("基本支出", 2, 40, 300)
+    lower = [["科目编码", "科目名称", "合计", "", "项目支出"]] + P2
+    blocks[4] = table(grid(lower, 2, XS5, top=60))
+    (t,) = built(blocks)
+    assert t.pages == [1, 2]

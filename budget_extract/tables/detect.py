@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..headers import header_row_count
+from ..headers import header_row_count, looks_numeric
 from ..model import Block, Grid, GridCell
 from ..segment import Segmentation, norm
 from .continuation import columns_line_up, continues_code_tree, same_header
@@ -192,6 +192,8 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         return None
     if caption or title or any(_announces(p) and not _is_repeat(p, last) for p in pending):
         return None
+    if header_row_count(grid) and not all(_explained(p, last) for p in pending):
+        return None  # a header under a line nobody can place: maybe a title not recognised
     if grid.page > last.pages[-1] and columns_line_up(prev, grid):
         return "by column positions (text between the parts set aside)"
     if grid.page > last.pages[-1] and header_row_count(grid) == 0 and continues_code_tree(
@@ -201,6 +203,18 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         # no header, no title: a piece of the table above (rows the reader cut off it)
         return "by nearest column positions (a piece without header or title)"
     return None
+
+
+def _explained(b: Block, last: TableCandidate) -> bool:
+    """Text between a table and a fragment that the table accounts for: lines on the table's
+    last page below it (cell text that overflowed the grid) or a word of its header printed
+    above the ruled area of the next page (``财政拨款`` over its columns)."""
+    if b.page is not None and b.page == last.pages[-1]:
+        return True
+    words = {norm(c.text) for c in last.fragments[0].cells if norm(c.text)}
+    t = norm(b.text)
+    return bool(t) and any(t in w for w in words) and not any(
+        looks_numeric(c.text) for c in last.fragments[0].cells if norm(c.text) == t)
 
 
 def _marks_continuation(b: Block, last: TableCandidate) -> bool:
