@@ -283,3 +283,16 @@ def test_same_geometry_with_a_header_under_an_unplaced_line_is_a_new_table():
     blocks[4] = table(grid(lower, 2, XS5, top=60))
     (t,) = built(blocks)
     assert t.pages == [1, 2]
+
+
+def test_continuation_with_another_column_count_aligned_by_its_repeated_header():
+    """The first part read with one column more (an empty one after 科目名称), the
+    continuation repeating the header without it: each cell goes under its own label."""
+    first = Grid.from_rows([["科目编码", "科目名称", "", "合计", "基本支出"],
+                            ["301", "工资福利支出", "", "10.00", "10.00"]], page=1, ruled=True)
+    frag = Grid.from_rows([["科目编码", "科目名称", "合计", "基本支出"],
+                           ["303", "对个人和家庭的补助", "5.00", "4.00"]], page=2, ruled=True)
+    joined, n_header, warnings = join_fragments([first, frag], [""])
+    assert joined.text_rows()[-1] == ["303", "对个人和家庭的补助", "", "5.00", "4.00"]
+    assert warnings == ["a continuation of this table has 4 columns where the first part has "
+                        "5; aligned by its repeated header"]
