@@ -296,3 +296,13 @@ def test_continuation_with_another_column_count_aligned_by_its_repeated_header()
     assert joined.text_rows()[-1] == ["303", "对个人和家庭的补助", "", "5.00", "4.00"]
     assert warnings == ["a continuation of this table has 4 columns where the first part has "
                         "5; aligned by its repeated header"]
+
+
+def test_one_sided_dash_is_no_page_number_by_itself():
+    """``-5`` at the foot of one page may be an amount left out of a grid; ``- 2``, ``- 3``
+    on consecutive pages are page numbers."""
+    lone = [text("正文甲", 1, 100), text("-5", 1, 800), text("正文乙", 2, 100)]
+    assert find_furniture(lone) == set()
+    steady = [text("正文甲", 1, 100), text("- 2", 1, 800), text("正文乙", 2, 100),
+              text("- 3", 2, 800)]
+    assert find_furniture(steady) == {1, 3}

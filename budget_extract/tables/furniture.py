@@ -24,13 +24,16 @@ from collections import Counter, defaultdict
 from ..model import Block
 
 _WS = re.compile(r"\s+")
-_DASH = r"[—–\-－~〜_·•]*"
+_DASH = r"[—–\-－~〜_·•]+"
 DECORATED = [
     re.compile(rf"^{_DASH}(?P<n>\d{{1,4}}){_DASH}$"),
     re.compile(r"^第(?P<n>\d{1,4})页(?:[,，/]?共\d{1,4}页)?$"),
     re.compile(r"^(?P<n>\d{1,4})/(?P<of>\d{1,4})$"),
 ]
-BARE = re.compile(r"^(?P<n>\d{1,4})$")
+BARE = re.compile(rf"^(?:{_DASH})?(?P<n>\d{{1,4}})(?:{_DASH})?$")
+"""A number alone or dashed on one side only (``- 2``): a page number only when the
+numbers keep one offset from the pages (``-5`` could be an amount the reader left out of
+its grid)."""
 TABLE_TITLE = re.compile(r"表(?:[（(].{0,12}[)）])?$|^(?:部门|单位)?(?:公开)?表\s*\d")
 """A table's title or caption, printed again on each page of a long table: the detector
 joins those pages, so they are not running lines even on most pages."""
@@ -39,13 +42,12 @@ joins those pages, so they are not running lines even on most pages."""
 def _page_number(text: str) -> tuple[int, bool] | None:
     """The number a page-number line prints and whether it is decorated (not bare)."""
     t = _WS.sub("", text)
-    if BARE.match(t):
-        return int(t), False
     for pat in DECORATED:
         m = pat.match(t)
         if m and (not m.groupdict().get("of") or int(m.group("of")) >= int(m.group("n"))):
             return int(m.group("n")), True
-    return None
+    m = BARE.match(t)
+    return (int(m.group("n")), False) if m else None
 
 
 def _edge_blocks(blocks: list[Block]) -> dict[int, str]:
