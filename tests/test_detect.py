@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
     ("表1：2026年市级部门收支预算总表", "表1", "1", "2026年市级部门收支预算总表"),
     ("：2026年市级部门收入预算总表", "", "", "2026年市级部门收入预算总表"),
     ("2026年单位收入总体情况表", "", "", "2026年单位收入总体情况表"),
+    ("1.项目支出绩效目标表", "", "", "项目支出绩效目标表"),
+    ("（三）政府采购预算表", "", "", "政府采购预算表"),
 ])
 def test_caption_glued_to_title(line, caption, number, title):
     assert _split_caption("", "", line) == (caption, number, title)

@@ -40,6 +40,9 @@ GLUED_CAPTION = re.compile(r"(?<![0-9０-９])(?:部门|单位)?(?:公开|预算
 CONTINUED = re.compile(r"[（(]续[)）]|续上?表")
 """The mark of a continuation page: ``续表``, ``（续）``, ``续上表``."""
 TITLE_PUNCT = re.compile(r"^[\s:：,，、。．.;；]+")
+LIST_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）]"
+                          r"|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d))")
+"""A list ordinal a title line carries from the section it sits in (``1.项目支出绩效目标表``)."""
 UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
 TITLE_HINT = re.compile(r"(表|清单)(?:[（(].{0,12}[)）])?$")
@@ -262,7 +265,7 @@ def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str
         elif (g := GLUED_CAPTION.search(title)) is not None and _is_title(g.group("rest")):
             caption, number = title[g.start(): g.start("rest")], str(cn_to_int(g.group("num")))
             title = g.group("rest")
-    return caption, number, TITLE_PUNCT.sub("", title)
+    return caption, number, TITLE_PUNCT.sub("", LIST_ORDINAL.sub("", TITLE_PUNCT.sub("", title)))
 
 
 def number_by_order(tables: list[TableCandidate], seg: Segmentation) -> None:
