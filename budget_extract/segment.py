@@ -6,6 +6,8 @@ Works on the reader's block stream, whatever the format.  It recognises
 * the 目录 (table of contents) as such, so its entries are neither tables nor sections,
   repairing conversion artefacts: a heading marker inserted mid-line by a page break
   (``8. …国有资`` + ``## 本经营预算支出表``) and lines truncated with a replacement character;
+* page furniture (page numbers, running headers/footers: :mod:`.tables.furniture`), which is
+  neither narrative nor a break between a table and its continuation;
 * the parts (单位概况, 预算表, 情况说明, 名词解释, 附件) and the numbered sections inside
   them, with their text joined across page breaks, for the narrative parser.
 """
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Block
+from .tables.furniture import find_furniture
 
 _WS = re.compile(r"\s+")
 TOC_ENTRY = re.compile(
@@ -65,6 +68,7 @@ class Segmentation:
     sections: list[Section]
     part_of_block: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    furniture: set[int] = field(default_factory=set)  # page numbers, running headers/footers
 
 
 def _text_blocks(blocks: list[Block]) -> list[tuple[int, Block]]:
@@ -197,6 +201,7 @@ def segment(blocks: list[Block]) -> Segmentation:
     """Run the segmenter over a block stream."""
     toc, toc_blocks, warnings = find_toc(blocks)
     meta = find_meta(blocks)
+    furniture = find_furniture(blocks)
     part = "front"
     parts: list[str] = []
     sections: list[Section] = []
@@ -204,6 +209,9 @@ def segment(blocks: list[Block]) -> Segmentation:
     for i, b in enumerate(blocks):
         if i in toc_blocks:
             parts.append("toc")
+            continue
+        if i in furniture:  # a page number or running line: neither narrative nor a break
+            parts.append(part)
             continue
         if b.kind != "table":
             t = norm(b.text)
@@ -232,4 +240,4 @@ def segment(blocks: list[Block]) -> Segmentation:
             cur = Section(part=part, heading="", text=t, start_block=i)
             sections.append(cur)
     return Segmentation(meta=meta, toc=toc, toc_blocks=toc_blocks, sections=sections,
-                        part_of_block=parts, warnings=warnings)
+                        part_of_block=parts, warnings=warnings, furniture=furniture)

@@ -19,6 +19,7 @@ from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, Ta
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
 from .detect import TableCandidate, _is_title
+from .numbering import toc_number
 
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
 INDEX_HEADER = re.compile(r"^(序号|编号|行次|栏次)$")
@@ -97,7 +98,7 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     fragments = list(cand.fragments)
     fragments[0], inner_title = _strip_title_row(fragments[0])
     title = cand.title or inner_title
-    grid, n_header, warnings = join_fragments(fragments)
+    grid, n_header, warnings = join_fragments(fragments, cand.joined_by)
     n_header = header_row_count(grid) if n_header == 0 else n_header
     raw_paths = column_paths(grid, n_header)
     owner = grid.owner_matrix()
@@ -143,7 +144,7 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
             pages = [v.page for v in cells.values() if v.page is not None]
             rows.append(Row(row_no=row_no, label=label, code=code, cells=cells, side=side,
                             page=pages[0] if pages else None))
-    number = cand.number or toc_number(title, toc, doc_unit_name)
+    number = cand.number or toc_number(title, toc, doc_unit_name) or cand.inferred_number
     layout = TableLayout(fragments=list(cand.fragments), header_paths=raw_paths,
                          first_column=first_col, printed_number=cand.number, part=cand.part,
                          placeholder=placeholder)
@@ -176,21 +177,3 @@ def form_layout(table: Table) -> None:
     table.rows = rows
     table.header_rows = []
     table.table_no = table.layout.printed_number if table.layout else ""
-
-
-def toc_number(title: str, toc: list[TocEntry], unit_name: str = "") -> str:
-    """A table's number from its position in the 目录 entry with the same title."""
-    if not title:
-        return ""
-
-    def key(t: str) -> str:
-        t = norm(t)
-        if unit_name:
-            t = t.replace(norm(unit_name), "")
-        return re.sub(r"^\d{4}年度?", "", t)
-
-    want = key(title)
-    for e in toc:
-        if e.number and key(e.title) == want:
-            return e.number
-    return ""

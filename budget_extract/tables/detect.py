@@ -5,7 +5,13 @@ title ending in 表, a unit line ``单位：万元`` that may share a line with 
 may be followed by a note (``说明：…本表无数据`` / ``注：…``).  A table block with none of
 these between it and the previous table is a *fragment* of that table, split by a page
 break: it is kept with its predecessor, and :mod:`budget_extract.tables.continuation` joins
-the fragments.
+the fragments.  Page furniture (:mod:`.furniture`) between them is no announcement; other
+evidence of a continuation (a 续表 mark, the title and header printed again, columns that
+line up, the running code tree) is kept per fragment for the table's warnings.
+
+Captions come in many prints (``部门公开表3``, ``表一``, ``公开05表``, ``预算01表收支总表``,
+``（预算表3）`` inside the grid, glued after a running header); a table printing no number
+takes the 目录's (:mod:`.numbering`) or its place among the numbered tables.
 """
 
 from __future__ import annotations
@@ -13,13 +19,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Block, Grid
+from ..headers import header_row_count, looks_numeric
+from ..model import Block, Grid, GridCell
 from ..segment import Segmentation, norm
+from .continuation import columns_line_up, continues_code_tree, same_header
+from .numbering import toc_number
 
 CAPTION = re.compile(
-    r"^(?P<prefix>单位公开表|部门公开表|公开表|附表|表)\s*(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
-    r"(?:\s*[-－—]\s*\d+)?\s*(?P<rest>.*)$"
+    r"^[（(]?(?P<prefix>单位公开表|部门公开表|公开表|附表|预算表|决算表|表"
+    r"|(?P<numfirst>(?:部门|单位)?(?:公开|预算|决算|附)(?=[0-9０-９]{1,3}表)))"
+    r"\s*(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})(?(numfirst)表)"
+    r"(?:\s*[-－—]\s*\d+)?[)）]?\s*(?P<rest>.*)$"
 )
+"""A table's printed caption: ``部门公开表3``, ``表一``, ``（预算表3）``, number first as in
+``公开05表`` / ``预算01表``; ``rest`` is a title printed on the same line."""
+GLUED_CAPTION = re.compile(r"(?<![0-9０-９])(?:部门|单位)?(?:公开|预算|决算)"
+                           r"(?P<num>[0-9０-９]{1,3})表(?P<rest>.+表.*)$")
+"""A number-first caption glued into a line after other text (a running header before it:
+``苏州市审计局2026年度部门预算公开公开05表财政拨款支出表``)."""
+CONTINUED = re.compile(r"[（(]续[)）]|续上?表")
+"""The mark of a continuation page: ``续表``, ``（续）``, ``续上表``."""
+TITLE_PUNCT = re.compile(r"^[\s:：,，、。．.;；]+")
+LIST_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）]"
+                          r"|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d))")
+"""A list ordinal a title line carries from the section it sits in (``1.项目支出绩效目标表``)."""
 UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
 TITLE_HINT = re.compile(r"(表|清单)(?:[（(].{0,12}[)）])?$")
@@ -51,6 +74,8 @@ class TableCandidate:
     block_index: int = 0
     part: str = ""
     title_lines: list[str] = field(default_factory=list)
+    inferred_number: str = ""  # from the 目录 or the order of the tables, when none is printed
+    joined_by: list[str] = field(default_factory=list)  # per continuation: what joined it
 
     @property
     def pages(self) -> list[int]:
@@ -74,8 +99,12 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
     tables: list[TableCandidate] = []
     pending: list[Block] = []  # text blocks since the last table
     last: TableCandidate | None = None
+    furniture_between = False  # a page number or running line since the last table
     for i, b in enumerate(blocks):
         if i in seg.toc_blocks:
+            continue
+        if i in seg.furniture:
+            furniture_between = True
             continue
         if b.kind != "table":
             if last is not None and not last.note and not pending and NOTE.match(b.text.strip()):
@@ -90,21 +119,184 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             continue
         assert b.grid is not None
         caption, number, title, unit, title_lines = _announcement(pending)
-        if last is not None and not caption and not title and not last.note and (
-                not pending or all(_is_repeat(p, last) for p in pending)):
+        caption, number, title = _split_caption(caption, number, title)
+        how = _continues(last, b.grid, pending, caption, number, title) if last else None
+        if last is not None and how is not None:
+            if not how and furniture_between:
+                how = "across the page number / running line between the parts"
             last.fragments.append(b.grid)
+            last.joined_by.append(how)
             pending = []
+            furniture_between = False
             continue
         if not unit:
             unit = _unit_in_grid(b.grid)
-        cand = TableCandidate(fragments=[b.grid], caption=caption, number=number, title=title,
+        grid = b.grid
+        if not caption:
+            in_caption, in_number, in_title = grid_heading(grid)
+            if in_caption:  # the caption row is no header level: take it out of the grid
+                caption, number, title = in_caption, in_number, title or in_title
+                grid = _without_first_row(grid)
+        cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
                               title_lines=title_lines)
         tables.append(cand)
         last = cand
         pending = []
+        furniture_between = False
+    number_by_order(tables, seg)
     return tables
+
+
+def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: str,
+               number: str, title: str) -> str | None:
+    """Whether a table block continues the previous table, and on what evidence.
+
+    ``None``: a new table.  ``""``: the plain case (nothing but repeatable lines — its title,
+    unit line, ``（续）`` — since the last table).  Otherwise the evidence, for the warning:
+
+    * a ``续表`` / ``（续）`` mark, alone or with the previous table's caption or title;
+    * the previous table's title (or caption number) printed again over the same header
+      (深圳 prints title + header on every page);
+    * a fragment on the next page with no caption or title of its own whose columns line
+      up with the previous table's, whatever text lies between (cell text that overflowed
+      the previous page's grid, a header word printed above the ruled area);
+    * a headerless fragment on the next page whose 科目编码 go on where the table stopped;
+    * a headerless, untitled piece spanning the table's width just below it (rows the
+      reader cut off the table).
+
+    A title drawn in the grid's first row that is not the previous table's starts a table.
+    """
+    if last.note:
+        return None
+    inner = grid_heading(grid)
+    if inner[2] and norm(inner[2]) != norm(last.title):
+        return None  # a title printed in the grid's first row: a table of its own
+    if not caption and not title and all(_is_repeat(p, last) or _marks_continuation(p, last)
+                                         for p in pending):
+        if any(_marks_continuation(p, last) for p in pending):
+            return "by its 续表 mark"
+        return "" if not pending else "with its title / unit line repeated"
+    prev = last.fragments[-1]
+    if grid.page is None or not last.pages or grid.page not in (last.pages[-1],
+                                                                last.pages[-1] + 1):
+        return None
+    marked = bool(CONTINUED.search(norm(title))) or any(
+        _marks_continuation(p, last) for p in pending)
+    base = CONTINUED.sub("", norm(title))
+    if marked and (not base or base == norm(last.title)) and (
+            not number or number == last.number):
+        return "by its 续表 mark"
+    if (base and base == norm(last.title) or not title and number) and (
+            not number or number == last.number):
+        if grid.page > last.pages[-1] and same_header(last.fragments[0], grid):
+            return f"by its repeated {'title' if title else 'caption'} and header"
+        return None
+    if caption or title or any(_announces(p) and not _is_repeat(p, last) for p in pending):
+        return None
+    if header_row_count(grid) and not all(_explained(p, last) for p in pending):
+        return None  # a header under a line nobody can place: maybe a title not recognised
+    if grid.page > last.pages[-1] and columns_line_up(prev, grid):
+        return "by column positions (text between the parts set aside)"
+    if grid.page > last.pages[-1] and header_row_count(grid) == 0 and continues_code_tree(
+            prev, grid):
+        return "by its running 科目编码 (text between the parts set aside)"
+    if header_row_count(grid) == 0 and columns_line_up(prev, grid, loose=True):
+        # no header, no title: a piece of the table above (rows the reader cut off it)
+        return "by nearest column positions (a piece without header or title)"
+    return None
+
+
+def _explained(b: Block, last: TableCandidate) -> bool:
+    """Text between a table and a fragment that the table accounts for: lines on the table's
+    last page below it (cell text that overflowed the grid) or a word of its header printed
+    above the ruled area of the next page (``财政拨款`` over its columns)."""
+    if b.page is not None and b.page == last.pages[-1]:
+        return True
+    words = {norm(c.text) for c in last.fragments[0].cells if norm(c.text)}
+    t = norm(b.text)
+    return bool(t) and any(t in w for w in words) and not any(
+        looks_numeric(c.text) for c in last.fragments[0].cells if norm(c.text) == t)
+
+
+def _marks_continuation(b: Block, last: TableCandidate) -> bool:
+    """A ``续表`` / ``（续）`` line, alone or with the previous table's caption or title."""
+    t = norm(b.text)
+    if not CONTINUED.search(t):
+        return False
+    rest = TITLE_PUNCT.sub("", CONTINUED.sub("", t))
+    m = CAPTION.match(rest)
+    if m and str(cn_to_int(m.group("num"))) == last.number:
+        rest = TITLE_PUNCT.sub("", m.group("rest"))
+    return not rest or (bool(last.title) and norm(last.title).startswith(rest))
+
+
+def grid_heading(grid: Grid) -> tuple[str, str, str]:
+    """Caption, number and title printed in a grid's first row as its only cell (a title or
+    ``（预算表3）`` drawn inside the ruled area); empty strings when there is none."""
+    first = [c for c in grid.cells if c.row == 0 and norm(c.text)]
+    if grid.n_rows < 2 or len(first) != 1:
+        return "", "", ""
+    t = norm(first[0].text)
+    m = CAPTION.match(t)
+    if m and (not m.group("rest") or _is_title(m.group("rest"))):
+        return (t[: m.start("rest")], str(cn_to_int(m.group("num"))),
+                TITLE_PUNCT.sub("", m.group("rest")))
+    return ("", "", t) if _is_title(t) and grid.n_cols >= 2 else ("", "", "")
+
+
+def _without_first_row(grid: Grid) -> Grid:
+    cells = [GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
+                      colspan=c.colspan, page=c.page, bbox=c.bbox)
+             for c in grid.cells if c.row > 0]
+    return Grid(cells=cells, n_rows=grid.n_rows - 1, n_cols=grid.n_cols, page=grid.page,
+                bbox=grid.bbox, ruled=grid.ruled)
+
+
+def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str]:
+    """Caption, number and title with a caption glued into the title line taken out of it
+    and stray leading punctuation stripped (``：2026年市级部门收支预算总表``)."""
+    if title and not caption:
+        m = CAPTION.match(title)
+        if m and m.group("rest") and _is_title(m.group("rest")):
+            caption, number = title[: m.start("rest")], str(cn_to_int(m.group("num")))
+            title = m.group("rest")
+        elif (g := GLUED_CAPTION.search(title)) is not None and _is_title(g.group("rest")):
+            caption, number = title[g.start(): g.start("rest")], str(cn_to_int(g.group("num")))
+            title = g.group("rest")
+    return caption, number, TITLE_PUNCT.sub("", LIST_ORDINAL.sub("", TITLE_PUNCT.sub("", title)))
+
+
+def number_by_order(tables: list[TableCandidate], seg: Segmentation) -> None:
+    """Number the tables that print no number: from the 目录 entry with the same title
+    (``1.``, ``一、``, ``表1``), else by its place among the numbered tables (one unnumbered
+    table between 表5 and 表7 is 表6; a titled table after 表9 in the same part is 表10; with
+    no number anywhere, the titled tables in order).  The result is ``inferred_number``;
+    ``number`` stays what the page prints."""
+    for t in tables:
+        if not t.number:
+            t.inferred_number = toc_number(t.title, seg.toc, seg.meta.get("unit_name", ""))
+    known = [(k, int(t.number or t.inferred_number)) for k, t in enumerate(tables)
+             if (t.number or t.inferred_number).isdigit()]
+    if not known:
+        # nothing printed, no 目录: the titled tables are numbered in their order
+        for n, t in enumerate((t for t in tables if t.title), start=1):
+            t.inferred_number = str(n)
+        return
+    for (a, na), (b, nb) in zip(known, known[1:], strict=False):
+        gap = [k for k in range(a + 1, b) if not tables[k].number
+               and not tables[k].inferred_number and tables[k].title]
+        if gap and nb - na == len(gap) + 1 and len(gap) == b - a - 1:
+            for n, k in enumerate(gap, start=1):
+                tables[k].inferred_number = str(na + n)
+    # titled tables after the last numbered one, in its part of the document, go on counting
+    a, na = known[-1]
+    for t in tables[a + 1:]:
+        if not t.title or t.part != tables[a].part:
+            break
+        na += 1
+        t.inferred_number = str(na)
 
 
 def _announces(b: Block) -> bool:
@@ -155,7 +347,8 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
         wrapped = (joins < 2 and title_block is not None and b.page == title_block.page
                    and not re.search(r"[。；;：:！!？?]$", t) and len(t) + len(title) <= 80
                    and not NOTE.match(t) and not re.match(r"^第[一二三四五六七八九十]+部分", t)
-                   and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t))
+                   and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t)
+                   and not _is_title(t))  # a complete title above (部门决算表) is its own line
         if wrapped:
             title = t + title
             title_lines.insert(0, t)
