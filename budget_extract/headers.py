@@ -19,6 +19,7 @@ Two cases:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .model import Grid, GridCell
 from .segment import norm
@@ -28,6 +29,14 @@ NUMERIC = re.compile(
 CODE = re.compile(r"^\d{2,7}$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计)$")
 MAX_HEADER_ROWS = 6
+
+# A header line naming the unit or the money unit (``单位名称：广州市信访局``, ``单位：万元``,
+# ``预算单位：…``, ``编制单位：…``): table meta, drawn above or inside the ruled area, never a
+# header level.  Anchored at the start so a level such as ``预算数（单位：万元）`` stays.
+_NAME_LABEL = r"(?:单位名称|预算单位|编制单位|编制部门|部门名称|预算部门|主管部门|填报单位)"
+META_CELL = re.compile(rf"^(?:{_NAME_LABEL}|(?:金额)?单位)\s*[:：]")
+META_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
+META_NAME = re.compile(rf"{_NAME_LABEL}\s*[:：]\s*(?P<name>.+?)\s*(?=(?:金额)?单位\s*[:：]|$)")
 
 
 def spans_known(grid: Grid) -> bool:
@@ -80,6 +89,82 @@ def header_row_count(grid: Grid, *, min_rows: int = 1) -> int:
                 if c is not None and c.row + c.rowspan > h and c.rowspan > 1:
                     h = max(h, min(c.row + c.rowspan, grid.n_rows))
     return h
+
+
+@dataclass
+class TableMeta:
+    """What meta lines found inside a table's grid say: the money unit and the unit name."""
+
+    unit: str = ""
+    unit_name: str = ""
+
+
+def is_meta_text(text: str) -> bool:
+    """Whether a header cell is a meta line (unit name, money unit), not a header level."""
+    t = norm(text)
+    return bool(t) and bool(META_CELL.match(t))
+
+
+def split_meta(grid: Grid) -> tuple[Grid, TableMeta]:
+    """The grid without the meta cells of its header rows, and what they say.
+
+    A reader may take the ``单位名称：… 单位：万元`` line above the columns as the grid's first
+    row (drawn inside the ruling, or a borderless table read from where text sits), or even
+    put ``单位：万元`` in the same row as the top header cells.  Those cells are removed
+    wherever they sit above the first body row; a row left without text is removed with them
+    (the spans crossing it shrink), so the header paths start at the real top level.
+    """
+    n_header = header_row_count(grid)
+    meta = TableMeta()
+    drop: set[int] = set()
+    for c in grid.cells:
+        if c.row < n_header and is_meta_text(c.text):
+            drop.add(id(c))
+            t = norm(c.text)
+            m_unit, m_name = META_UNIT.search(t), META_NAME.search(t)
+            if m_unit and not meta.unit:
+                meta.unit = m_unit.group("unit")
+            if m_name and not meta.unit_name:
+                meta.unit_name = m_name.group("name")
+    if not drop:
+        return grid, meta
+    kept = [c for c in grid.cells if id(c) not in drop]
+    had_meta = {c.row for c in grid.cells if id(c) in drop}
+    empty_rows = sorted(r for r in had_meta if not any(
+        c.row <= r < c.row + c.rowspan and norm(c.text) for c in kept))
+    cells: list[GridCell] = []
+    for c in kept:
+        if c.row in empty_rows:
+            continue  # an empty cell of a removed row
+        gone_above = sum(1 for r in empty_rows if r < c.row)
+        gone_inside = sum(1 for r in empty_rows if c.row < r < c.row + c.rowspan)
+        cells.append(GridCell(text=c.text, row=c.row - gone_above, col=c.col,
+                              rowspan=max(1, c.rowspan - gone_inside), colspan=c.colspan,
+                              page=c.page, bbox=c.bbox))
+    return Grid(cells=cells, n_rows=grid.n_rows - len(empty_rows), n_cols=grid.n_cols,
+                page=grid.page, bbox=grid.bbox, ruled=grid.ruled), meta
+
+
+NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
+
+
+def is_column_numbers(texts: list[str]) -> bool:
+    """Whether a row numbers the columns (``栏次 | 1 | 2 | 3``, ``** | ** | 1 | 2 …``): its
+    texts are a 栏次-like label or blank, then consecutive small integers from 1.  Such a row
+    is part of the header, never data."""
+    nums: list[int] = []
+    labelled = False
+    for t in texts:
+        if not t:
+            continue
+        if NUMBER_LABEL.match(t):
+            labelled = True
+            continue
+        if not re.fullmatch(r"\d{1,2}", t):
+            return False
+        nums.append(int(t))
+    return (len(nums) >= 3 or (labelled and len(nums) >= 1)) and nums[0] == 1 and all(
+        b == a + 1 for a, b in zip(nums, nums[1:], strict=False))
 
 
 def fill_spans(rows: list[list[str]]) -> list[list[str]]:
