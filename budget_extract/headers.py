@@ -192,6 +192,83 @@ def _parent_same(filled: list[list[str]], r: int, k: int) -> bool:
     return all(filled[rr][k] == filled[rr][k - 1] for rr in range(r + 1))
 
 
+def _wrap_groups(lines: list[GridCell]) -> list[list[GridCell]]:
+    """Split a stack of header lines (top to bottom, one column, close together) into the
+    printed cells they are.
+
+    Text wraps inside a cell, so every line of a cell but its last fills the cell's width
+    and lines up with the others, and the last is no wider: read from the bottom up, a line
+    joins the cell below it while it has the width (and the place) of that cell's full
+    lines.  A wider or shifted line above is a heading of its own (``其他资金收入`` over
+    ``事业单/位经营/收入``).
+    """
+    groups: list[list[GridCell]] = []
+    for line in reversed(lines):
+        assert line.bbox is not None
+        if groups:
+            group = groups[-1]
+            full = group[0] if len(group) > 1 else None
+            top = group[0]
+            assert top.bbox is not None
+            tol = 0.6 * min(line.bbox[3] - line.bbox[1], top.bbox[3] - top.bbox[1])
+            if full is not None and full.bbox is not None:
+                fits = abs(line.bbox[0] - full.bbox[0]) <= tol and abs(
+                    line.bbox[2] - full.bbox[2]) <= tol
+            else:  # the cell so far is its last line: this one must hold it
+                fits = line.bbox[0] <= top.bbox[0] + tol and line.bbox[2] >= top.bbox[2] - tol
+            if fits:
+                group.insert(0, line)
+                continue
+        groups.append([line])
+    return list(reversed(groups))
+
+
+def wrapped_lines(grid: Grid, n_header: int) -> dict[int, GridCell]:
+    """Header cells that are a wrapped line of the cell above them, mapped to one cell
+    holding the whole text (``一般公共预`` + ``算`` → ``一般公共预算``).
+
+    Only for grids a reader rebuilt from where text sits (not ruled, with boxes): there
+    each printed line may land in a grid row of its own, while a ruled grid's cells are the
+    printed cells.  Lines are one cell when they sit in the same columns, one under the
+    other with less than a line's height between them, and have the widths of wrapped text
+    (:func:`_wrap_groups`).  A cell's own lines make one level; only stacked separate cells
+    are levels.
+    """
+    if grid.ruled or n_header < 2:
+        return {}
+    out: dict[int, GridCell] = {}
+    for k in range(grid.n_cols):
+        stack = sorted((c for c in grid.cells if c.col == k and c.row < n_header
+                        and norm(c.text) and c.bbox is not None), key=lambda c: c.row)
+        runs: list[list[GridCell]] = []
+        for c in stack:
+            prev = runs[-1][-1] if runs else None
+            if prev is not None and prev.bbox is not None and c.bbox is not None and (
+                    prev.colspan == c.colspan and c.row == prev.row + prev.rowspan
+                    and 0 <= c.bbox[1] - prev.bbox[3]
+                    <= 0.8 * min(c.bbox[3] - c.bbox[1], prev.bbox[3] - prev.bbox[1])):
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+        for run in runs:
+            for group in _wrap_groups(run) if len(run) > 1 else []:
+                if len(group) < 2:
+                    continue
+                head = group[0]
+                last = group[-1]
+                assert head.bbox is not None and last.bbox is not None
+                joined = GridCell(text="".join(norm(c.text) for c in group), row=head.row,
+                                  col=head.col, rowspan=last.row + last.rowspan - head.row,
+                                  colspan=head.colspan, page=head.page,
+                                  bbox=(min(c.bbox[0] for c in group if c.bbox),
+                                        head.bbox[1],
+                                        max(c.bbox[2] for c in group if c.bbox),
+                                        last.bbox[3]))
+                for c in group:
+                    out[id(c)] = joined
+    return out
+
+
 def column_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
     """One header path per grid column (levels normalised, empty levels dropped)."""
     if n_header == 0:
@@ -199,11 +276,13 @@ def column_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
     paths: list[tuple[str, ...]] = []
     if spans_known(grid):
         owner = grid.owner_matrix()
+        wrapped = wrapped_lines(grid, n_header)
         for k in range(grid.n_cols):
             levels: list[str] = []
             seen: list[int] = []
             for r in range(n_header):
                 c = owner[r][k]
+                c = wrapped.get(id(c), c)
                 if c is None or id(c) in seen:
                     continue
                 seen.append(id(c))
