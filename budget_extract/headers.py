@@ -269,11 +269,114 @@ def wrapped_lines(grid: Grid, n_header: int) -> dict[int, GridCell]:
     return out
 
 
+def _cols(c: GridCell) -> range:
+    return range(c.col, c.col + c.colspan)
+
+
+def _x_extents(grid: Grid, n_header: int, blocks: list[GridCell]) -> dict[int, tuple[float, float]]:
+    """Each column's left and right x, from the text that sits in it alone: body cells and
+    the lowest header block of the column."""
+    spans: dict[int, list[tuple[float, float]]] = {}
+    lowest = [b for b in blocks if not any(
+        o is not b and set(_cols(o)) & set(_cols(b)) and o.bbox is not None
+        and b.bbox is not None and o.bbox[1] >= b.bbox[3] for o in blocks)]
+    for c in [*(c for c in grid.cells if c.row >= n_header), *lowest]:
+        if c.colspan == 1 and c.bbox is not None and norm(c.text):
+            spans.setdefault(c.col, []).append((c.bbox[0], c.bbox[2]))
+    return {k: (min(a for a, _ in v), max(b for _, b in v)) for k, v in spans.items()}
+
+
+def infer_spans(grid: Grid, n_header: int, blocks: list[GridCell]) -> dict[int, range]:
+    """Columns a heading spans when the grid gave it one column only (a borderless grid, or
+    rulings the reader could not see), from where the text sits.
+
+    A heading with another heading under it spans the neighbouring columns whose headers sit
+    lower than it too: their text is centred in the part of the header below the heading,
+    not in the whole header (``一般公共预算`` beside ``政府性基金预算`` under ``财政拨款收入``,
+    while ``合计`` is centred top to bottom).  Of those columns it spans the run it is
+    centred over; between equally good runs, the widest.  Returns block id → columns.
+    """
+    boxed = [b for b in blocks if b.bbox is not None]
+    if not boxed:
+        return {}
+    h_top = min(b.bbox[1] for b in boxed if b.bbox)
+    h_bot = max(b.bbox[3] for b in boxed if b.bbox)
+    ext = _x_extents(grid, n_header, boxed)
+    out: dict[int, range] = {}
+    for p in boxed:
+        assert p.bbox is not None
+        pb = p.bbox
+        own = _cols(p)
+        below = [b for b in boxed if b is not p and set(_cols(b)) & set(own)
+                 and b.bbox is not None and b.bbox[1] >= pb[3]]
+        if not below:
+            continue
+        tol = 0.5 * (pb[3] - pb[1])
+
+        def under(j: int, _p: GridCell = p, _pb=pb, _tol: float = tol) -> bool:
+            here = [b for b in boxed if b is not _p and j in _cols(b) and b.bbox is not None]
+            if not here or any(b.bbox[1] < _pb[3] - _tol and b.bbox[3] > _pb[1] + _tol
+                               for b in here if b.bbox):
+                return False  # nothing there, or a heading level with this one
+            lo = [b.bbox for b in here if b.bbox and b.bbox[1] >= _pb[3] - _tol]
+            if len(lo) != len(here):
+                return False
+            mid = (min(b[1] for b in lo) + max(b[3] for b in lo)) / 2
+            return abs(mid - (_pb[3] + h_bot) / 2) + _tol / 2 < abs(mid - (h_top + h_bot) / 2)
+
+        left, right = own.start, own.stop - 1
+        while left - 1 >= 0 and under(left - 1):
+            left -= 1
+        while right + 1 < grid.n_cols and under(right + 1):
+            right += 1
+        if (left, right) == (own.start, own.stop - 1):
+            continue
+        centre = (pb[0] + pb[2]) / 2
+        best: tuple[float, int, range] | None = None
+        for a in range(left, own.start + 1):
+            for b in range(own.stop - 1, right + 1):
+                if a not in ext or b not in ext:
+                    continue
+                miss = abs((ext[a][0] + ext[b][1]) / 2 - centre)
+                key = (round(miss / tol), -(b - a), range(a, b + 1))
+                if best is None or key[:2] < best[:2]:
+                    best = key
+        if best is not None and best[2] != own:
+            out[id(p)] = best[2]
+    return out
+
+
+def _geometric_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]] | None:
+    """Paths of a grid rebuilt from where text sits (not ruled): each column's header
+    blocks — wrapped lines joined, spans inferred — from the top down by position, or None
+    when a header cell has no box."""
+    heads = [c for c in grid.cells if c.row < n_header and norm(c.text)]
+    if grid.ruled or not heads or any(c.bbox is None for c in heads):
+        return None
+    wrapped = wrapped_lines(grid, n_header)
+    blocks = list({id(b): b for b in (wrapped.get(id(c), c) for c in heads)}.values())
+    spans = infer_spans(grid, n_header, blocks)
+    paths: list[tuple[str, ...]] = []
+    for k in range(grid.n_cols):
+        mine = sorted((b for b in blocks if k in spans.get(id(b), _cols(b))),
+                      key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.row))
+        levels: list[str] = []
+        for b in mine:
+            t = norm(b.text)
+            if t and (not levels or levels[-1] != t):
+                levels.append(t)
+        paths.append(tuple(levels))
+    return paths
+
+
 def column_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
     """One header path per grid column (levels normalised, empty levels dropped)."""
     if n_header == 0:
         return [() for _ in range(grid.n_cols)]
     paths: list[tuple[str, ...]] = []
+    geometric = _geometric_paths(grid, n_header) if spans_known(grid) else None
+    if geometric is not None:
+        return geometric
     if spans_known(grid):
         owner = grid.owner_matrix()
         wrapped = wrapped_lines(grid, n_header)
