@@ -292,8 +292,8 @@ def test_hangzhou_column_numbers_are_not_facts() -> None:
     # p. 15: 5 amounts on the 收入 side, 19 on the 支出 side
     assert len(table_facts(doc.stem, t1)) == 24
     f2 = table_facts(doc.stem, t2)
-    # p. 16: the ``** 1 2 … 17`` row is not data; 4 rows × 5 printed amounts
-    assert len(f2) == 20
+    # p. 16: the ``** 1 2 … 17`` row is not data; 4 rows × 4 printed amounts
+    assert len(f2) == 16
     assert not any(f.row_label in ("**", "栏次") for t in doc.tables
                    for f in table_facts(doc.stem, t))
     assert f2[0].row_label == "合计" and f2[0].value == "5876.67"

@@ -240,7 +240,8 @@ def _join_code(parts: list[GridCell | None]) -> tuple[str, str]:
     """
     texts = [norm(c.text) if c is not None else "" for c in parts]
     padded = ""
-    if len(texts) > 1 and len(texts[0]) == 3 and texts[0].isdigit():
+    if len(texts) in (2, 3) and len(texts[0]) == 3 and texts[0].isdigit() and all(
+            len(t) <= 2 and t.isdigit() for t in texts[1:] if t):
         for i in range(1, len(texts)):
             cell = parts[i]
             if len(texts[i]) == 1 and texts[i].isdigit() and cell is not None:
