@@ -14,6 +14,13 @@ Two cases:
   they share the same parent one row up (an empty cell *below* a label means the label spans
   down).  This is the only way to read what the conversion flattened, and it reproduces
   whatever misalignment the conversion introduced, which the checks then expose.
+
+Before either, :func:`split_meta` takes out the meta lines a reader may leave in the header
+(``单位名称：… 单位：万元``).  A grid a reader rebuilt from where text sits (not ruled, every
+header cell with a box) is read by geometry instead of by grid row: each printed line may
+sit in a grid row of its own, so a cell's wrapped lines are joined into one level
+(:func:`wrapped_lines`) and a heading's span is inferred from what sits under it
+(:func:`infer_spans`).  :func:`is_column_numbers` recognises the 栏次 row under a header.
 """
 
 from __future__ import annotations
