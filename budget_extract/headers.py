@@ -88,6 +88,12 @@ def header_row_count(grid: Grid, *, min_rows: int = 1) -> int:
             break
     else:
         h = min(min_rows, grid.n_rows)
+        if grid.ruled:
+            # no body row to stop at (a table with nothing in it): a heading spanning
+            # columns still has its sub-headings in the row under it
+            while 0 < h < min(grid.n_rows, MAX_HEADER_ROWS) and any(
+                    c.colspan > 1 and norm(c.text) for c in origin[h - 1] if c):
+                h += 1
         return h
     if spans_known(grid):
         # header cells spanning down extend the header

@@ -82,6 +82,17 @@ def test_a_level_that_mentions_the_unit_stays() -> None:
     assert stripped is g and meta.unit == ""
 
 
+def test_an_empty_table_keeps_the_sub_headings_of_a_spanning_heading() -> None:
+    # 西安 表9 政府性基金收支表: nothing but labels, so no body row stops the header
+    g = Grid(cells=[cell("收入", 0, 0, colspan=2), cell("支出", 0, 2, colspan=2),
+                    cell("项目", 1, 0), cell("预算数", 1, 1), cell("支出功能分类科目", 1, 2),
+                    cell("预算数", 1, 3), cell("一、政府性基金拨款", 2, 0),
+                    cell("一、科学技术支出", 2, 2)], n_rows=3, n_cols=4, page=1, ruled=True)
+    assert header_row_count(g) == 2
+    assert column_paths(g, 2) == [("收入", "项目"), ("收入", "预算数"),
+                                  ("支出", "支出功能分类科目"), ("支出", "预算数")]
+
+
 # --------------------------------------------------------------------------- wrapped lines
 
 # 广州 表2's header as a borderless reader gives it: each printed line in a grid row of its
