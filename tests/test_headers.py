@@ -236,6 +236,14 @@ def test_a_trailing_text_column_is_not_a_panel() -> None:
     assert t.rows[0].cells["绩效目标"].text == "维护群众合法权益"
 
 
+def test_an_empty_unit_column_does_not_start_a_panel() -> None:
+    # 深圳 一般公共预算支出表, a page whose 预算单位 column is blank
+    t = build(ruled([["预算单位", "科目编码", "科目名称", "支出总计"],
+                     ["", "205", "教育支出", "12.23"], ["", "20508", "进修及培训", "12.23"]]))
+    assert [c.role for c in t.columns] == ["stub", "code", "stub", "value"]
+    assert {c.side for c in t.columns} == {""}
+
+
 # --------------------------------------------------------------------------- roles, codes
 
 

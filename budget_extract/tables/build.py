@@ -29,7 +29,7 @@ from .detect import TableCandidate, _is_title
 
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
 INDEX_HEADER = re.compile(r"^(序号|编号|行次|栏次)$")
-STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|项目单位|^单位$|科目$|指标")
+STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|单位$|科目$|指标")  # 单位: 预算单位 …
 DIGITS = re.compile(r"^\d+$")
 
 
