@@ -135,13 +135,15 @@ class CellValue:
 class Column:
     """A body column: its header path and its role.
 
-    ``role`` is ``stub`` for label columns (科目名称, 项目 …), ``index`` for 序号, ``code`` for
-    科目编码 columns (one, or 类/款/项 split over several), ``value`` for everything else.
+    ``role`` is ``stub`` for label columns (科目名称, 项目 …), ``index`` for 序号/行次, ``code``
+    for 科目编码 columns (one, or 类/款/项 split over several), ``quantity`` and ``percent``
+    for figures that are not money (数量, 人数; 比例, 增减(%)) — kept, never facts, never
+    summed — and ``value`` (money) for everything else.
     ``side`` names the half of a side-by-side table (收入/支出) the column belongs to, else ''.
     """
 
     path: tuple[str, ...]
-    role: Literal["stub", "code", "index", "value"] = "value"
+    role: Literal["stub", "code", "index", "value", "quantity", "percent"] = "value"
     side: str = ""
     index: int = 0
 
@@ -240,6 +242,7 @@ class Table:
     rows: list[Row]
     caption: str = ""
     position: int = 0
+    unit_name: str = ""  # from a meta line inside the grid (单位名称：…), when one is printed
     header_rows: list[list[str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     grid: Grid | None = None

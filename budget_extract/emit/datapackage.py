@@ -77,11 +77,12 @@ def wide_schema(csv_text: str, roles: dict[str, str], descriptions: dict[str, st
         role = roles.get(name, "value")
         f: dict[str, Any] = {"name": name, "description": descriptions.get(name, name)}
         real = [v for v in values if v not in _PLACEHOLDERS]
-        if role == "value" and all(_GROUPED_NUMBER.match(v) for v in real):
+        if role in ("value", "quantity", "percent") and all(
+                _GROUPED_NUMBER.match(v) for v in real):
             f["type"] = "number"
             if any("," in v for v in real):
                 f["groupChar"] = ","
-            f["columnType"] = "value"
+            f["columnType"] = role
             placeholders |= {v for v in values if v in _PLACEHOLDERS}
         else:
             f["type"] = "string"

@@ -37,6 +37,7 @@ def table_dict(t: Table) -> dict[str, Any]:
         "kind": t.kind,
         "title": t.title,
         "unit": t.unit,
+        **({"unit_name": t.unit_name} if t.unit_name else {}),  # a meta line in the grid
         "pages": t.pages,
         "empty": t.empty,
         "note": t.note,

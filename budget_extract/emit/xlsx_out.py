@@ -151,7 +151,8 @@ def write_table_sheet(ws: Worksheet, doc: Document, t: Table) -> None:
 
     grid = t.grid
     n_header = len(t.header_rows)
-    # Only value columns hold amounts: 科目编码 such as 01 or 2011301 stay text.
+    # Only figure columns (amounts, quantities, percentages) hold numbers: 科目编码 such as 01
+    # or 2011301 stay text.
     roles = {c.index: c.role for c in t.columns}
     if grid is None:  # no printed layout to follow: the header paths, then the wide rows
         keys = [c.key for c in t.columns]
@@ -182,7 +183,7 @@ def write_table_sheet(ws: Worksheet, doc: Document, t: Table) -> None:
             cell = ws.cell(top + c.row, 1 + c.col, _text(c.text))
             cell.font, cell.alignment, cell.fill = _BOLD, _CENTER, _HEADER_FILL
         else:
-            value, fmt = (cell_value(c.text) if roles.get(c.col) == "value"
+            value, fmt = (cell_value(c.text) if roles.get(c.col) in ("value", "quantity", "percent")
                           else (_text(c.text), None))
             cell = ws.cell(top + c.row, 1 + c.col, value)
             if fmt:

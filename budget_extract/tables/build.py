@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import re
 
-from ..headers import column_paths, header_row_count, looks_numeric, unique_paths
+from ..headers import (
+    column_paths,
+    header_row_count,
+    is_column_numbers,
+    looks_numeric,
+    split_meta,
+    unique_paths,
+)
 from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, TableLayout
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
@@ -24,7 +31,7 @@ from .numbering import toc_number
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
 INDEX_HEADER = re.compile(r"^(序号|编号|行次|栏次)$")
 NOT_MONEY_HEADER = re.compile(r"指标值|指标性质|度量单位|^[一二三]级指标$")
-STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|项目单位|^单位$|科目$|指标")
+STUB_HEADER = re.compile(r"名称|^项目$|品目|内容|单位$|科目$|指标")  # 单位: 预算单位 …
 DIGITS = re.compile(r"^\d+$")
 
 
@@ -42,6 +49,30 @@ def _strip_title_row(grid: Grid) -> tuple[Grid, str]:
     return grid, ""
 
 
+# Columns whose figures are not money: kept in the table, never facts, never summed.
+PERCENT_HEADER = re.compile(r"%|％|比例|比重|占比|百分比|增长率|增减率|完成率|执行率")
+QUANTITY_HEADER = re.compile(
+    r"数量|人数|人次|编制数|个数|台数|辆数|[（(](人|辆|台|个|套|件|台、件)[)）]")
+MONEY_HEADER = re.compile(r"金额|资金|经费|预算数|决算数|[（(]?(万元|元|千元|亿元)[)）]?$")
+VALUE_ROLES = ("value", "quantity", "percent")
+
+
+def _figure_role(path: tuple[str, ...]) -> str:
+    """``percent`` or ``quantity`` for a numeric column whose leaf says so (``增减(%)``,
+    ``数量（台、件）``, ``人数``), else ``value`` (money)."""
+    leaf = path[-1] if path else ""
+    if PERCENT_HEADER.search(leaf):
+        return "percent"
+    if QUANTITY_HEADER.search(leaf) and not MONEY_HEADER.search(leaf):
+        return "quantity"
+    return "value"
+
+
+def _counts_rows(texts: list[str]) -> bool:
+    """Body texts that number the rows 1..N (an unlabelled 行次 column)."""
+    return len(texts) >= 3 and texts == [str(i) for i in range(1, len(texts) + 1)]
+
+
 def _roles(paths: list[tuple[str, ...]], body: list[list[GridCell | None]],
            placeholder: bool) -> list[str]:
     roles: list[str] = []
@@ -51,40 +82,82 @@ def _roles(paths: list[tuple[str, ...]], body: list[list[GridCell | None]],
         if any(CODE_HEADER.search(lvl) for lvl in path) and not any(
                 "名称" in lvl for lvl in path[-1:]):
             roles.append("code")
-        elif INDEX_HEADER.match(leaf):
+        elif INDEX_HEADER.match(leaf) or (not path and _counts_rows(texts)):
             roles.append("index")
         elif NOT_MONEY_HEADER.search(leaf):
             roles.append("stub")  # a 绩效 grid's 指标值 (95 %, 3000 册) is no amount
         elif placeholder or not texts:
-            roles.append("stub" if STUB_HEADER.search(leaf) and not re.search(
-                r"合计|金额|数量|资金|经费|支出$|收入$|预算$", leaf) else "value")
+            roles.append(_figure_role(path) if not STUB_HEADER.search(leaf) or re.search(
+                r"合计|金额|数量|资金|经费|支出$|收入$|预算$", leaf) else "stub")
         elif any(looks_numeric(t) for t in texts):
-            roles.append("value")
+            roles.append(_figure_role(path))
         else:
             roles.append("stub")
     return roles
 
 
-def _sides(paths: list[tuple[str, ...]], roles: list[str]) -> list[str]:
-    """Name the halves of a side-by-side table: a stub after a value column starts a side."""
-    side_of: list[int] = []
-    side = 0
+def _panels(roles: list[str]) -> list[int]:
+    """The panel of each column: a stub after a figure column starts a panel (收入 | 支出 |
+    …, any number of them), but only if figures follow it — a trailing text column
+    (绩效目标, 备注) belongs to the panel before it."""
+    starts = [0]
     seen_value = False
-    for role in roles:
+    for k, role in enumerate(roles):
         if role in ("stub", "code") and seen_value:
-            side += 1
+            starts.append(k)
             seen_value = False
-        if role == "value":
+        if role in VALUE_ROLES:
             seen_value = True
-        side_of.append(side)
-    if side == 0:
-        return [""] * len(roles)
-    names: list[str] = []
-    for s in range(side + 1):
-        cols = [k for k, x in enumerate(side_of) if x == s]
-        firsts = {paths[k][0] for k in cols if len(paths[k]) > 1}
-        names.append(firsts.pop() if len(firsts) == 1 else f"side{s + 1}")
-    return [names[s] for s in side_of]
+    bounds = starts + [len(roles)]
+    keep = [starts[0]] + [a for a, b in zip(starts[1:], bounds[2:], strict=True)
+                          if any(r in VALUE_ROLES for r in roles[a:b])]
+    return [sum(1 for a in keep[1:] if a <= k) for k in range(len(roles))]
+
+
+def _sides(paths: list[tuple[str, ...]], roles: list[str]
+           ) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Name the panels of a side-by-side table and give their columns paths that say which
+    panel they are in.
+
+    A panel is named by the top header level its columns share (收入, 支出) when no other
+    panel has it; panels sharing a top level (西安: 支出 over three classifications) or with
+    none (人员经费 | 公用经费 halves with the same headers) add their stub's header
+    (``支出/部门预算支出经济分类科目（按大类）``), else their position (``第2栏``).  Paths
+    change only where panels would otherwise print the same path twice, so a column key is
+    never a ``#2``.  Returns each column's side ('' for a one-panel table) and path.
+    """
+    panel_of = _panels(roles)
+    n = max(panel_of, default=0) + 1
+    if n == 1:
+        return [""] * len(roles), list(paths)
+    cols = [[k for k, x in enumerate(panel_of) if x == s] for s in range(n)]
+    tops: list[str] = []
+    for ks in cols:
+        firsts = {paths[k][0] for k in ks if len(paths[k]) > 1}
+        tops.append(firsts.pop() if len(firsts) == 1 else "")
+    stubs = [next((paths[k][-1] for k in ks if roles[k] == "stub" and paths[k]), "")
+             for ks in cols]
+    names: list[tuple[str, ...]] = []
+    for s in range(n):
+        if tops[s] and tops.count(tops[s]) == 1:
+            names.append((tops[s],))
+            continue
+        head = (tops[s],) if tops[s] else ()
+        rivals = [stubs[x] for x in range(n) if tops[x] == tops[s]]
+        own = stubs[s] if stubs[s] and rivals.count(stubs[s]) == 1 else f"第{s + 1}栏"
+        names.append(head + (own,))
+    sides = ["/".join(names[s]) for s in panel_of]
+    flat = [p for p in paths if p]
+    if len(set(flat)) == len(flat):
+        return sides, list(paths)
+    out: list[tuple[str, ...]] = []
+    for k, p in enumerate(paths):
+        name = names[panel_of[k]]
+        rest = p[1:] if p and len(name) > 1 and p[0] == name[0] else p
+        if rest and rest[0] == name[-1]:
+            rest = rest[1:]
+        out.append(p if p[:len(name)] == name or name[-1] in p else name + rest)
+    return sides, out
 
 
 def _placeholder(body: list[list[GridCell | None]]) -> bool:
@@ -98,17 +171,22 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     fragments = list(cand.fragments)
     fragments[0], inner_title = _strip_title_row(fragments[0])
     title = cand.title or inner_title
+    metas = [split_meta(g) for g in fragments]
+    fragments = [g for g, _ in metas]
+    meta = metas[0][1]
     grid, n_header, warnings = join_fragments(fragments, cand.joined_by)
     n_header = header_row_count(grid) if n_header == 0 else n_header
     raw_paths = column_paths(grid, n_header)
     owner = grid.owner_matrix()
     origin = grid.origin_matrix()
-    body = origin[n_header:]
+    number_rows = {r for r in range(n_header, grid.n_rows)
+                   if is_column_numbers([norm(c.text) if c else "" for c in origin[r]])}
+    body = [row for r, row in enumerate(origin) if r >= n_header and r not in number_rows]
     first_col = [norm(r[0].text) for r in origin if r and r[0] is not None]
     placeholder = _placeholder(body)
     roles = _roles(raw_paths, body, placeholder)
-    paths = unique_paths(raw_paths)
-    sides = _sides(paths, roles)
+    sides, panel_paths = _sides(raw_paths, roles)
+    paths = unique_paths(panel_paths)
     columns = [Column(path=p, role=r, side=s, index=k)  # type: ignore[arg-type]
                for k, (p, r, s) in enumerate(zip(paths, roles, sides, strict=True))]
     rows: list[Row] = []
@@ -116,7 +194,7 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     side_names = list(dict.fromkeys(sides))
     for r in range(n_header, grid.n_rows):
         printed = [origin[r][k] for k in range(grid.n_cols)]
-        if not any(c is not None and norm(c.text) for c in printed):
+        if not any(c is not None and norm(c.text) for c in printed) or r in number_rows:
             continue
         row_no += 1
         for side in side_names:
@@ -127,11 +205,12 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                 if c.role == "stub" and cell is not None and norm(cell.text):
                     label = norm(cell.text)
                     break
-            code_parts = [norm(origin[r][c.index].text) if origin[r][c.index] else ""
-                          for c in cols if c.role == "code"]
-            code = "".join(code_parts)
+            code, padded = _join_code([origin[r][c.index] for c in cols if c.role == "code"])
             if not DIGITS.match(code) or (placeholder and set(code) == {"0"}):
                 code = ""
+            elif padded:
+                warnings.append(f"row {row_no}: code part {padded} printed without its leading "
+                                f"zero; read as {code}")
             cells: dict[str, CellValue] = {}
             for c in cols:
                 cell = origin[r][c.index]
@@ -148,11 +227,32 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     layout = TableLayout(fragments=list(cand.fragments), header_paths=raw_paths,
                          first_column=first_col, printed_number=cand.number, part=cand.part,
                          placeholder=placeholder)
-    return Table(table_no=number, kind=TableKind.UNKNOWN, title=title, unit=cand.unit,
-                 pages=cand.pages, empty=False, note=cand.note, columns=columns, rows=rows,
+    return Table(table_no=number, kind=TableKind.UNKNOWN, title=title,
+                 unit=cand.unit or meta.unit, unit_name=meta.unit_name, pages=cand.pages,
+                 empty=False, note=cand.note, columns=columns, rows=rows,
                  caption=cand.caption, position=cand.position,
                  header_rows=[[norm(t) for t in row] for row in grid.text_rows()[:n_header]],
                  warnings=warnings, grid=grid, layout=layout)
+
+
+def _join_code(parts: list[GridCell | None]) -> tuple[str, str]:
+    """One code from its 科目编码 cells (``201 | 13 | 01`` → ``2011301``), and the cell whose
+    leading zero was restored ('' if none).
+
+    Under split 类/款/项 columns a 款 or 项 part is two digits; printed as one digit
+    (``301 | 2`` for 30102) it lost its leading zero, which is put back.
+    """
+    texts = [norm(c.text) if c is not None else "" for c in parts]
+    padded = ""
+    if len(texts) in (2, 3) and len(texts[0]) == 3 and texts[0].isdigit() and all(
+            len(t) <= 2 and t.isdigit() for t in texts[1:] if t):
+        for i in range(1, len(texts)):
+            cell = parts[i]
+            if len(texts[i]) == 1 and texts[i].isdigit() and cell is not None:
+                padded = padded or (f"'{texts[i]}' (grid row {cell.row}, column {cell.col}"
+                                    f"{f', page {cell.page}' if cell.page else ''})")
+                texts[i] = "0" + texts[i]
+    return "".join(texts), padded
 
 
 def form_layout(table: Table) -> None:

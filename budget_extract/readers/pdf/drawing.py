@@ -85,8 +85,16 @@ def rect_segments(obj: dict[str, Any]) -> list[Segment]:
 
 
 def path_segments(obj: dict[str, Any]) -> list[Segment]:
-    """Straight axis-parallel pieces of a stroked path (polylines, hand-drawn grids)."""
+    """Straight axis-parallel pieces of a stroked path (polylines, hand-drawn grids).
+
+    A thin *filled* path that is not stroked is a ruling drawn as a polygon (the 广东 and
+    西安 templates draw every cell border so): it stands for one line, like a thin rect.
+    """
     if not obj.get("stroke") or is_white(obj.get("stroking_color")):
+        if obj.get("fill") and not is_white(obj.get("non_stroking_color")):
+            w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+            if (w < THIN) != (h < THIN):
+                return rect_segments({**obj, "stroke": False})
         return []
     out: list[Segment] = []
     path = obj.get("path") or []

@@ -1,0 +1,363 @@
+"""Header structure: meta lines, wrapped lines, spans from geometry, 栏次 rows, panels.
+
+Synthetic grids pin each mechanism; the real PDFs (in ``../shared/real`` beside the
+checkout) check it on the printed pages, with expected paths and values read off the pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import budget_extract
+from budget_extract.facts import table_facts
+from budget_extract.headers import (
+    column_paths,
+    header_row_count,
+    infer_spans,
+    is_column_numbers,
+    split_meta,
+    wrapped_lines,
+)
+from budget_extract.model import Grid, GridCell
+from budget_extract.tables.build import build_table
+from budget_extract.tables.detect import TableCandidate
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
+GZ = REAL / "广州市信访局2026年部门预算.pdf"
+HZ = REAL / "杭州市气象局2026年部门预算.pdf"
+XA = REAL / "西安市信访局2026年部门预算.pdf"
+SZ = REAL / "苏州市审计局2026年部门预算.pdf"
+SHJS = REAL / "中共上海市普陀区委社会工作部2024年度部门决算.pdf"
+GJ = REAL / "国家信访局2026年部门预算.pdf"
+
+
+def cell(text: str, row: int, col: int, bbox: tuple[float, float, float, float] | None = None,
+         rowspan: int = 1, colspan: int = 1) -> GridCell:
+    return GridCell(text=text, row=row, col=col, rowspan=rowspan, colspan=colspan, page=1,
+                    bbox=bbox)
+
+
+def ruled(rows: list[list[str]]) -> Grid:
+    return Grid.from_rows(rows, page=1, ruled=True)
+
+
+def build(grid: Grid, title: str = "某表") -> budget_extract.model.Table:
+    return build_table(TableCandidate(fragments=[grid], title=title, unit="万元"), [])
+
+
+# --------------------------------------------------------------------------- meta lines
+
+
+def test_meta_row_inside_the_ruling_is_not_a_level() -> None:
+    g = Grid(cells=[cell("单位名称：广州市信访局", 0, 0, colspan=2), cell("单位：万元", 0, 2),
+                    cell("项目", 1, 0), cell("合计", 1, 1), cell("一般公共预算", 1, 2),
+                    cell("行政经费", 2, 0), cell("444.39", 2, 1), cell("444.39", 2, 2)],
+             n_rows=3, n_cols=3, page=1, ruled=True)
+    stripped, meta = split_meta(g)
+    assert (meta.unit, meta.unit_name) == ("万元", "广州市信访局")
+    assert stripped.n_rows == 2
+    assert column_paths(stripped, header_row_count(stripped)) == [
+        ("项目",), ("合计",), ("一般公共预算",)]
+
+
+def test_meta_cell_sharing_a_row_with_headers_is_removed_alone() -> None:
+    # a borderless reader put 单位：万元 in the same row as the top header cells
+    g = Grid(cells=[cell("预算单位：某局", 0, 0), cell("合计", 0, 1, rowspan=2),
+                    cell("一般公共预算", 0, 2, rowspan=2), cell("单位：万元", 0, 3),
+                    cell("项目", 1, 0), cell("国有资本经营预算", 1, 3),
+                    cell("行政经费", 2, 0), cell("1.00", 2, 1), cell("1.00", 2, 2),
+                    cell("0.00", 2, 3)],
+             n_rows=3, n_cols=4, page=1)
+    stripped, meta = split_meta(g)
+    assert (meta.unit, meta.unit_name) == ("万元", "某局")
+    assert column_paths(stripped, header_row_count(stripped)) == [
+        ("项目",), ("合计",), ("一般公共预算",), ("国有资本经营预算",)]
+
+
+def test_a_level_that_mentions_the_unit_stays() -> None:
+    g = ruled([["项目", "预算数（单位：万元）"], ["培训费", "1.50"]])
+    stripped, meta = split_meta(g)
+    assert stripped is g and meta.unit == ""
+
+
+def test_an_empty_table_keeps_the_sub_headings_of_a_spanning_heading() -> None:
+    # 西安 表9 政府性基金收支表: nothing but labels, so no body row stops the header
+    g = Grid(cells=[cell("收入", 0, 0, colspan=2), cell("支出", 0, 2, colspan=2),
+                    cell("项目", 1, 0), cell("预算数", 1, 1), cell("支出功能分类科目", 1, 2),
+                    cell("预算数", 1, 3), cell("一、政府性基金拨款", 2, 0),
+                    cell("一、科学技术支出", 2, 2)], n_rows=3, n_cols=4, page=1, ruled=True)
+    assert header_row_count(g) == 2
+    assert column_paths(g, 2) == [("收入", "项目"), ("收入", "预算数"),
+                                  ("支出", "支出功能分类科目"), ("支出", "预算数")]
+
+
+# --------------------------------------------------------------------------- wrapped lines
+
+# 广州 表2's header as a borderless reader gives it: each printed line in a grid row of its
+# own (boxes in points, 10 pt type).
+GZ_HEAD = [
+    cell("合计", 0, 0, (249.3, 147.8, 269.3, 157.8), rowspan=4),
+    cell("一般公共预", 0, 1, (294.5, 148.1, 344.6, 158.2)),
+    cell("财政拨款收入", 0, 2, (345.7, 124.0, 405.8, 134.0)),
+    cell("国有资本经", 0, 3, (406.9, 148.1, 457.0, 158.2)),
+    cell("算", 1, 1, (314.6, 163.7, 324.6, 173.8), rowspan=3),
+    cell("政府性基金", 1, 2, (350.7, 148.1, 400.8, 158.2)),
+    cell("营预算", 1, 3, (417.0, 163.7, 447.0, 173.8), rowspan=3),
+    cell("预算", 2, 2, (365.7, 163.7, 385.8, 173.8), rowspan=2),
+    cell("其他资金收入", 0, 5, (586.7, 124.0, 646.8, 134.0)),
+    cell("事业收", 0, 4, (561.5, 148.1, 591.6, 158.2)),
+    cell("入", 1, 4, (571.5, 163.7, 581.5, 173.8), rowspan=3),
+    cell("事业单", 1, 5, (601.7, 140.3, 631.8, 150.3)),
+    cell("位经营", 2, 5, (601.7, 155.9, 631.8, 165.9)),
+    cell("收入", 3, 5, (606.7, 171.5, 626.7, 181.6)),
+    cell("其他收", 0, 6, (641.9, 148.1, 672.0, 158.2)),
+    cell("入", 1, 6, (651.9, 163.7, 662.0, 173.8), rowspan=3),
+]
+GZ_BODY = [cell(v, 4, k, (x, 187.9, x + 40, 197.9)) for k, (v, x) in enumerate(
+    [("3,944.08", 251.0), ("3,944.08", 307.2), ("0.00", 383.5), ("0.00", 439.7),
+     ("0.00", 576.2), ("0.00", 616.4), ("0.00", 656.6)])]
+
+
+def gz_grid() -> Grid:
+    return Grid(cells=GZ_HEAD + GZ_BODY, n_rows=5, n_cols=7, page=1)
+
+
+def test_wrapped_lines_of_one_cell_are_one_level() -> None:
+    g = gz_grid()
+    joined = {c.text: j.text for c in g.cells if (j := wrapped_lines(g, 4).get(id(c)))}
+    assert joined["一般公共预"] == joined["算"] == "一般公共预算"
+    assert joined["政府性基金"] == "政府性基金预算"
+    # a wider heading above a wrapped stack is a heading of its own
+    assert "其他资金收入" not in joined
+    assert joined["事业单"] == joined["位经营"] == joined["收入"] == "事业单位经营收入"
+
+
+def test_a_ruled_grid_keeps_stacked_cells_as_levels() -> None:
+    g = Grid(cells=[cell(c.text, c.row, c.col, c.bbox, c.rowspan, c.colspan) for c in GZ_HEAD],
+             n_rows=4, n_cols=7, page=1, ruled=True)
+    assert wrapped_lines(g, 4) == {}
+
+
+def test_spans_inferred_from_where_headings_sit() -> None:
+    g = gz_grid()
+    assert column_paths(g, 4) == [
+        ("合计",), ("财政拨款收入", "一般公共预算"), ("财政拨款收入", "政府性基金预算"),
+        ("财政拨款收入", "国有资本经营预算"), ("其他资金收入", "事业收入"),
+        ("其他资金收入", "事业单位经营收入"), ("其他资金收入", "其他收入")]
+    joined = wrapped_lines(g, 4)
+    blocks = list({id(b): b for b in (joined.get(id(c), c) for c in GZ_HEAD)}.values())
+    spans = {b.text: list(r) for b in blocks if (r := infer_spans(g, 4, blocks).get(id(b)))}
+    assert spans == {"财政拨款收入": [1, 2, 3], "其他资金收入": [4, 5, 6]}
+
+
+def test_a_full_height_column_is_not_under_a_neighbouring_heading() -> None:
+    paths = column_paths(gz_grid(), 4)
+    assert paths[0] == ("合计",)
+
+
+# --------------------------------------------------------------------------- 栏次 rows
+
+
+@pytest.mark.parametrize("texts,expected", [
+    (["栏次", "", "1", "2", "3"], True),
+    (["**", "1", "2", "3", "4", "5"], True),
+    (["", "1", "2", "3"], True),
+    (["行次", "1"], True),
+    (["合计", "1", "2", "3"], False),        # a labelled data row
+    (["", "1", "2"], False),                 # two small numbers, no label: data
+    (["栏次", "1", "3", "4"], False),         # not consecutive
+    (["", "2", "3", "4"], False),             # does not start at 1
+    (["", "1.00", "2.00", "3.00"], False),
+])
+def test_column_number_rows(texts: list[str], expected: bool) -> None:
+    assert is_column_numbers(texts) is expected
+
+
+def test_a_column_number_row_is_not_a_body_row() -> None:
+    t = build(ruled([["项目", "本年支出合计", "基本支出", "项目支出"],
+                     ["栏次", "1", "2", "3"],
+                     ["合计", "5.00", "3.00", "2.00"]]))
+    assert [r.label for r in t.rows] == ["合计"]
+    assert t.rows[0].row_no == 1
+
+
+def test_an_unlabelled_row_number_column_is_an_index() -> None:
+    t = build(ruled([["", "项目", "金额"], ["1", "甲", "5.00"], ["2", "乙", "3.00"],
+                     ["3", "丙", "2.00"]]))
+    assert [c.role for c in t.columns] == ["index", "stub", "value"]
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def test_four_panels_each_with_its_own_stub_and_path() -> None:
+    second = ["项目", "预算数", "功能分类科目", "预算数", "部门经济分类科目", "预算数",
+              "政府经济分类科目", "预算数"]
+    body = ["一、财政拨款", "10.00", "1、一般公共服务支出", "6.00", "1、工资福利支出", "7.00",
+            "1、机关工资福利支出", "7.00"]
+    t = build(Grid(cells=[cell("收入", 0, 0, colspan=2), cell("支出", 0, 2, colspan=6),
+                          *(cell(x, 1, k) for k, x in enumerate(second)),
+                          *(cell(x, 2, k) for k, x in enumerate(body))],
+                   n_rows=3, n_cols=8, page=1, ruled=True))
+    keys = [c.key for c in t.columns]
+    assert keys == ["收入/项目", "收入/预算数", "支出/功能分类科目", "支出/功能分类科目/预算数",
+                    "支出/部门经济分类科目", "支出/部门经济分类科目/预算数",
+                    "支出/政府经济分类科目", "支出/政府经济分类科目/预算数"]
+    assert not any("#" in k for k in keys)
+    by_side = {r.side: (r.label, list(r.cells.values())[-1].text) for r in t.rows}
+    assert by_side == {"收入": ("一、财政拨款", "10.00"),
+                       "支出/功能分类科目": ("1、一般公共服务支出", "6.00"),
+                       "支出/部门经济分类科目": ("1、工资福利支出", "7.00"),
+                       "支出/政府经济分类科目": ("1、机关工资福利支出", "7.00")}
+
+
+def test_two_panels_with_the_same_headers_are_named_by_position() -> None:
+    t = build(ruled([["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+                     ["301", "工资福利支出", "95.36", "302", "商品和服务支出", "10.23"]]))
+    assert [c.key for c in t.columns] == [
+        "第1栏/科目编码", "第1栏/科目名称", "第1栏/决算数",
+        "第2栏/科目编码", "第2栏/科目名称", "第2栏/决算数"]
+    assert [(r.side, r.code, r.label) for r in t.rows] == [
+        ("第1栏", "301", "工资福利支出"), ("第2栏", "302", "商品和服务支出")]
+
+
+def test_two_named_panels_keep_the_contract_paths() -> None:
+    t = build(ruled([["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+                     ["一、一般公共预算", "5.00", "五、教育支出", "5.00"]]))
+    assert [c.key for c in t.columns] == ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"]
+
+
+def test_a_trailing_text_column_is_not_a_panel() -> None:
+    t = build(ruled([["项目名称", "金额", "绩效目标"],
+                     ["信访工作专项经费", "100.00", "维护群众合法权益"]]))
+    assert {c.side for c in t.columns} == {""}
+    assert t.rows[0].cells["绩效目标"].text == "维护群众合法权益"
+
+
+def test_an_empty_unit_column_does_not_start_a_panel() -> None:
+    # 深圳 一般公共预算支出表, a page whose 预算单位 column is blank
+    t = build(ruled([["预算单位", "科目编码", "科目名称", "支出总计"],
+                     ["", "205", "教育支出", "12.23"], ["", "20508", "进修及培训", "12.23"]]))
+    assert [c.role for c in t.columns] == ["stub", "code", "stub", "value"]
+    assert {c.side for c in t.columns} == {""}
+
+
+# --------------------------------------------------------------------------- roles, codes
+
+
+def test_quantity_and_percent_columns_are_kept_but_not_facts() -> None:
+    t = build(ruled([["品目", "数量（台、件）", "人数", "金额", "增减(%)"],
+                     ["台式计算机", "3", "12", "1.80", "-5.2"]]))
+    assert [c.role for c in t.columns] == ["stub", "quantity", "quantity", "value", "percent"]
+    budget_extract.budget.interpret.interpret_table(t)
+    assert [(f.column, f.value) for f in table_facts("x", t)] == [("金额", "1.80")]
+    assert t.rows[0].cells["数量（台、件）"].text == "3"
+
+
+def test_a_code_part_without_its_leading_zero() -> None:
+    t = build(ruled([["类", "款", "科目名称", "金额"], ["301", "", "工资福利支出", "5.00"],
+                     ["301", "2", "津贴补贴", "2.00"], ["301", "01", "基本工资", "3.00"]]))
+    assert [r.code for r in t.rows] == ["301", "30102", "30101"]
+    assert any("'2'" in w and "30102" in w for w in t.warnings)
+
+
+# --------------------------------------------------------------------------- real PDFs
+
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="the real PDFs are not here")
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return budget_extract.extract(GZ)
+
+
+def by_no(doc, no: str):
+    return next(t for t in doc.tables if t.table_no == no)
+
+
+@needs_real
+def test_guangzhou_income_table_paths(gz) -> None:
+    # 表2 收入总体情况表, p. 7, read off the page
+    t = by_no(gz, "2")
+    assert [c.key for c in t.columns if c.role == "value"] == [
+        "合计", "财政拨款收入/一般公共预算", "财政拨款收入/政府性基金预算",
+        "财政拨款收入/国有资本经营预算", "财政专户拨款收入/教育收费",
+        "财政专户拨款收入/其他专户收入拨款", "其他资金收入/事业收入",
+        "其他资金收入/事业单位经营收入", "其他资金收入/其他收入", "上级补助收入",
+        "附属单位上缴收入", "上年结转结余"]
+    f = {(x.row_label, x.column): x.value for x in table_facts(gz.stem, t)}
+    assert f[("广州市信访局", "财政拨款收入/一般公共预算")] == "3944.08"
+    assert len(f) == 24  # 2 rows × 12 printed amounts
+
+
+@needs_real
+def test_guangzhou_meta_line_is_no_level(gz) -> None:
+    for t in gz.tables:
+        for c in t.columns:
+            assert not c.key.startswith(("单位名称：", "单位：")), (t.table_no, c.key)
+    t5 = by_no(gz, "5")  # p. 11
+    assert [c.key for c in t5.columns] == [
+        "功能科目名称", "一般公共预算支出/小计", "一般公共预算支出/其中：基本支出",
+        "一般公共预算支出/项目支出"]
+    # the 单位名称 line names the unit (now read above the ruled grid, as meta)
+    assert t5.unit_name == "广州市信访局" or gz.meta.unit_name == "广州市信访局"
+    assert t5.unit == "万元"
+
+
+@needs_real
+def test_hangzhou_column_numbers_are_not_facts() -> None:
+    doc = budget_extract.extract(HZ)
+    t1, t2 = by_no(doc, "1"), by_no(doc, "2")
+    # p. 15: 5 amounts on the 收入 side, 19 on the 支出 side
+    assert len(table_facts(doc.stem, t1)) == 24
+    f2 = table_facts(doc.stem, t2)
+    # p. 16: the ``** 1 2 … 17`` row is not data; 4 rows × 4 printed amounts
+    assert len(f2) == 16
+    assert not any(f.row_label in ("**", "栏次") for t in doc.tables
+                   for f in table_facts(doc.stem, t))
+    assert f2[0].row_label == "合计" and f2[0].value == "5876.67"
+
+
+@needs_real
+def test_suzhou_lanci_row_is_not_data() -> None:
+    doc = budget_extract.extract(SZ)
+    assert not any(f.row_label == "栏次" for t in doc.tables for f in table_facts(doc.stem, t))
+
+
+@needs_real
+def test_xian_summary_in_four_panels() -> None:
+    doc = budget_extract.extract(XA)
+    t = by_no(doc, "1")  # 部门综合预算收支总表, p. 19
+    assert [s for s in dict.fromkeys(c.side for c in t.columns)] == [
+        "收入", "支出/支出功能分类科目（按大类）", "支出/部门预算支出经济分类科目（按大类）",
+        "支出/政府预算支出经济分类科目（按大类）"]
+    f = {(x.row_label, x.column): x.value for x in table_facts(doc.stem, t)}
+    assert f[("1、一般公共服务支出", "支出/支出功能分类科目（按大类）/预算数")] == "22669300.94"
+    assert f[("1、人员经费和公用经费支出",
+              "支出/部门预算支出经济分类科目（按大类）/预算数")] == "19328114.71"
+    assert f[("1、机关工资福利支出", "支出/政府预算支出经济分类科目（按大类）/预算数")] == \
+        "17103265.51"
+    assert not any("#" in c.key for c in t.columns)
+
+
+@needs_real
+def test_shanghai_final_accounts_basic_table_halves() -> None:
+    doc = budget_extract.extract(SHJS)
+    t = next(t for t in doc.tables if t.title == "一般公共预算财政拨款基本支出决算表")  # p. 13
+    f = {(x.row_code, x.column): x.value for x in table_facts(doc.stem, t)}
+    assert f[("301", "第1栏/决算数")] == "95.36"
+    assert f[("30101", "第1栏/决算数")] == "14.12"
+    assert f[("302", "第2栏/决算数")] == "10.23"
+    assert f[("30201", "第2栏/决算数")] == "3.78"
+    assert not any("#" in c.key for c in t.columns)
+
+
+@needs_real
+def test_percent_columns_of_the_national_bureau_are_not_facts() -> None:
+    doc = budget_extract.extract(GJ)
+    t = by_no(doc, "5")
+    pct = [c for c in t.columns if "增减(%)" in c.key]
+    assert pct and all(c.role == "percent" for c in pct)
+    assert not any("%" in f.column for f in table_facts(doc.stem, t))
