@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from ..model import Table
 from .codes import link_hierarchy
+from .columns import item_name
 
-__all__ = ["link_codes"]
+__all__ = ["CLASS_NAMES", "link_codes", "subject_level", "subject_levels"]
 
 
 def link_codes(table: Table) -> None:
@@ -30,3 +31,39 @@ def link_codes(table: Table) -> None:
             if row.code:
                 row.level = level
                 row.parent_code = parent
+
+
+# The 类 of the 支出功能分类科目 (2026 national list, 201–234): a 收支总表 printing its 支出
+# lines without codes (杭州, 深圳) still names its 类 by these names.
+CLASS_NAMES = frozenset((
+    "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出",
+    "文化旅游体育与传媒支出", "社会保障和就业支出", "社会保险基金支出", "卫生健康支出",
+    "节能环保支出", "城乡社区支出", "农林水支出", "交通运输支出", "资源勘探工业信息等支出",
+    "商业服务业等支出", "金融支出", "援助其他地区支出", "自然资源海洋气象等支出", "住房保障支出",
+    "粮油物资储备支出", "国有资本经营预算支出", "灾害防治及应急管理支出", "预备费", "其他支出",
+    "转移性支出", "债务还本支出", "债务付息支出", "债务发行费用支出", "抗疫特别国债安排的支出",
+))
+
+
+def subject_levels(tables: list[Table]) -> dict[str, set[int]]:
+    """科目 name → the levels (1 类, 2 款, 3 项) it is printed at in the document's coded
+    功能分类 rows: how an uncoded line elsewhere (a 收支总表's 支出 side) is placed."""
+    out: dict[str, set[int]] = {}
+    for t in tables:
+        if t.code_scheme != "function":
+            continue
+        for r in t.rows:
+            if r.code and r.level in (1, 2, 3) and r.label:
+                out.setdefault(item_name(r.label), set()).add(r.level)
+    return out
+
+
+def subject_level(name: str, levels: dict[str, set[int]]) -> int | None:
+    """The level an uncoded 科目 line sits at: the one level the document prints that name
+    at, else 1 for a national 类 name, else None (not known)."""
+    got = levels.get(name, set())
+    if len(got) == 1:
+        return next(iter(got))
+    if name in CLASS_NAMES:
+        return 1
+    return None

@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Check, Table
+from ..codes_link import subject_levels
 from ..kinds import spec
 from .cross import Doc
 from .figures import Ctx, title
@@ -54,6 +55,7 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
     ``#2``) and the order is stable, so two runs over the same input give the same list.
     """
     ctx = Ctx(meta)
+    ctx.levels = subject_levels(tables)
     keys = _table_keys(tables)
     for t in tables:
         if t.empty or not t.rows:

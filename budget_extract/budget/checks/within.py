@@ -15,6 +15,7 @@ import re
 
 from ...model import Column, Row, Table
 from ..columns import clean_level, item_name
+from .changes import change_checks
 from .evaluate import evaluate, sum_check
 from .figures import (
     Ctx,
@@ -30,6 +31,10 @@ from .figures import (
 )
 
 _TOTAL_LEAF = re.compile(r"^(合计|总计|小计)$")
+# A column printing a part *of* another figure, not a part of the sum beside it: 其中：…,
+# 含…, 扣除基建项目后… (北京 扣除基建项目后预算数, 国家信访局 扣除中央基建投资后执行数).
+_SUBSET = re.compile(r"^(其中|含)[:：]?|^扣除.+后")
+_DEDUCTED = re.compile(r"^扣除.+后")
 # Columns that are not money to add up: rates, shares, changes, counts.
 _NOT_ADDITIVE = re.compile(r"率|%|％|百分比|占比|比上年|增减|同比|数量|人数|个数")
 _LEVEL_NAME = {1: "类", 2: "款", 3: "项"}
@@ -96,9 +101,37 @@ def project_total_checks(ctx: Ctx, t: Table, k: str) -> None:
                   lhs_label="", rhs_label=f"Σ {len(projects)} projects")
 
 
+def is_subset_level(label: str) -> bool:
+    """Whether a header level names a subset of a neighbouring figure (其中：…, 含…,
+    扣除…后…) rather than a part of its group's total."""
+    return bool(_SUBSET.match(clean_level(label)))
+
+
+def _member_labels(cols: list[Column], depth: int) -> list[str]:
+    """The group's member labels at ``depth`` that are parts of its sum, in order.
+
+    A subset label (其中：…, 扣除…后…) is left out, except ``其中：X`` followed by an unmarked
+    sibling: there 其中 introduces the breakdown itself (广州 一般公共预算支出 小计 |
+    其中：基本支出 | 项目支出, where 小计 = 基本支出 + 项目支出).
+    """
+    labels = list(dict.fromkeys(c.path[depth] for c in cols))
+    out = []
+    for i, label in enumerate(labels):
+        if is_subset_level(label):
+            nxt = labels[i + 1] if i + 1 < len(labels) else ""
+            breakdown = (clean_level(label).startswith("其中") and nxt
+                         and not is_subset_level(nxt)
+                         and not _TOTAL_LEAF.match(clean_level(nxt))
+                         and re.sub(r"^其中[:：]?", "", clean_level(label)) != "")
+            if not breakdown:
+                continue
+        out.append(label)
+    return out
+
+
 def _group_parts(cols: list[Column], depth: int) -> list[Column]:
     """The columns standing for a header group in its parent's sum: the group's own
-    合计/小计 if it prints one, else its members (recursively)."""
+    合计/小计 if it prints one, else its members (recursively, subsets left out)."""
     own = [c for c in cols if len(c.path) == depth]
     if own:
         return own[:1]
@@ -107,7 +140,7 @@ def _group_parts(cols: list[Column], depth: int) -> list[Column]:
     if direct_totals:
         return direct_totals[:1]
     out: list[Column] = []
-    for label in dict.fromkeys(c.path[depth] for c in cols):
+    for label in _member_labels(cols, depth):
         sub = [c for c in cols if c.path[depth] == label]
         if len(sub) == 1 and len(sub[0].path) == depth + 1:
             out.append(sub[0])
@@ -121,7 +154,9 @@ def column_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[st
 
     ``cols`` are the value columns of one side.  A group's total is its leaf named 合计,
     总计 or 小计; its parts are the group's other direct members, a sub-group counting as its
-    own 小计 when it prints one, else as its members.
+    own 小计 when it prints one, else as its members.  Subset columns (其中：…, 扣除…后…) are
+    not parts (:func:`subset_pairs` bounds them instead); a group left with no part gets
+    no sum.
     """
     out: list[tuple[Column, list[Column], tuple[str, ...]]] = []
     prefixes: list[tuple[str, ...]] = []
@@ -138,7 +173,7 @@ def column_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[st
             continue
         tot = totals[0]
         parts: list[Column] = []
-        for label in dict.fromkeys(c.path[d] for c in members if c is not tot):
+        for label in _member_labels([c for c in members if c is not tot], d):
             sub = [c for c in members if c.path[d] == label and c is not tot]
             if len(sub) == 1 and len(sub[0].path) == d + 1:
                 parts.append(sub[0])
@@ -149,14 +184,60 @@ def column_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[st
     return out
 
 
+def _stands_for(cols: list[Column], depth: int) -> Column | None:
+    """The one column standing for a header group as a whole: the column itself, else the
+    group's 合计/小计, else its first member that is not a subset."""
+    if len(cols) == 1:
+        return cols[0]
+    for c in cols:
+        if len(c.path) == depth + 2 and _TOTAL_LEAF.match(clean_level(c.path[-1])):
+            return c
+    plain = [c for c in cols if not any(is_subset_level(x) for x in c.path[depth + 1:])]
+    return plain[0] if plain else None
+
+
+def subset_pairs(cols: list[Column]) -> list[tuple[Column, Column]]:
+    """(subset column, the column it is a subset of) for each column whose header marks a
+    subset: ``扣除…后…`` of the sibling printed before it (北京 项目支出总数 | 扣除基建项目后
+    预算数), ``其中：…``/``含…`` of its group's 合计/小计 (深圳 政府采购项目 小计 | 其中：预留给
+    中小企业…), else of the sibling before it."""
+    out: list[tuple[Column, Column]] = []
+    for c in cols:
+        depth = next((i for i, x in enumerate(c.path) if is_subset_level(x)), None)
+        if depth is None:
+            continue
+        prefix = c.path[:depth]
+        siblings = [x for x in cols if x.path[:depth] == prefix and len(x.path) > depth]
+        if c.path[depth] in _member_labels(siblings, depth):
+            continue  # 其中 introducing the breakdown: a part, summed by column_sums
+        sup: Column | None = None
+        if not _DEDUCTED.match(clean_level(c.path[depth])):
+            sup = next((x for x in siblings if len(x.path) == depth + 1
+                        and _TOTAL_LEAF.match(clean_level(x.path[-1]))), None)
+        if sup is None:
+            labels = list(dict.fromkeys(x.path[depth] for x in siblings))
+            i = labels.index(c.path[depth])
+            for label in reversed(labels[:i]):
+                if is_subset_level(label):
+                    continue
+                sup = _stands_for([x for x in siblings if x.path[depth] == label], depth)
+                break
+        if sup is not None:
+            out.append((c, sup))
+    return out
+
+
 def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
-    """Per row: each header group's 合计/小计 column = Σ the group's other columns."""
+    """Per row: each header group's 合计/小计 column = Σ the group's other columns; each
+    subset column ≤ the figure it is part of; each change column = the difference it names
+    (:mod:`.changes`)."""
     sides = list(dict.fromkeys(c.side for c in value_cols(t)))
     name = title(t)
     for side in sides:
-        sums = column_sums([c for c in value_cols(t, side)
-                            if not _NOT_ADDITIVE.search(c.key)])
-        if not sums:
+        money = [c for c in value_cols(t, side) if not _NOT_ADDITIVE.search(c.key)]
+        sums = column_sums(money)
+        subsets = subset_pairs(money)
+        if not sums and not subsets:
             continue
         for r in t.rows:
             if r.side != side:
@@ -166,3 +247,9 @@ def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
                           f"{name} {row_desc(t, r)}", [ctx.fig(t, r, tot, tot.key)],
                           [ctx.fig(t, r, c, "/".join(c.path[len(p):])) for c in parts],
                           lhs_label=tot.key, rhs_label=f"Σ {len(parts)} columns")
+            for sub, sup in subsets:
+                sum_check(ctx, f"{k}.subset.{row_key(t, r)}.{sub.key}",
+                          f"{name} {row_desc(t, r)}", [ctx.fig(t, r, sub, sub.key)],
+                          [ctx.fig(t, r, sup, sup.key)], lhs_label=sub.key,
+                          rhs_label=sup.key, relation="<=")
+    change_checks(ctx, t, k)
