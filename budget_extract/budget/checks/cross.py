@@ -140,7 +140,8 @@ class SideItem:
             if extra is None:
                 return f"{short(self.kind)} prints no {key}"
             rows.append(extra)
-        return [d.ctx.fig(s.table, x, c, ("上年结转 " if s.in_carry(x) else "") + item_name(x.label))
+        return [d.ctx.fig(s.table, x, c,
+                          ("上年结转 " if s.in_carry(x) else "") + item_name(x.label))
                 for x in rows]
 
 
@@ -178,6 +179,27 @@ class Either:
 
     def find(self, d: Doc) -> list[Fig] | str:
         return self.options[0].find(d)
+
+
+@dataclass(frozen=True)
+class Plus:
+    """The figures of several selectors added up: a 收支总表's 一般公共预算 income plus the
+    上年结转 一般公共预算拨款 only the 财政拨款收支总表 splits out (北京)."""
+
+    terms: tuple[Selector, ...]
+
+    @property
+    def kind(self) -> TableKind:
+        return self.terms[0].kind
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        out: list[Fig] = []
+        for term in self.terms:
+            got = term.find(d) if d.get(term.kind) is not None else short(term.kind) + " missing"
+            if isinstance(got, str):
+                return got
+            out.extend(got)
+        return out
 
 
 def _readings(sel: Selector) -> tuple[Selector, ...]:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from ...model import Column, Row, Table
+from ..codes_link import subject_level
 from ..columns import item_name, item_rank, row_role, source_id
 from .evaluate import evaluate, sum_check
-from ..codes_link import subject_level
 from .figures import Ctx, title, value_cols
 
 _CARRY_ITEM = re.compile(r"结转|结余|事业基金|弥补|调入|上缴上级|附属单位")
