@@ -105,7 +105,9 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
             # then the 类 lines, then 二、年终结转结余) is still their total
             s.subtotal, stage = r, ("above" if not s.block_a else "b")
         elif role == "total" and s.total is None:
-            s.total, stage = r, "done"
+            # 重庆 prints 合计 as the first line of each half, above its items
+            s.total = r
+            stage = "a" if not s.block_a and s.subtotal is None else "done"
         elif stage == "above" and (item_rank(r.label) == 1
                                    or _CARRY_ITEM.search(item_name(r.label))):
             s.block_b.append(r)

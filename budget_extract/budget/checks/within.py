@@ -49,7 +49,10 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
     name = title(t)
     total = total_row(t)
     tops = [r for r in coded if r.parent_code is None]
-    if total is not None and tops:
+    blocks = unit_blocks(ctx, t)
+    if blocks:
+        _unit_checks(ctx, t, k, total, blocks)
+    elif total is not None and tops:
         codes = [r.code for r in tops]
         levels = {r.level for r in tops}
         what = f"{_LEVEL_NAME[1]} rows" if levels == {1} else "top-level rows"
@@ -86,6 +89,49 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                       f"{name} {p.code} {item_name(p.label)}/{c.key}",
                       [ctx.fig(t, p, c)], [ctx.fig(t, r, c, r.code) for r in children],
                       lhs_label="", rhs_label=f"Σ {len(children)} {what}")
+
+
+def unit_blocks(ctx: Ctx, t: Table) -> list[tuple[Row, list[Row]]]:
+    """A 部门 table's per-unit blocks: (the unit's own line, its top-level 科目 rows).
+
+    深圳 prints a 预算单位 line (``深圳市民政局（本级）`` with its totals, no code) above each
+    unit's 科目 rows; the 科目 codes start again under the next unit.  A unit line is an
+    uncoded row that is not a 合计, prints a figure, and is followed by a coded row.
+    """
+    out: list[tuple[Row, list[Row]]] = []
+    cols = value_cols(t)
+    for i, r in enumerate(t.rows):
+        if r.code or role(t, r) is not None or i + 1 >= len(t.rows) or not t.rows[i + 1].code:
+            continue
+        if not printed([ctx.fig(t, r, c) for c in cols]):
+            continue
+        block: list[Row] = []
+        for x in t.rows[i + 1:]:
+            if not x.code:
+                break
+            if x.parent_code is None and x.level is not None:
+                block.append(x)
+        if block:
+            out.append((r, block))
+    return out
+
+
+def _unit_checks(ctx: Ctx, t: Table, k: str, total: Row | None,
+                 blocks: list[tuple[Row, list[Row]]]) -> None:
+    """Each unit line = Σ its 类 rows (``KIND.unit_total.UNIT.COLUMN``); the 合计, when
+    printed, = Σ the unit lines (``KIND.total_row.COLUMN``)."""
+    name = title(t)
+    for c in value_cols(t):
+        for unit, tops in blocks:
+            unit_name = item_name(row_text(t, unit))
+            sum_check(ctx, f"{k}.unit_total.{unit_name}.{c.key}", f"{name} {unit_name}/{c.key}",
+                      [ctx.fig(t, unit, c)], [ctx.fig(t, r, c, r.code) for r in tops],
+                      lhs_label="", rhs_label=f"Σ {len(tops)} top-level rows")
+        if total is not None:
+            sum_check(ctx, f"{k}.total_row.{c.key}",
+                      f"{name} {item_name(row_text(t, total))}/{c.key}", [ctx.fig(t, total, c)],
+                      [ctx.fig(t, u, c, item_name(row_text(t, u))) for u, _ in blocks],
+                      lhs_label="", rhs_label=f"Σ {len(blocks)} units")
 
 
 def project_total_checks(ctx: Ctx, t: Table, k: str) -> None:
@@ -248,6 +294,8 @@ def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
                           [ctx.fig(t, r, c, "/".join(c.path[len(p):])) for c in parts],
                           lhs_label=tot.key, rhs_label=f"Σ {len(parts)} columns")
             for sub, sup in subsets:
+                if ctx.fig(t, r, sub).amount == 0:
+                    continue  # a blank or zero part of anything: nothing to bound
                 sum_check(ctx, f"{k}.subset.{row_key(t, r)}.{sub.key}",
                           f"{name} {row_desc(t, r)}", [ctx.fig(t, r, sub, sub.key)],
                           [ctx.fig(t, r, sup, sup.key)], lhs_label=sub.key,
