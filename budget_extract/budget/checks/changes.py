@@ -7,6 +7,10 @@ and B.  ``A`` and ``B`` are the header groups of those names: the group's 合计
 one column, or its first column that is not a subset); when the heading qualifies the
 comparison — ``(扣除中央基建投资)`` — the group's ``扣除中央基建投资后…`` column instead.
 Ids: ``KIND.change.ROW.COLUMN`` for both the amount and the percentage.
+
+Year rows (深圳 三公经费表: a ``2025年`` row, a ``2026年`` row, then ``增减变化金额``) make
+the same claim down the table: the change row = the later year − the earlier, per column
+(``KIND.change.LABEL.COLUMN``).
 """
 
 from __future__ import annotations
@@ -141,8 +145,53 @@ def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
         refs=[fp.ref("expected"), fa.ref("actual"), fb.ref("actual")]))
 
 
+_YEAR = re.compile(r"^(20\d\d)年?度?$")
+_CHANGE_ROW = re.compile(r"^(增减|增减变化|增减变化金额|增减额|变化金额|差额)$")
+
+
+def _row_texts(t: Table, r: Row) -> list[str]:
+    return [clean_level(r.cells[c.key].text) for c in t.columns
+            if c.role != "value" and c.key in r.cells] + [clean_level(r.label)]
+
+
+def year_rows(t: Table) -> list[tuple[Row, Row, Row]]:
+    """(earlier year row, later year row, change row) for each ``2025年``/``2026年``/
+    ``增减变化金额`` run of rows."""
+    out: list[tuple[Row, Row, Row]] = []
+    years: list[tuple[int, Row]] = []
+    for r in t.rows:
+        texts = _row_texts(t, r)
+        year = next((int(m[1]) for x in texts if (m := _YEAR.match(x))), None)
+        if year is not None:
+            years.append((year, r))
+            continue
+        if len(years) >= 2 and any(_CHANGE_ROW.match(x) for x in texts):
+            (y0, r0), (y1, r1) = sorted(years[-2:], key=lambda p: p[0])
+            if y0 != y1:
+                out.append((r0, r1, r))
+        years = []
+    return out
+
+
+def _year_change_checks(ctx: Ctx, t: Table, k: str) -> None:
+    for r0, r1, rc in year_rows(t):
+        for c in value_cols(t):
+            f0 = ctx.fig(t, r0, c, _year_label(t, r0))
+            minus = Fig(f0.table, f0.row, f0.column, f0.text, f0.places, f0.label, -1)
+            label = clean_level(next(x for x in _row_texts(t, rc) if _CHANGE_ROW.match(x)))
+            sum_check(ctx, f"{k}.change.{label}.{c.key}", f"{title(t)} {label}/{c.key}",
+                      [ctx.fig(t, rc, c, label)], [ctx.fig(t, r1, c, _year_label(t, r1)), minus],
+                      lhs_label=label, rhs_label="")
+
+
+def _year_label(t: Table, r: Row) -> str:
+    return next((x for x in _row_texts(t, r) if _YEAR.match(x)), "")
+
+
 def change_checks(ctx: Ctx, t: Table, k: str) -> None:
-    """Per row and ``A比B`` group: 增减额 = A − B and 增减(%) = 增减额 ÷ B × 100."""
+    """Per row and ``A比B`` group: 增减额 = A − B and 增减(%) = 增减额 ÷ B × 100; the change
+    row under two year rows = later − earlier."""
+    _year_change_checks(ctx, t, k)
     sides = list(dict.fromkeys(c.side for c in value_cols(t)))
     for side in sides:
         for cmp in comparisons(t, side):

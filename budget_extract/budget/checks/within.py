@@ -273,6 +273,43 @@ def subset_pairs(cols: list[Column]) -> list[tuple[Column, Column]]:
     return out
 
 
+def crossed_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[str, ...]]]:
+    """(total column, part columns, group path) where a 合计/总计/小计 *group* splits by the
+    same sub-columns as its siblings (深圳 三公经费表: 总计/一般公共预算 = 因公出国(境)费/
+    一般公共预算 + 公务接待费/一般公共预算 + 公务用车购置及运行维护费/小计/一般公共预算).
+
+    A sibling counts through its own 小计 group when it prints one; a sibling lacking the
+    sub-column leaves that sub-column unchecked.
+    """
+    out: list[tuple[Column, list[Column], tuple[str, ...]]] = []
+    prefixes = list(dict.fromkeys(c.path[:i] for c in cols for i in range(len(c.path) - 1)))
+    for p in prefixes:
+        d = len(p)
+        members = [c for c in cols if c.path[:d] == p and len(c.path) > d + 1]
+        labels = list(dict.fromkeys(c.path[d] for c in members))
+        tot_label = next((x for x in labels if _TOTAL_LEAF.match(clean_level(x))), None)
+        if tot_label is None:
+            continue
+        others = _member_labels([c for c in members if c.path[d] != tot_label], d)
+        if not others:
+            continue
+        for tc in (c for c in members if c.path[d] == tot_label and len(c.path) == d + 2):
+            leaf = tc.path[d + 1]
+            parts: list[Column] = []
+            for label in others:
+                sub = [c for c in cols if c.path[:d + 1] == p + (label,)]
+                part = next((c for c in sub if c.path[d + 1:] == (leaf,)), None) or next(
+                    (c for c in sub if len(c.path) == d + 3 and c.path[d + 2] == leaf
+                     and _TOTAL_LEAF.match(clean_level(c.path[d + 1]))), None)
+                if part is None:
+                    parts = []
+                    break
+                parts.append(part)
+            if parts:
+                out.append((tc, parts, p))
+    return out
+
+
 def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
     """Per row: each header group's 合计/小计 column = Σ the group's other columns; each
     subset column ≤ the figure it is part of; each change column = the difference it names
@@ -281,7 +318,7 @@ def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
     name = title(t)
     for side in sides:
         money = [c for c in value_cols(t, side) if not _NOT_ADDITIVE.search(c.key)]
-        sums = column_sums(money)
+        sums = column_sums(money) + crossed_sums(money)
         subsets = subset_pairs(money)
         if not sums and not subsets:
             continue
