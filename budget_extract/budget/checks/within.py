@@ -35,6 +35,7 @@ _TOTAL_LEAF = re.compile(r"^(合计|总计|小计)$")
 # 含…, 扣除基建项目后… (北京 扣除基建项目后预算数, 国家信访局 扣除中央基建投资后执行数).
 _SUBSET = re.compile(r"^(其中|含)[:：]?|^扣除.+后")
 _DEDUCTED = re.compile(r"^扣除.+后")
+_UNIT_COLUMN = re.compile(r"^(预算单位|单位名称|单位|部门名称|预算单位名称)$")
 # Columns that are not money to add up: rates, shares, changes, counts.
 _NOT_ADDITIVE = re.compile(r"率|%|％|百分比|占比|比上年|增减|同比|数量|人数|个数")
 _LEVEL_NAME = {1: "类", 2: "款", 3: "项"}
@@ -96,12 +97,19 @@ def unit_blocks(ctx: Ctx, t: Table) -> list[tuple[Row, list[Row]]]:
 
     深圳 prints a 预算单位 line (``深圳市民政局（本级）`` with its totals, no code) above each
     unit's 科目 rows; the 科目 codes start again under the next unit.  A unit line is an
-    uncoded row that is not a 合计, prints a figure, and is followed by a coded row.
+    uncoded row with a name in the table's unit column (预算单位, 单位名称), that is not a
+    合计, prints a figure, and is followed by a coded row.
     """
     out: list[tuple[Row, list[Row]]] = []
     cols = value_cols(t)
+    unit_col = next((c for c in t.columns if c.role != "value"
+                     and _UNIT_COLUMN.search(clean_level(c.key))), None)
+    if unit_col is None:
+        return out
     for i, r in enumerate(t.rows):
         if r.code or role(t, r) is not None or i + 1 >= len(t.rows) or not t.rows[i + 1].code:
+            continue
+        if unit_col.key not in r.cells or not r.cells[unit_col.key].text.strip():
             continue
         if not printed([ctx.fig(t, r, c) for c in cols]):
             continue
