@@ -342,6 +342,33 @@ def test_uncoded_lines_placed_by_codes_planted_error_fails():
     assert [r["row_label"] for r in c.refs] == ["进修及培训", "培训支出"]
 
 
+# 深圳市民政局 表6 财政拨款收支总表 (p26-27): unnumbered headings over numbered lists, above and
+# below 本年收入合计.
+SHENZHEN_GRANT_INCOME = [("财政拨款", "28,097.48"), ("1.一般公共预算拨款", "8,761.33"),
+                         ("2.政府性基金预算拨款", "19,336.15"), ("3.国有资本经营预算拨款", "0.00"),
+                         ("本年收入合计", "28,097.48"), ("上年结余、结转", "185.98"),
+                         ("1.一般公共预算拨款结余、结转", "185.98"),
+                         ("2.政府性基金预算拨款结余、结转", "0.00"),
+                         ("3.国有资本经营预算拨款结余、结转", "0.00"), ("收入总计", "28,283.46")]
+
+
+def test_unnumbered_heading_over_a_numbered_list():
+    got = checks(halves("fiscal_grant_summary", SHENZHEN_GRANT_INCOME, [("支出总计", "28,283.46")]))
+    sub = got["fiscal_grant_summary.items.本年收入合计.收入/预算数"]
+    assert sub.status == "pass" and [v for _, v in cells(sub)] == ["28,097.48", "28,097.48"]
+    grants = got["fiscal_grant_summary.items.财政拨款.收入/预算数"]
+    assert grants.status == "pass"  # 28,097.48 = 8,761.33 + 19,336.15 + 0.00
+    total = got["fiscal_grant_summary.items.收入总计.收入/预算数"]
+    # 28,283.46 = 本年收入合计 28,097.48 + 上年结余、结转 185.98 (its sub-items not added again)
+    assert total.status == "pass" and [v for _, v in cells(total)] == \
+        ["28,283.46", "28,097.48", "185.98"]
+    income = [(x, "19,363.15" if x.startswith("2.政府性基金预算拨款") and "结" not in x else v)
+              for x, v in SHENZHEN_GRANT_INCOME]
+    bad = checks(halves("fiscal_grant_summary", income, [("支出总计", "28,283.46")]))
+    c = bad["fiscal_grant_summary.items.财政拨款.收入/预算数"]
+    assert c.status == "fail" and ("收入/预算数", "19,363.15") in cells(c)
+
+
 # --------------------------------------------------------------------------- 合计 above items
 
 # 重庆 表一 收支总体情况表 (p8): 合计 is the first line of each half, above its items.

@@ -21,6 +21,8 @@ from .figures import Ctx, title, value_cols
 _CARRY_ITEM = re.compile(r"结转|结余|事业基金|弥补|调入|上缴上级|附属单位")
 _CARRIED = re.compile(r"结转|结余")
 _SUBSET_ITEM = re.compile(r"^(其中|含)[:：]")
+_FIRST_NUMBER = re.compile(r"^(1[、.．,，](?!\d)|[(（](1|一)[)）])")
+_WS = re.compile(r"\s+")
 _EXPENDITURE_SUFFIX = re.compile(r"支出$")
 
 
@@ -118,8 +120,13 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
             s.block_b.append(r)
     stack: list[tuple[float, Row]] = []
     class_rank: float | None = None
-    for r in s.block_a:
+    for i, r in enumerate(s.block_a):
         rank: float = item_rank(r.label)
+        nxt = s.block_a[i + 1].label if i + 1 < len(s.block_a) else ""
+        if rank == 4 and item_rank(nxt) in (2, 3) and _FIRST_NUMBER.match(_WS.sub("", nxt)):
+            # an unnumbered heading over a numbered list (深圳: 财政拨款 / 1.一般公共预算拨款
+            # / 2.…): the list is its sub-items
+            rank = item_rank(nxt) - 0.5
         name = item_name(r.label)
         level = subject_level(name, levels) if not s.income else None
         if _SUBSET_ITEM.match(name):
@@ -149,7 +156,10 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
         stack.append((rank, r))
     head: Row | None = None
     for r in s.block_b:
-        if head is None or _CARRY_ITEM.search(item_name(r.label)):
+        head_rank = item_rank(head.label) % 4 if head is not None else 0
+        if head is not None and head_rank < item_rank(r.label) < 4:
+            s.parent[id(r)] = head  # 上年结余、结转 / 1.财政拨款结余、结转 (深圳)
+        elif head is None or _CARRY_ITEM.search(item_name(r.label)):
             head = r
             s.parent[id(r)] = None
         else:
