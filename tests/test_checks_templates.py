@@ -291,6 +291,37 @@ def test_uncoded_lines_planted_error_fails():
     assert ("支出/预算数", "5,317.48") in cells(c)
 
 
+# 杭州市气象局 表3 支出预算总表 (p17): 功能分类科目名称 only, no code column; 类, 款 and 项 told
+# apart by indentation alone.
+HANGZHOU_EXPENDITURE = [
+    (("合计", ""), "5,876.67", "2,906.80"), (("科学技术支出", ""), "28.00", ""),
+    (("技术研究与开发", ""), "28.00", ""), (("科技成果转化与扩散", ""), "28.00", ""),
+    (("社会保障和就业支出", ""), "396.67", "395.77"), (("行政事业单位养老支出", ""), "396.67", "395.77"),
+    (("行政单位离退休", ""), "193.24", "192.34"),
+    (("机关事业单位基本养老保险缴费支出", ""), "135.62", "135.62"),
+    (("机关事业单位职业年金缴费支出", ""), "67.81", "67.81"), (("卫生健康支出", ""), "80.52", "80.52"),
+    (("行政事业单位医疗", ""), "80.52", "80.52"), (("行政单位医疗", ""), "61.17", "61.17"),
+    (("事业单位医疗", ""), "19.35", "19.35"), (("自然资源海洋气象等支出", ""), "5,371.48", "2,430.50"),
+    (("气象事务", ""), "5,371.48", "2,430.50"), (("行政运行", ""), "2,617.19", "1,907.01"),
+    (("气象事业机构", ""), "650.68", "523.49"), (("气象服务", ""), "2,103.61", ""),
+]
+HANGZHOU_PATHS = [("功能分类科目名称",), ("总计",), ("基本支出", "人员支出")]
+
+
+def test_uncoded_table_total_by_class_names():
+    got = checks(grid("expenditure_summary", HANGZHOU_PATHS, HANGZHOU_EXPENDITURE))
+    c = got["expenditure_summary.total_row.总计"]
+    assert c.status == "pass"  # 5,876.67 = 28.00 + 396.67 + 80.52 + 5,371.48
+    assert [r["row_label"] for r in c.refs[1:]] == ["科学技术支出", "社会保障和就业支出",
+                                                   "卫生健康支出", "自然资源海洋气象等支出"]
+    p = got["expenditure_summary.total_row.基本支出/人员支出"]
+    # 395.77 + 80.52 + 2,430.50 = 2,906.79 against 2,906.80: rounding
+    assert p.status == "rounding" and p.actual == "2906.79"
+    rows = [(x[0], "80.25", x[2]) if x[0][0] == "卫生健康支出" else x for x in HANGZHOU_EXPENDITURE]
+    bad = checks(grid("expenditure_summary", HANGZHOU_PATHS, rows))["expenditure_summary.total_row.总计"]
+    assert bad.status == "fail" and ("总计", "80.25") in cells(bad)
+
+
 # 深圳市民政局 表1 收支总表 (p16) prints 一、教育支出 / 进修及培训 / 培训支出 without codes; its 表3 支出总表
 # (p20) prints the same lines with codes 205 / 20508 / 2050803, which place them.
 SHENZHEN_INCOME = [("一、财政拨款", "28,097.48"), ("本年收入合计", "28,097.48"),

@@ -12,7 +12,8 @@ from ..model import Table
 from .codes import link_hierarchy
 from .columns import item_name
 
-__all__ = ["CLASS_NAMES", "link_codes", "subject_level", "subject_levels"]
+__all__ = ["CLASS_NAMES", "ECONOMIC_CLASS_NAMES", "link_codes", "subject_level",
+           "subject_levels"]
 
 
 def link_codes(table: Table) -> None:
@@ -42,6 +43,14 @@ CLASS_NAMES = frozenset((
     "商业服务业等支出", "金融支出", "援助其他地区支出", "自然资源海洋气象等支出", "住房保障支出",
     "粮油物资储备支出", "国有资本经营预算支出", "灾害防治及应急管理支出", "预备费", "其他支出",
     "转移性支出", "债务还本支出", "债务付息支出", "债务发行费用支出", "抗疫特别国债安排的支出",
+))
+
+
+# The 类 of the 部门预算支出经济分类科目 (301–399), for tables listing them by name only.
+ECONOMIC_CLASS_NAMES = frozenset((
+    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "债务利息及费用支出",
+    "资本性支出(基本建设)", "资本性支出", "对企业补助(基本建设)", "对企业补助",
+    "对社会保障基金补助", "其他支出",
 ))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ...model import Column, Row, Table
+from ..codes_link import CLASS_NAMES, ECONOMIC_CLASS_NAMES
 from ..columns import clean_level, item_name
 from .changes import change_checks
 from .evaluate import evaluate, sum_check
@@ -45,6 +46,7 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
     """合计 row = Σ top-level 科目 rows; each parent 科目 = Σ its children, per value column."""
     coded = [r for r in t.rows if r.code and r.level is not None]
     if not coded:
+        _named_class_checks(ctx, t, k)
         return
     cols = value_cols(t)
     name = title(t)
@@ -107,6 +109,37 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                       f"{name} {p.code} {item_name(p.label)}/{c.key}",
                       [ctx.fig(t, p, c)], [ctx.fig(t, r, c, r.code) for r in children],
                       lhs_label="", rhs_label=f"Σ {len(children)} {what}")
+
+
+def named_classes(t: Table) -> list[Row]:
+    """The 类 rows of a 科目 table printed without codes (杭州 lists 类, 款 and 项 by name
+    only), found by the national 类 names of the scheme most of its rows use.  A line
+    repeating the name of the line above it (其他支出 / 其他支出 / 其他支出 for 229 / 22999 /
+    2299999) is its child, not another 类."""
+    if not any(c.role != "value" and "科目" in c.key for c in t.columns):
+        return []
+    names = [item_name(row_text(t, r)) for r in t.rows]
+    best: list[Row] = []
+    for vocabulary in (CLASS_NAMES, ECONOMIC_CLASS_NAMES):
+        found = [r for i, (r, n) in enumerate(zip(t.rows, names, strict=True))
+                 if n in vocabulary and role(t, r) is None and not r.code
+                 and (i == 0 or names[i - 1] != n)]
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def _named_class_checks(ctx: Ctx, t: Table, k: str) -> None:
+    """合计 = Σ the 类 lines of a table without codes, placed by their names."""
+    total = total_row(t)
+    classes = named_classes(t)
+    if total is None or not classes:
+        return
+    for c in value_cols(t):
+        sum_check(ctx, f"{k}.total_row.{c.key}", f"{title(t)} {item_name(row_text(t, total))}/"
+                  f"{c.key}", [ctx.fig(t, total, c)],
+                  [ctx.fig(t, r, c, item_name(r.label)) for r in classes],
+                  lhs_label="", rhs_label=f"Σ {len(classes)} 类 lines (by name)")
 
 
 def code_runs(tops: list[Row]) -> list[list[Row]] | None:
