@@ -253,6 +253,39 @@ def test_year_rows_planted_error_fails():
                         ("因公出国(境)费/一般公共预算", "0.00")]
 
 
+# 西安市信访局 表13 三公经费及会议费、培训费支出预算表 (p32): 上年 | 当年 | 增减变化情况, each group
+# with the same sub-columns; the 合计 row as printed (因公出国（境）费用, 公务用车购置费 and 会议费
+# blank).
+XIAN_SUB = [("合计",), ("三公经费预算", "小计"), ("三公经费预算", "因公出国（境）费用"),
+            ("三公经费预算", "公务接待费"), ("三公经费预算", "公务用车购置及运行维护费", "小计"),
+            ("三公经费预算", "公务用车购置及运行维护费", "公务用车购置费"),
+            ("三公经费预算", "公务用车购置及运行维护费", "公务用车运行维护费"), ("会议费",), ("培训费",)]
+XIAN_PATHS = [("单位名称",)] + [(g,) + p for g in ("上年", "当年", "增减变化情况") for p in XIAN_SUB]
+XIAN_ROW = [("合计", ""),
+            "242,000.00", "120,000.00", "", "20,000.00", "100,000.00", "", "100,000.00", "",
+            "122,000.00",
+            "320,800.00", "101,000.00", "", "10,000.00", "91,000.00", "", "91,000.00", "",
+            "219,800.00",
+            "78,800.00", "-19,000.00", "", "-10,000.00", "-9,000.00", "", "-9,000.00", "",
+            "97,800.00"]
+
+
+def test_period_groups_change_and_sums():
+    got = checks(grid("three_public_expenditure", XIAN_PATHS, [tuple(XIAN_ROW)], unit="元"))
+    c = got["three_public_expenditure.change.合计.增减变化情况/合计"]
+    assert c.status == "pass"  # 78,800.00 = 320,800.00 − 242,000.00
+    assert [v for _, v in cells(c)] == ["78,800.00", "320,800.00", "242,000.00"]
+    assert got["three_public_expenditure.change.合计.增减变化情况/培训费"].status == "pass"
+    # each period adds up: 242,000.00 = 120,000.00 + 会议费 (blank) + 122,000.00
+    assert got["three_public_expenditure.row_sum.合计.上年/合计"].status == "pass"
+    assert got["three_public_expenditure.row_sum.合计.当年/三公经费预算/小计"].status == "pass"
+    row = list(XIAN_ROW)
+    row[19] = "87,800.00"
+    bad = checks(grid("three_public_expenditure", XIAN_PATHS, [tuple(row)], unit="元"))
+    c = bad["three_public_expenditure.change.合计.增减变化情况/合计"]
+    assert c.status == "fail" and cells(c)[0] == ("增减变化情况/合计", "87,800.00")
+
+
 # --------------------------------------------------------------------------- uncoded 支出 lines
 
 # 杭州市气象局 表1 收支预算总表 (p15): the 支出 half lists 类, 款 and 项 without codes or numbers.
@@ -598,6 +631,31 @@ def test_unit_blocks_without_unit_lines():
     assert len(c.refs) == 47  # the 合计 and the 46 rows of the five blocks
     bad = checks(_beijing_05("29,844.198964"))["general_budget_expenditure.total_row.合计"]
     assert bad.status == "fail" and cells(bad)[0] == ("合计", "29,844.198964")
+
+
+# 西安市信访局 表2 部门综合预算收入总表 (p20): 合计, 121 西安市信访局 (部门), 121001 西安市信访局
+# (its one unit), in 元.
+XIAN_INCOME_PATHS = [("单位名称",), ("部门预算", "合计"), ("部门预算", "一般公共预算拨款", "小计")]
+
+
+def _xian_income(unit: str) -> Table:
+    t = grid("income_summary", XIAN_INCOME_PATHS, [
+        (("合计", ""), "28,384,234.71", "28,384,234.71"),
+        (("西安市信访局", "121"), "28,384,234.71", "28,384,234.71"),
+        (("西安市信访局", "121001"), unit, "28,384,234.71")], unit="元")
+    t.columns.insert(0, Column(path=("单位编码",), role="code", index=0))
+    link_codes(t)
+    return t
+
+
+def test_unit_codes_nest_by_prefix():
+    got = checks(_xian_income("28,384,234.71"))
+    c = got["income_summary.code_tree.121.部门预算/合计"]
+    assert c.status == "pass" and "unit rows" in c.message
+    assert [r["row_code"] for r in c.refs] == ["121", "121001"]
+    assert got["income_summary.total_row.部门预算/合计"].status == "pass"
+    bad = checks(_xian_income("28,384,243.71"))["income_summary.code_tree.121.部门预算/合计"]
+    assert bad.status == "fail" and cells(bad)[1] == ("部门预算/合计", "28,384,243.71")
 
 
 # --------------------------------------------------------------------------- narrative-only

@@ -4,16 +4,23 @@ The checks add children up to their parent (类 = Σ 款, 款 = Σ 项, 301 = Σ
 each row must know where it sits in the 科目 tree.  The rules for codes live in
 :mod:`budget_extract.budget.codes`; this module only applies them to a built table, column
 by column, so a table's scheme (功能分类 or 经济分类) is guessed from all its codes at once.
+
+Two more ways of placing a row live here because the checks need them too: unit codes
+(单位编码 121 / 121001) nest by prefix, not by the 科目 rules; and a line printed without
+any code (a 收支总表's 支出 side, 杭州's whole 支出总表) is placed by its name — a national
+类 name, or a name the document prints with a code elsewhere.
 """
 
 from __future__ import annotations
+
+import re
 
 from ..model import Table
 from .codes import link_hierarchy
 from .columns import item_name
 
 __all__ = ["CLASS_NAMES", "ECONOMIC_CLASS_NAMES", "link_codes", "subject_level",
-           "subject_levels"]
+           "subject_levels", "unit_coded"]
 
 
 def link_codes(table: Table) -> None:
@@ -23,15 +30,44 @@ def link_codes(table: Table) -> None:
     tables are linked per side so one half's codes never become the other's parents.
     """
     sides = list(dict.fromkeys(r.side for r in table.rows))
+    units = unit_coded(table)
     for side in sides:
         rows = [r for r in table.rows if r.side == side]
         if not any(r.code for r in rows):
             continue
-        links = link_hierarchy([r.code for r in rows])
+        links = _link_units([r.code for r in rows]) if units else \
+            link_hierarchy([r.code for r in rows])
         for row, (level, parent) in zip(rows, links, strict=True):
             if row.code:
                 row.level = level
                 row.parent_code = parent
+
+
+_UNIT_CODE = re.compile(r"(单位|部门)(编码|代码|编号)")
+
+
+def unit_coded(table: Table) -> bool:
+    """Whether the table's codes are unit codes (西安 单位编码 121 / 121001, 苏州 部门代码
+    024 / 024001), not 科目 codes: its code column's header says so."""
+    return any(c.role == "code" and _UNIT_CODE.search(c.key) for c in table.columns)
+
+
+def _link_units(codes: list[str]) -> list[tuple[int | None, str | None]]:
+    """Unit codes nest by prefix: a unit's parent is the longest code printed before it
+    that begins its own (121001 under the 部门 121); the level is the depth."""
+    seen: list[str] = []
+    depth: dict[str, int] = {}
+    out: list[tuple[int | None, str | None]] = []
+    for raw in codes:
+        c = "".join(raw.split())
+        if not c:
+            out.append((None, None))
+            continue
+        parent = max((p for p in seen if c.startswith(p) and c != p), key=len, default=None)
+        depth[c] = depth[parent] + 1 if parent is not None else 1
+        out.append((depth[c], parent))
+        seen.append(c)
+    return out
 
 
 # The 类 of the 支出功能分类科目 (2026 national list, 201–234): a 收支总表 printing its 支出

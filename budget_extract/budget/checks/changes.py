@@ -8,6 +8,9 @@ one column, or its first column that is not a subset); when the heading qualifie
 comparison — ``(扣除中央基建投资)`` — the group's ``扣除中央基建投资后…`` column instead.
 Ids: ``KIND.change.ROW.COLUMN`` for both the amount and the percentage.
 
+Period groups (西安 三公经费表: 上年 | 当年 | 增减变化情况, each with the same sub-columns) make
+it per sub-column: 增减变化情况/X = the second period's X − the first's.
+
 Year rows (深圳 三公经费表: a ``2025年`` row, a ``2026年`` row, then ``增减变化金额``) make
 the same claim down the table: the change row = the later year − the earlier, per column
 (``KIND.change.LABEL.COLUMN``).
@@ -145,6 +148,44 @@ def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
         refs=[fp.ref("expected"), fa.ref("actual"), fb.ref("actual")]))
 
 
+_CHANGE_GROUP = re.compile(r"^(增减变化情况|增减变化|增减情况|增减额?|变化情况|比上年增减)$")
+
+
+def period_changes(cols: list[Column]) -> list[tuple[Column, Column, Column]]:
+    """(change column, earlier column, later column): each column of a change group
+    (增减变化情况) against the columns of the same sub-path in the two sibling groups printed
+    before it (上年, 当年)."""
+    out: list[tuple[Column, Column, Column]] = []
+    for c in cols:
+        for d, level in enumerate(c.path[:-1]):
+            if not _CHANGE_GROUP.match(clean_level(level)):
+                continue
+            prefix, sub = c.path[:d], c.path[d + 1:]
+            before = list(dict.fromkeys(
+                x.path[d] for x in cols if x.path[:d] == prefix and len(x.path) > d
+                and x.path[d] != level and cols.index(x) < cols.index(c)))
+            matches = [next((x for x in cols if x.path == prefix + (g,) + sub), None)
+                       for g in before]
+            found = [m for m in matches if m is not None]
+            if len(found) == 2:
+                out.append((c, found[0], found[1]))
+            break
+    return out
+
+
+def _period_change_checks(ctx: Ctx, t: Table, k: str) -> None:
+    for side in dict.fromkeys(c.side for c in value_cols(t)):
+        for ch, early, late in period_changes(value_cols(t, side)):
+            for r in t.rows:
+                if r.side != side:
+                    continue
+                fe = ctx.fig(t, r, early, early.key)
+                minus = Fig(fe.table, fe.row, fe.column, fe.text, fe.places, fe.label, -1)
+                sum_check(ctx, f"{k}.change.{row_key(t, r)}.{ch.key}",
+                          f"{title(t)} {row_desc(t, r)}", [ctx.fig(t, r, ch, ch.key)],
+                          [ctx.fig(t, r, late, late.key), minus], lhs_label=ch.key, rhs_label="")
+
+
 _YEAR = re.compile(r"^(20\d\d)年?度?$")
 _CHANGE_ROW = re.compile(r"^(增减|增减变化|增减变化金额|增减额|变化金额|差额)$")
 
@@ -190,8 +231,10 @@ def _year_label(t: Table, r: Row) -> str:
 
 def change_checks(ctx: Ctx, t: Table, k: str) -> None:
     """Per row and ``A比B`` group: 增减额 = A − B and 增减(%) = 增减额 ÷ B × 100; the change
-    row under two year rows = later − earlier."""
+    row under two year rows = later − earlier; a 增减变化情况 group = the second period group
+    − the first."""
     _year_change_checks(ctx, t, k)
+    _period_change_checks(ctx, t, k)
     sides = list(dict.fromkeys(c.side for c in value_cols(t)))
     for side in sides:
         for cmp in comparisons(t, side):

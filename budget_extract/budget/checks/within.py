@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ...model import Column, Row, Table
-from ..codes_link import CLASS_NAMES, ECONOMIC_CLASS_NAMES
+from ..codes_link import CLASS_NAMES, ECONOMIC_CLASS_NAMES, unit_coded
 from ..columns import clean_level, item_name
 from .changes import change_checks
 from .evaluate import evaluate, sum_check
@@ -59,6 +59,8 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
         codes = [r.code for r in tops]
         levels = {r.level for r in tops}
         what = f"{_LEVEL_NAME[1]} rows" if levels == {1} else "top-level rows"
+        if unit_coded(t):
+            what = "unit rows"
         for c in cols:
             lhs = [ctx.fig(t, total, c)]
             rhs = [ctx.fig(t, r, c, r.code) for r in tops]
@@ -104,6 +106,8 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
             continue
         lvl = {r.level for r in children}
         what = f"{_LEVEL_NAME.get(lvl.pop(), 'child')} rows" if len(lvl) == 1 else "child rows"
+        if unit_coded(t):
+            what = "unit rows"
         for c in cols:
             sum_check(ctx, f"{k}.code_tree.{p.code}.{c.key}",
                       f"{name} {p.code} {item_name(p.label)}/{c.key}",
