@@ -48,8 +48,10 @@ _UNIT_CODE = re.compile(r"(单位|部门)(编码|代码|编号)")
 
 def unit_coded(table: Table) -> bool:
     """Whether the table's codes are unit codes (西安 单位编码 121 / 121001, 苏州 部门代码
-    024 / 024001), not 科目 codes: its code column's header says so."""
-    return any(c.role == "code" and _UNIT_CODE.search(c.key) for c in table.columns)
+    024 / 024001), not 科目 codes: its code columns' headers all say so (a 政府采购表 with
+    类/款/项 columns beside a 单位编码 keeps the 科目 rules)."""
+    codes = [c for c in table.columns if c.role == "code"]
+    return bool(codes) and all(_UNIT_CODE.search(c.key) for c in codes)
 
 
 def _link_units(codes: list[str]) -> list[tuple[int | None, str | None]]:
