@@ -61,7 +61,7 @@ _SOURCES: list[tuple[str, re.Pattern[str]]] = [
     ("superior_subsidy", re.compile(r"^上级补助收入$")),
     ("subsidiary_remit", re.compile(r"^附属单位上缴收入$")),
     ("other_income", re.compile(r"^其他收入$")),
-    ("carryover", re.compile(r"^(上年)?结转(结余)?(收入)?$|^上年结转结余$")),
+    ("carryover", re.compile(r"^(上年)?结转(结余)?(收入)?$|^上年结转结余$|^上年结余[、,，]?结转$")),
 ]
 
 
