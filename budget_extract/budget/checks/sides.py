@@ -99,8 +99,16 @@ def _same_name(a: str, b: str) -> bool:
 def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) -> Side:
     rows = [r for r in t.rows if r.side == name]
     s = Side(table=t, name=name, rows=rows, cols=value_cols(t, name), income=income)
+    _split(s)
+    _place_items(s, levels)
+    _place_after_subtotal(s)
+    return s
+
+
+def _split(s: Side) -> None:
+    """The half's items before its 本年小计 (block a), after it (block b), and its totals."""
     stage = "a"
-    for r in rows:
+    for r in s.rows:
         role = row_role(r.label)
         if role == "subtotal" and s.subtotal is None and stage == "a":
             # 本年支出合计 printed above its items (杭州 财政拨款收支总表: 一、本年支出合计,
@@ -118,6 +126,11 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
             s.block_a.append(r)
         elif stage == "b":
             s.block_b.append(r)
+
+
+def _place_items(s: Side, levels: dict[str, set[int]]) -> None:
+    """Each block-a item's parent, by its numbering (一、 > （一） > 1.) and, for uncoded
+    科目 lines of a 支出 half, by its name's level (类 > 款 > 项)."""
     stack: list[tuple[float, Row]] = []
     class_rank: float | None = None
     for i, r in enumerate(s.block_a):
@@ -154,6 +167,10 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
             stack.pop()
         s.parent[id(r)] = stack[-1][1] if stack else None
         stack.append((rank, r))
+
+
+def _place_after_subtotal(s: Side) -> None:
+    """Block b: each carried-over heading (上年结转 …) with the items under it."""
     head: Row | None = None
     for r in s.block_b:
         head_rank = item_rank(head.label) % 4 if head is not None else 0
@@ -164,7 +181,6 @@ def _parse_side(t: Table, name: str, levels: dict[str, set[int]], income: bool) 
             s.parent[id(r)] = None
         else:
             s.parent[id(r)] = head
-    return s
 
 
 def sides(t: Table, levels: dict[str, set[int]] | None = None) -> list[Side]:
