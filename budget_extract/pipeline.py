@@ -7,6 +7,7 @@ check the tables and read the narrative.  The result is a :class:`Document` of p
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from .budget.checks import run_document_checks
@@ -14,7 +15,7 @@ from .budget.interpret import document_targets, interpret_table, typed_figure, t
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
 from .model import Document, DocumentMeta, Section, Source, TableKind
-from .segment import segment
+from .segment import Segmentation, segment
 from .tables.build import build_table
 from .tables.detect import detect_tables
 
@@ -22,7 +23,7 @@ from .tables.detect import detect_tables
 def build_document(stem: str, src: Source) -> Document:
     seg = segment(src.blocks)
     cands = detect_tables(src.blocks, seg)
-    if not cands:
+    if not cands and not narrative_only(src, seg):
         raise ExtractError("no tables found: this does not look like a budget disclosure "
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
@@ -36,6 +37,8 @@ def build_document(stem: str, src: Source) -> Document:
     meta = DocumentMeta(**seg.meta)
     doc = Document(stem=stem, source=src, meta=meta, tables=tables,
                    warnings=list(seg.warnings))
+    if not tables:
+        doc.warnings.append(NARRATIVE_ONLY_WARNING)
     for t in tables:
         doc.warnings.extend(f"table {t.table_no or t.position} ({t.title}): {w}"
                             for w in t.warnings)
@@ -50,6 +53,31 @@ def build_document(stem: str, src: Source) -> Document:
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
                         f"“{f['text']}”" for f in flags)
     return doc
+
+
+NARRATIVE_ONLY_WARNING = ("no tables in this file: a narrative-only disclosure (its budget "
+                          "tables are published in a separate file); only the 情况说明 "
+                          "figures are extracted, and none can be checked against a table")
+
+# An amount as a disclosure states one: 1,234.56万元, 120元.
+_AMOUNT = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|亿元|元)")
+_TITLE = re.compile(r"预算|决算")
+
+
+def narrative_only(src: Source, seg: Segmentation) -> bool:
+    """Whether a file without tables is still a budget disclosure: its title (or a heading)
+    names a 预算/决算, it has a 情况说明 (or 概况) part, and that text states amounts.
+
+    Some publishers put the 情况说明 in one file and the tables in another; the text file
+    is then worth its narrative figures.  A notice, a report or a meeting minute mentioning
+    a budget has no such part, or no amount in it, and is still refused.
+    """
+    titles = [seg.meta.get("title", "")] + [b.text for b in src.blocks if b.kind == "heading"]
+    if not any(_TITLE.search(t or "") for t in titles):
+        return False
+    parts = [s for s in seg.sections if s.part in ("explanation", "overview")]
+    return any(s.part == "explanation" for s in parts) and \
+        any(_AMOUNT.search(s.text) for s in parts)
 
 
 def mentions_budget(src: Source) -> bool:

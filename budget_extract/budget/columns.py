@@ -61,7 +61,7 @@ _SOURCES: list[tuple[str, re.Pattern[str]]] = [
     ("superior_subsidy", re.compile(r"^上级补助收入$")),
     ("subsidiary_remit", re.compile(r"^附属单位上缴收入$")),
     ("other_income", re.compile(r"^其他收入$")),
-    ("carryover", re.compile(r"^(上年)?结转(结余)?(收入)?$|^上年结转结余$")),
+    ("carryover", re.compile(r"^(上年)?结转(结余)?(收入)?$|^上年结转结余$|^上年结余[、,，]?结转$")),
 ]
 
 
@@ -77,7 +77,7 @@ def source_id(name: str) -> str | None:
 
 # --------------------------------------------------------------------------- columns
 
-_TOTAL = re.compile(r"^(合计|总计|小计|预算合计|金额合计)$")
+_TOTAL = re.compile(r"^(合计|总计|小计|预算合计|金额合计|支出总计|收入总计)$")
 _CARRY_CTX = re.compile(r"上年结转|结转结余|结转和结余")
 _CURRENT_GRANTS_CTX = re.compile(r"^本年财政拨款")
 _SIDE_INCOME = re.compile(r"收入|收\s*入")

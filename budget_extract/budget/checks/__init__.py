@@ -8,8 +8,9 @@ checks here recompute each total from its parts and compare it with what is prin
 
 The families, each in its own module and listed in :mod:`.registry`:
 
-* :mod:`.within` — down the columns (合计 row, code tree, 项目 总计) and across a row
-  (header-group sums);
+* :mod:`.within` — down the columns (合计 row, code tree, unit blocks, 项目 总计) and
+  across a row (header-group sums, subset bounds; which columns add up to which is
+  :mod:`.column_groups`, the 增减 claims :mod:`.changes`);
 * :mod:`.sides` — side-by-side tables (items add up, 收入总计 = 支出总计);
 * :mod:`.cross` — the same figure in two tables, as data rows;
 * :mod:`.performance` — 绩效 tables against the project tables;
@@ -26,13 +27,14 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Check, Table
+from ..codes_link import subject_levels
 from ..kinds import spec
+from .column_groups import column_sums
 from .cross import Doc
 from .figures import Ctx, title
 from .narrative import narrative_checks
 from .performance import performance_target_checks
 from .registry import CROSS_TABLE, TABLE_FAMILIES
-from .within import column_sums
 
 __all__ = ["column_sums", "run_checks", "run_document_checks"]
 
@@ -54,6 +56,7 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
     ``#2``) and the order is stable, so two runs over the same input give the same list.
     """
     ctx = Ctx(meta)
+    ctx.levels = subject_levels(tables)
     keys = _table_keys(tables)
     for t in tables:
         if t.empty or not t.rows:

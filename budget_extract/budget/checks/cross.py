@@ -13,10 +13,11 @@ in the document the identity is not listed at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from ...model import Row, Table
-from ..columns import canonical_id, clean_level, item_name
+from ..columns import canonical_id, clean_level, item_name, source_id
 from ..kinds import TableKind
 from .evaluate import evaluate, sum_check
 from .figures import Ctx, Fig, col, printed, short, total_row, value_cols
@@ -41,7 +42,7 @@ class Doc:
         t = self.get(kind)
         if t is None:
             return None
-        return next((s for s in sides(t) if s.income == income), None)
+        return next((s for s in sides(t, self.ctx.levels) if s.income == income), None)
 
     def main_row(self, t: Table) -> Row | None:
         """A table's total row; for a 收入总表 listing units without a 合计 row, the unit's
@@ -80,7 +81,7 @@ class Cell:
     ``parts`` (or of every column whose id starts with ``parts_prefix``) stands for it."""
 
     kind: TableKind
-    column: str
+    column: str | None  # None: always the sum of ``parts``
     label: str | None  # None: the column's printed header
     row: str = "total"
     parts: tuple[str, ...] = ()
@@ -93,7 +94,7 @@ class Cell:
         r = total_row(t) if self.row == "total" else d.main_row(t)
         if r is None:
             return f"{short(self.kind)} has no 合计 row"
-        c = col(t, self.column)
+        c = col(t, self.column) if self.column is not None else None
         if c is not None:
             return [d.ctx.fig(t, r, c, c.key if self.label is None else self.label)]
         if self.parts:
@@ -120,6 +121,7 @@ class SideItem:
     label: str
     source: str = ""
     column: str | None = None
+    also: tuple[str, ...] = ()  # further sources added to it (上年结转 一般公共预算拨款)
 
     def find(self, d: Doc) -> list[Fig] | str:
         s = d.side(self.kind, self.income)
@@ -132,7 +134,15 @@ class SideItem:
         c = s.cols[0]
         if self.column is not None:
             c = col(s.table, self.column, s.name) or c
-        return [d.ctx.fig(s.table, r, c, f"{item_name(r.label)}")]
+        rows = [r]
+        for key in self.also:
+            extra = s.source_row(key)
+            if extra is None:
+                return f"{short(self.kind)} prints no {key}"
+            rows.append(extra)
+        return [d.ctx.fig(s.table, x, c,
+                          ("上年结转 " if s.in_carry(x) else "") + item_name(x.label))
+                for x in rows]
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,47 @@ class FirstOf:
                 return got
             reasons.append(got)
         return reasons[0]
+
+
+@dataclass(frozen=True)
+class Either:
+    """Two readings of one figure where templates differ (北京's 一般公共预算支出表 includes
+    the 上年结转 it spends, 国家信访局's does not): an identity reports the first reading
+    the other side agrees with, else the first reading's failure."""
+
+    options: tuple[Selector, ...]
+
+    @property
+    def kind(self) -> TableKind:
+        return self.options[0].kind
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        return self.options[0].find(d)
+
+
+@dataclass(frozen=True)
+class Plus:
+    """The figures of several selectors added up: a 收支总表's 一般公共预算 income plus the
+    上年结转 一般公共预算拨款 only the 财政拨款收支总表 splits out (北京)."""
+
+    terms: tuple[Selector, ...]
+
+    @property
+    def kind(self) -> TableKind:
+        return self.terms[0].kind
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        out: list[Fig] = []
+        for term in self.terms:
+            got = term.find(d) if d.get(term.kind) is not None else short(term.kind) + " missing"
+            if isinstance(got, str):
+                return got
+            out.extend(got)
+        return out
+
+
+def _readings(sel: Selector) -> tuple[Selector, ...]:
+    return sel.options if isinstance(sel, Either) else (sel,)
 
 
 # --------------------------------------------------------------------------- identities
@@ -195,6 +246,16 @@ class Identity:
             why = "; ".join(x for x in (lhs, rhs) if isinstance(x, str))
             ctx.skip(self.id, f"{head}: not checked, {why}")
             return
+        for left in _readings(self.left):
+            for right in _readings(self.right):
+                a, b = left.find(d), right.find(d)
+                if isinstance(a, str) or isinstance(b, str):
+                    continue
+                evaluate(ctx, self.id, head, a, b, lhs_label=self.lhs_label,
+                         rhs_label=self.rhs_label, relation=self.relation)
+                if ctx.checks[-1].status != "fail":
+                    return  # the first reading the two tables agree on
+                ctx.checks.pop()
         evaluate(ctx, self.id, head, lhs, rhs, lhs_label=self.lhs_label,
                  rhs_label=self.rhs_label, relation=self.relation)
 
@@ -252,6 +313,27 @@ class ClassIdentities:
     def kinds(self) -> tuple[TableKind, TableKind]:
         return self.kind, self.side_kind
 
+    def _spends_carryover(self, d: Doc) -> bool:
+        """Whether the side table's 收入 half prints a 上年结转 amount and the 功能分类
+        table's 合计 is this year's income alone (its 收入 item of this year)."""
+        inc = d.side(self.side_kind, True)
+        t = d.get(self.kind)
+        if inc is None or not inc.cols or t is None:
+            return False
+        carry = [r for r in inc.block_a + inc.block_b
+                 if inc.in_carry(r) or source_id(item_name(r.label)) == "carryover"]
+        if not any((d.ctx.fig(inc.table, r, inc.cols[0]).amount or 0) > 0 for r in carry):
+            return False
+        now = inc.subtotal or next((r for r in inc.block_a if inc.parent.get(id(r)) is None),
+                                   None)
+        c = col(t, self.column)
+        if now is None or c is None:
+            return False
+        total = total_row(t)
+        rows = [total] if total is not None else [r for r in t.rows if r.code and r.level == 1]
+        this_year = sum((d.ctx.fig(t, r, c).amount or 0 for r in rows), Decimal(0))
+        return this_year == d.ctx.fig(inc.table, now, inc.cols[0]).amount
+
     def run(self, ctx: Ctx, d: Doc) -> None:
         t = d.get(self.kind)
         s = d.side(self.side_kind, False)
@@ -275,6 +357,15 @@ class ClassIdentities:
                                   f"that name in {short(self.side_kind)}",
                              [lhs[0].ref("expected")])
                 continue
-            sum_check(ctx, cid, head, lhs,
-                      [ctx.fig(s.table, item, scol, item_name(item.label))],
+            rhs = [ctx.fig(s.table, item, scol, item_name(item.label))]
+            sum_check(ctx, cid, head, lhs, rhs,
                       lhs_label=f"{r.code} {name}", rhs_label=item_name(item.label))
+            if ctx.checks and ctx.checks[-1].id == cid and ctx.checks[-1].status == "fail" \
+                    and self._spends_carryover(d):
+                # The side table's 支出 items include what is spent of the 上年结转 (国家信访局
+                # 财政拨款收支总表), the 功能分类 table this year's money only: a 类 can
+                # only be larger there.
+                ctx.checks.pop()
+                evaluate(ctx, cid, head + " (incl. 上年结转 spent)", lhs, rhs,
+                         lhs_label=f"{r.code} {name}", rhs_label=item_name(item.label),
+                         relation="<=")

@@ -22,6 +22,14 @@ def _fmt(d: Decimal, sep: bool) -> str:
     return f"{d:,}" if sep else str(d)
 
 
+def _joined(terms: list[str], signs: list[int]) -> str:
+    """``a + b − c``: the terms with the sign each is added with."""
+    out = ("− " if signs[0] < 0 else "") + terms[0]
+    for t, s in zip(terms[1:], signs[1:], strict=True):
+        out += f" {'−' if s < 0 else '+'} {t}"
+    return out
+
+
 def evaluate(ctx: Ctx, cid: str, head: str, lhs: list[Fig], rhs: list[Fig], *,
              lhs_label: str, rhs_label: str = "", relation: str = "=") -> None:
     """Compare Σ lhs (the printed claim) with Σ rhs and record one check.
@@ -61,8 +69,8 @@ def evaluate(ctx: Ctx, cid: str, head: str, lhs: list[Fig], rhs: list[Fig], *,
         def conv(f: Fig, d: Decimal) -> Decimal:
             return to_yuan(d, f.unit)
 
-    expected = sum((conv(f, f.amount or ZERO) for f in lhs), ZERO)
-    actual = sum((conv(f, f.amount or ZERO) for f in rhs), ZERO)
+    expected = sum((conv(f, (f.amount or ZERO) * f.sign) for f in lhs), ZERO)
+    actual = sum((conv(f, (f.amount or ZERO) * f.sign) for f in rhs), ZERO)
     tol = sum((conv(f, f.tolerance) for f in figs), ZERO)
     sep = any("," in f.text or "，" in f.text for f in figs) or abs(expected) >= 100000
     mixed = unit == "元" and len({f.unit for f in figs}) > 1
@@ -93,7 +101,7 @@ def evaluate(ctx: Ctx, cid: str, head: str, lhs: list[Fig], rhs: list[Fig], *,
     if len(rhs) == 1:
         right = f"{rhs_label or rhs[0].label} {show(rhs[0])}".strip()
     elif listed:
-        right = " + ".join(f"{f.label} {show(f)}" for f in rhs)
+        right = _joined([f"{f.label} {show(f)}" for f in rhs], [f.sign for f in rhs])
     else:
         right = f"{rhs_label} {_fmt(actual, sep)}".strip()
     msg = f"{head}: {left} {op} {right} {unit}".rstrip()

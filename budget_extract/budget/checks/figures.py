@@ -31,6 +31,7 @@ class Fig:
     text: str
     places: int
     label: str = ""
+    sign: int = 1  # -1: the figure is subtracted (增减额 = 预算数 − 执行数)
 
     @property
     def blank(self) -> bool:
@@ -84,6 +85,8 @@ class Ctx:
     def __init__(self, meta: dict[str, Any]) -> None:
         self.meta = meta
         self.checks: list[Check] = []
+        # 科目 name → levels printed in the document's coded tables (codes_link.subject_levels)
+        self.levels: dict[str, set[int]] = {}
         self._places: dict[int, int] = {}
 
     def places(self, t: Table) -> int:

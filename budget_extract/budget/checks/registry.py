@@ -12,7 +12,17 @@ from typing import Protocol
 
 from ...model import Table
 from ..kinds import TableKind as K
-from .cross import Cell, ClassIdentities, Doc, FirstOf, Identity, SideItem, SourceIdentities
+from .cross import (
+    Cell,
+    ClassIdentities,
+    Doc,
+    Either,
+    FirstOf,
+    Identity,
+    Plus,
+    SideItem,
+    SourceIdentities,
+)
 from .figures import Ctx
 from .performance import ProjectIdentities
 from .sides import is_side_by_side, side_checks
@@ -74,13 +84,22 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
              lhs_label="合计", rhs_label="本年支出"),
     Identity("cross.general_budget_expenditure_total=fiscal_grant_summary_general_budget",
              Cell(_GBE, "total", "合计"),
-             FirstOf((SideItem(_FGS, True, "source", "一般公共预算 income", "general_budget"),
-                      SideItem(_FGS, False, "total", "一般公共预算 支出总计",
-                               column="expenditure_general_budget"))),
+             Either((FirstOf((SideItem(_FGS, True, "source", "一般公共预算 income",
+                                       "general_budget"),
+                              SideItem(_FGS, False, "total", "一般公共预算 支出总计",
+                                       column="expenditure_general_budget"))),
+                     SideItem(_FGS, True, "source", "一般公共预算 income", "general_budget",
+                              also=("carryover_general_budget",)))),
              lhs_label="合计", rhs_label="一般公共预算"),
     Identity("cross.general_budget_expenditure_total=income_expenditure_summary_general_budget",
              Cell(_GBE, "total", "合计"),
-             SideItem(_IES, True, "source", "一般公共预算 income", "general_budget"),
+             Either((SideItem(_IES, True, "source", "一般公共预算 income", "general_budget"),
+                     SideItem(_IES, True, "source", "一般公共预算 income", "general_budget",
+                              also=("carryover_general_budget",)),
+                     Plus((SideItem(_IES, True, "source", "一般公共预算 income",
+                                    "general_budget"),
+                           SideItem(_FGS, True, "source", "上年结转 一般公共预算",
+                                    "carryover_general_budget"))))),
              lhs_label="合计", rhs_label="一般公共预算"),
     Identity("cross.general_budget_basic_expenditure_total=general_budget_expenditure_basic",
              Cell(_GBBE, "total", "合计"), Cell(_GBE, "basic", "基本支出"),
@@ -108,8 +127,10 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
              lhs_label="上年结转结余", rhs_label="上年结转"),
     SourceIdentities(_INC, _IES, INCOME_SOURCES),
     Identity("cross.income_summary_fiscal_grants=fiscal_grant_summary_income_total",
-             Cell(_INC, "fiscal_grants", None, row="main", parts=GRANT_PARTS,
-                  missing="财政拨款 columns"),
+             Either((Cell(_INC, "fiscal_grants", None, row="main", parts=GRANT_PARTS,
+                          missing="财政拨款 columns"),
+                     Cell(_INC, None, None, row="main", parts=GRANT_PARTS + ("carryover",),
+                          missing="财政拨款 columns"))),
              SideItem(_FGS, True, "total", "收入总计"),
              lhs_label="财政拨款收入 (本年+上年结转)", rhs_label="收入总计"),
     ClassIdentities(_ES, _IES, "total", None),
