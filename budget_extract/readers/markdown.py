@@ -3,7 +3,10 @@
 Markdown conversions of published PDFs (what MinerU, Docling or hand conversion produce) keep
 the tables as GFM pipe tables, with ``<br>`` for in-cell line breaks and HTML ``<table>`` blocks
 for tables with merged cells.  Pipe tables carry no spans, so their grids are marked
-``ruled=False`` and the header normaliser infers the spans.
+``ruled=False`` and the header normaliser infers the spans.  Tables as a PDF converter or a
+dataframe writes them (merged cells repeated, ``Col2`` placeholders, the unit line as the
+first row, an index column) are put back as printed first
+(:mod:`budget_extract.readers.converted_tables`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..model import Block, Grid, GridCell
+from .converted_tables import repair_rows
 from .html import html_blocks, parse_fragment
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -53,6 +57,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
     warnings: list[str] = []
     i = 0
     list_numbers: list[str] = []
+    repaired: list[str] = []
     while i < len(tokens):
         t = tokens[i]
         if t.type == "heading_open":
@@ -78,7 +83,16 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             i += 3
             continue
         elif t.type == "table_open":
-            i, grid, warns = _read_table(tokens, i, lines)
+            line_no = (t.map[0] + 1) if t.map else 0
+            i, rows, warns = _read_table(tokens, i, lines)
+            fixed = repair_rows(rows)
+            if fixed is None:
+                grid = Grid.from_rows(rows, ruled=False)
+            else:
+                # the unit line the converter took into the table goes back above it
+                blocks.extend(Block(kind="paragraph", text=ln) for ln in fixed.lines)
+                grid = fixed.grid
+                repaired.append(f"line {line_no}: " + "; ".join(fixed.notes))
             blocks.append(Block(kind="table", grid=grid))
             warnings.extend(warns)
             continue
@@ -86,11 +100,17 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             for el in parse_fragment(t.content, warnings):
                 blocks.extend(html_blocks(el))
         i += 1
+    if repaired:
+        warnings.append(f"{len(repaired)} pipe table(s) as a PDF converter or a dataframe writes "
+                        "them, put back as printed (" + " | ".join(repaired[:3])
+                        + (" …" if len(repaired) > 3 else "") + ")")
     return blocks, warnings
 
 
-def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Grid, list[str]]:
-    """Read a pipe table starting at ``table_open``; returns the index after ``table_close``."""
+def _read_table(tokens: list[Token], i: int,
+                lines: list[str]) -> tuple[int, list[list[str]], list[str]]:
+    """Read a pipe table starting at ``table_open``: the index after ``table_close``, the
+    rows' cell texts and warnings about ragged rows."""
     rows: list[list[str]] = []
     warnings: list[str] = []
     width = 0
@@ -114,8 +134,7 @@ def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Gri
             rows.append(cur)
             cur = None
         i += 1
-    grid = Grid.from_rows(rows, ruled=False)
-    return i + 1, grid, warnings
+    return i + 1, rows, warnings
 
 
 __all__ = ["read_markdown_text", "GridCell"]

@@ -1,0 +1,177 @@
+"""Pipe tables as PDF-to-Markdown converters write them: undo the converter's artefacts.
+
+A converter that exports a table through its own grid or a dataframe flattens it the same
+few ways, and a budget table read naively from that comes out with wrong header paths:
+
+* a merged cell's text is repeated in every position it covers (pymupdf4llm fills a covered
+  position from its left, then from above; ``pandas.read_html`` repeats spans both ways):
+  ``|项目|项目|收入预算|收入预算|``, and under cells spanning down the bottom header row
+  repeats its last word (``|类|款|项|项|项|``);
+* a position the converter had no header text for gets a placeholder: ``Col2`` (pymupdf4llm),
+  ``Unnamed: 3`` (pandas), ``nan`` / ``None`` (a dataframe's missing value);
+* the ``编制部门：…`` / ``单位：元`` line printed just above the ruled area becomes the table's
+  first row;
+* ``DataFrame.to_markdown()`` adds the dataframe's index as a first column with an empty
+  header (and camelot's integer column names as a header row ``|  | 0 | 1 | 2 |``).
+
+:func:`repair_rows` turns the rows of such a table back into what was printed: a unit line
+lifted out as text (for the table detector's unit and meta logic), placeholders and the
+index dropped, and the header rows rebuilt as cells with their spans.  A table showing none
+of these artefacts comes back unchanged, so clean Markdown reads exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..headers import header_row_count
+from ..model import Grid, GridCell
+from ..segment import norm
+
+PLACEHOLDER = re.compile(r"^(?:Col\d+|Unnamed:\s*\d+(?:_level_\d+)?|nan|NaN|None|<NA>|NaT)$")
+"""Text a converter writes where the source had none (a covered or empty position)."""
+
+META_CELL = re.compile(
+    r"^(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门|主管部门|填报单位)\s*[:：]"
+    r"|^(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
+"""A cell of the unit/unit-name line printed above a table's ruled area."""
+
+
+@dataclass
+class Repaired:
+    """A converter table put back in order: the lifted text lines and the rebuilt grid."""
+
+    lines: list[str]
+    grid: Grid
+    notes: list[str]
+
+
+def _clean(text: str) -> tuple[str, bool]:
+    """The cell's text with a converter placeholder emptied; whether it was one."""
+    if PLACEHOLDER.match(text.strip()):
+        return "", True
+    return text, False
+
+
+def _is_meta_row(row: list[str]) -> bool:
+    """A row holding only the unit/unit-name line (its cells repeated by the converter)."""
+    cells = [norm(t) for t in row if norm(t)]
+    return bool(cells) and all(META_CELL.search(t) for t in dict.fromkeys(cells))
+
+
+def _index_column(rows: list[list[str]]) -> bool:
+    """A dataframe's index in column 0: an empty header cell over 0, 1, 2 … to the end."""
+    if len(rows) < 3 or len(rows[0]) < 2 or norm(rows[0][0]):
+        return False
+    return [norm(r[0]) for r in rows[1:]] == [str(i) for i in range(len(rows) - 1)]
+
+
+def _first_body_row(rows: list[list[str]]) -> int:
+    """Rows above the first row with an amount or a code: the normaliser's own rule."""
+    if not rows:
+        return 0
+    return header_row_count(Grid.from_rows(rows), min_rows=len(rows))
+
+
+def repair_rows(rows: list[list[str]]) -> Repaired | None:
+    """The table put back as printed, or ``None`` when it shows no converter artefact."""
+    if not rows:
+        return None
+    width = max(len(r) for r in rows)
+    raw = [list(r) + [""] * (width - len(r)) for r in rows]
+    cleaned: list[list[str]] = []
+    placeholder: list[list[bool]] = []
+    for r in raw:
+        pairs = [_clean(t) for t in r]
+        cleaned.append([p[0] for p in pairs])
+        placeholder.append([p[1] for p in pairs])
+    notes: list[str] = []
+    lines: list[str] = []
+    # the unit line above the ruled area, taken in as the first row(s)
+    while cleaned and len(cleaned) > 1 and _is_meta_row(cleaned[0]):
+        lines.append(" ".join(dict.fromkeys(t.strip() for t in cleaned[0] if t.strip())))
+        cleaned, placeholder = cleaned[1:], placeholder[1:]
+    if lines:
+        notes.append(f"the line “{lines[0]}” written as the table's first row: read as text "
+                     "above the table")
+    if _index_column(cleaned):
+        cleaned = [r[1:] for r in cleaned]
+        placeholder = [r[1:] for r in placeholder]
+        notes.append("a dataframe's index column (0, 1, 2 …) dropped")
+        if len(cleaned) > 1 and [norm(t) for t in cleaned[0]] == [
+                str(i) for i in range(len(cleaned[0]))]:
+            cleaned, placeholder = cleaned[1:], placeholder[1:]
+            notes.append("a dataframe's integer column names (0, 1, 2 …) dropped")
+    first_body = _first_body_row(cleaned)
+    if not cleaned or not cleaned[0]:
+        return None
+    grid, rebuilt = _rebuild_header(cleaned, placeholder, first_body)
+    if rebuilt:
+        notes.append("header cells repeated by the converter read as merged cells")
+    changed = bool(lines or notes) or any(any(p) for p in placeholder)
+    if not changed:
+        return None
+    return Repaired(lines=lines, grid=grid, notes=notes)
+
+
+def _rebuild_header(rows: list[list[str]], placeholder: list[list[bool]],
+                    n_header: int) -> tuple[Grid, bool]:
+    """Header rows as cells with spans, undoing the converter's fill; body rows as printed.
+
+    Going down the header rows and along each row, a position repeating its left
+    neighbour's text is the same merged cell when both sit under the same cell one row up
+    (or in the top row); otherwise the converter filled a position covered by the cell
+    above it (pymupdf4llm fills from the left first), so the cell above spans down.  A
+    position repeating the cell above is that cell spanning down.  In the top row a
+    ``ColN``/``Unnamed`` placeholder right of a label is that label spanning right.
+    Without any repeat or placeholder in the header the grid keeps no spans (``ruled``
+    False) and the normaliser infers them as for any pipe table.
+    """
+    n_rows, n_cols = len(rows), len(rows[0])
+    n_header = min(n_header, n_rows)
+    owner: list[list[int | None]] = [[None] * n_cols for _ in range(n_header)]
+    texts: list[str] = []  # the text of each header cell, by id
+    origin: list[tuple[int, int]] = []
+    merged = False
+    for r in range(n_header):
+        for k in range(n_cols):
+            t = norm(rows[r][k])
+            left = owner[r][k - 1] if k > 0 else None
+            repeat = k > 0 and left is not None and norm(rows[r][k - 1]) == t
+            up = owner[r - 1][k] if r > 0 else None
+            same_parent = r == 0 or (k > 0 and owner[r - 1][k] == owner[r - 1][k - 1])
+            if t and repeat and same_parent:
+                owner[r][k] = left  # one cell spanning right
+            elif t and up is not None and norm(texts[up]) == t:
+                owner[r][k] = up  # the cell above spanning down
+            elif t and repeat:
+                # filled from the left into a position the cell above covers
+                owner[r][k] = up if up is not None else left
+            elif not t and placeholder[r][k] and r == 0 and left is not None:
+                owner[r][k] = left  # ``Col2`` in the top row: the label spans right
+            elif t:
+                owner[r][k] = len(texts)
+                texts.append(rows[r][k])
+                origin.append((r, k))
+                continue
+            else:
+                continue
+            merged = True
+    if not merged:
+        return Grid.from_rows(rows), False
+    cells: list[GridCell] = []
+    for cid, (r0, k0) in enumerate(origin):
+        # the rectangle the cell covers: along its first row, then down its first column
+        k1 = k0
+        while k1 + 1 < n_cols and owner[r0][k1 + 1] == cid:
+            k1 += 1
+        r1 = r0
+        while r1 + 1 < n_header and all(owner[r1 + 1][k] == cid for k in range(k0, k1 + 1)):
+            r1 += 1
+        cells.append(GridCell(text=texts[cid], row=r0, col=k0, rowspan=r1 - r0 + 1,
+                              colspan=k1 - k0 + 1))
+    cells.sort(key=lambda c: (c.row, c.col))
+    for r in range(n_header, n_rows):
+        cells.extend(GridCell(text=t, row=r, col=k) for k, t in enumerate(rows[r]))
+    return Grid(cells=cells, n_rows=n_rows, n_cols=n_cols, ruled=True), True
