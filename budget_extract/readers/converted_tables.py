@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..headers import header_row_count
+from ..headers import header_row_count, looks_numeric
 from ..model import Grid, GridCell
 from ..segment import norm
 
@@ -36,6 +36,10 @@ META_CELL = re.compile(
     r"^(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门|主管部门|填报单位)\s*[:：]"
     r"|^(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
 """A cell of the unit/unit-name line printed above a table's ruled area."""
+
+
+TITLE_LIKE = re.compile(r"(?:表|清单)(?:[（(].{0,12}[)）])?$")
+"""A table title (``…支出表``, ``…公开清单``, ``项目支出绩效目标表（2026年度）``)."""
 
 
 @dataclass
@@ -58,6 +62,23 @@ def _is_meta_row(row: list[str]) -> bool:
     """A row holding only the unit/unit-name line (its cells repeated by the converter)."""
     cells = [norm(t) for t in row if norm(t)]
     return bool(cells) and all(META_CELL.search(t) for t in dict.fromkeys(cells))
+
+
+def _single_text(row: list[str]) -> str:
+    """The one text a row holds (however often repeated), else ''."""
+    texts = {norm(t) for t in row if norm(t)}
+    return texts.pop() if len(texts) == 1 else ""
+
+
+def _title_rows(rows: list[list[str]]) -> int:
+    """How many top rows are a title and the line(s) above it (0 when the top is none)."""
+    for j in range(min(3, len(rows) - 2)):
+        text = _single_text(rows[j])
+        if not text:
+            return 0
+        if TITLE_LIKE.search(text):
+            return j + 1
+    return 0
 
 
 def _index_column(rows: list[list[str]]) -> bool:
@@ -88,13 +109,22 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
         placeholder.append([p[1] for p in pairs])
     notes: list[str] = []
     lines: list[str] = []
-    # the unit line above the ruled area, taken in as the first row(s)
-    while cleaned and len(cleaned) > 1 and _is_meta_row(cleaned[0]):
-        lines.append(" ".join(dict.fromkeys(t.strip() for t in cleaned[0] if t.strip())))
-        cleaned, placeholder = cleaned[1:], placeholder[1:]
+    # the title and unit lines above the ruled area, taken in as the first rows: a row of
+    # the unit line's cells, or a title (one text across the row, repeated or ``Col2``) and
+    # the line(s) just above it
+    while len(cleaned) > 1 and width > 1:
+        if _is_meta_row(cleaned[0]):
+            lines.append(" ".join(dict.fromkeys(t.strip() for t in cleaned[0] if t.strip())))
+            cleaned, placeholder = cleaned[1:], placeholder[1:]
+            continue
+        n_title = _title_rows(cleaned)
+        if not n_title:
+            break
+        lines.extend(_single_text(r) for r in cleaned[:n_title])
+        cleaned, placeholder = cleaned[n_title:], placeholder[n_title:]
     if lines:
-        notes.append(f"the line “{lines[0]}” written as the table's first row: read as text "
-                     "above the table")
+        notes.append(f"the line(s) “{' / '.join(lines)}” written as the table's first row(s): "
+                     "read as text above the table")
     if _index_column(cleaned):
         cleaned = [r[1:] for r in cleaned]
         placeholder = [r[1:] for r in placeholder]
@@ -175,3 +205,28 @@ def _rebuild_header(rows: list[list[str]], placeholder: list[list[bool]],
     for r in range(n_header, n_rows):
         cells.extend(GridCell(text=t, row=r, col=k) for k, t in enumerate(rows[r]))
     return Grid(cells=cells, n_rows=n_rows, n_cols=n_cols, ruled=True), True
+
+
+def lost_last_row(text: str, grid: Grid) -> list[str] | None:
+    """A table's last row that the converter wrote as a text line after the table.
+
+    pymupdf4llm drops the bottom row of a ruled table at a page end into the text
+    (``合计 189,767,551 101,341,746 88,425,805``).  A line right after a table that is a
+    label followed by as many amounts as the table's last row has amount columns at its
+    right end, with a label column just before them, is that row; returned as a row of the
+    table's width, else ``None``.
+    """
+    words = text.split()
+    n = 0
+    while n < len(words) and looks_numeric(words[len(words) - 1 - n]):
+        n += 1
+    label = "".join(words[: len(words) - n])
+    if n < 2 or not label or n >= grid.n_cols or any(looks_numeric(w) for w in words[:-n]):
+        return None
+    last = grid.text_rows()[-1] if grid.n_rows else []
+    tail = [norm(t) for t in last[grid.n_cols - n:]]
+    before = norm(last[grid.n_cols - n - 1]) if grid.n_cols - n - 1 >= 0 else ""
+    if not any(tail) or not all(not t or looks_numeric(t) for t in tail) or (
+            not before or looks_numeric(before)):
+        return None
+    return [""] * (grid.n_cols - n - 1) + [label] + words[len(words) - n:]

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..model import Block, Grid, GridCell
-from .converted_tables import repair_rows
+from .converted_tables import lost_last_row, repair_rows
 from .html import html_blocks, parse_fragment
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -72,7 +72,17 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
         elif t.type == "paragraph_open":
             inline = tokens[i + 1]
             txt = _inline_text(inline)
-            if txt:
+            lost = (lost_last_row(txt, blocks[-1].grid) if blocks and blocks[-1].grid
+                    is not None and "\n" not in txt else None)
+            if lost is not None:
+                # the table's last row, written by the converter as a line after it
+                grid = blocks[-1].grid
+                grid.cells.extend(GridCell(text=cell, row=grid.n_rows, col=k)
+                                  for k, cell in enumerate(lost) if cell)
+                grid.n_rows += 1
+                repaired.append(f"line {(t.map[0] + 1) if t.map else 0}: “{txt}” read as the "
+                                "last row of the table above it")
+            elif txt:
                 if list_numbers and t.level > 0:
                     num = list_numbers[-1]
                     blocks.append(Block(kind="list_item", text=f"{num}. {txt}" if num else txt))
