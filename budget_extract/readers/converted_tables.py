@@ -113,6 +113,10 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
     # the unit line's cells, or a title (one text across the row, repeated or ``Col2``) and
     # the line(s) just above it
     while len(cleaned) > 1 and width > 1:
+        if not any(norm(t) for t in cleaned[0]) and any(placeholder[0]):
+            cleaned, placeholder = cleaned[1:], placeholder[1:]  # a row of ``Col1|Col2|…``
+            notes.append("a header row of placeholders only (Col1, Col2 …) dropped")
+            continue
         if _is_meta_row(cleaned[0]):
             lines.append(" ".join(dict.fromkeys(t.strip() for t in cleaned[0] if t.strip())))
             cleaned, placeholder = cleaned[1:], placeholder[1:]
@@ -133,7 +137,16 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
                 str(i) for i in range(len(cleaned[0]))]:
             cleaned, placeholder = cleaned[1:], placeholder[1:]
             notes.append("a dataframe's integer column names (0, 1, 2 …) dropped")
+    # an empty column at the edge of the converter's grid (its ruled area was wider than
+    # the table): at the left always, at the right only under a header (in a continuation
+    # fragment it may be a value column with nothing in it on that page)
+    while cleaned and len(cleaned[0]) > 1 and not any(norm(r[0]) for r in cleaned):
+        cleaned, placeholder = [r[1:] for r in cleaned], [r[1:] for r in placeholder]
+        notes.append("an empty first column dropped")
     first_body = _first_body_row(cleaned)
+    while first_body and len(cleaned[0]) > 1 and not any(norm(r[-1]) for r in cleaned):
+        cleaned, placeholder = [r[:-1] for r in cleaned], [r[:-1] for r in placeholder]
+        notes.append("an empty last column dropped")
     if not cleaned or not cleaned[0]:
         return None
     grid, rebuilt = _rebuild_header(cleaned, placeholder, first_body)
