@@ -33,8 +33,8 @@ PLACEHOLDER = re.compile(r"^(?:Col\d+|Unnamed:\s*\d+(?:_level_\d+)?|nan|NaN|None
 """Text a converter writes where the source had none (a covered or empty position)."""
 
 META_CELL = re.compile(
-    r"^(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门|主管部门|填报单位)\s*[:：]"
-    r"|^(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
+    r"^(?:编制部门|编制单位|单位名称|部门名称|预算单位|预算主管部门|主管部门|填报单位|部门|单位)"
+    r"\s*[:：]|^金额单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
 """A cell of the unit/unit-name line printed above a table's ruled area."""
 
 
@@ -59,9 +59,14 @@ def _clean(text: str) -> tuple[str, bool]:
 
 
 def _is_meta_row(row: list[str]) -> bool:
-    """A row holding only the unit/unit-name line (its cells repeated by the converter)."""
-    cells = [norm(t) for t in row if norm(t)]
-    return bool(cells) and all(META_CELL.search(t) for t in dict.fromkeys(cells))
+    """A row holding only the unit/unit-name line (its cells repeated by the converter, or
+    cut into scraps)."""
+    cells = list(dict.fromkeys(norm(t) for t in row if norm(t)))
+    meta = [t for t in cells if META_CELL.search(t)]
+    # the converter may cut the line into overlapping pieces (``部门：苏州市审计|计局``)
+    scraps = [t for t in cells if t not in meta]
+    return bool(meta) and len(scraps) <= 2 and all(
+        len(t) <= 4 and not looks_numeric(t) for t in scraps)
 
 
 def _single_text(row: list[str]) -> str:
@@ -191,8 +196,11 @@ def _rebuild_header(rows: list[list[str]], placeholder: list[list[bool]],
             elif t and repeat:
                 # filled from the left into a position the cell above covers
                 owner[r][k] = up if up is not None else left
-            elif not t and placeholder[r][k] and r == 0 and left is not None:
-                owner[r][k] = left  # ``Col2`` in the top row: the label spans right
+            elif not t and placeholder[r][k] and r == 0 and left is not None and not (
+                    n_header > 1 and norm(rows[1][k - 1]) == norm(texts[left])):
+                # ``Col2`` in the top row: the label spans right (unless it spans down,
+                # which a cell cannot do over a column that has its own text below)
+                owner[r][k] = left
             elif t:
                 owner[r][k] = len(texts)
                 texts.append(rows[r][k])
