@@ -29,7 +29,10 @@ from ..headers import header_row_count, looks_numeric
 from ..model import Grid, GridCell
 from ..segment import norm
 
-PLACEHOLDER = re.compile(r"^(?:Col\d+|Unnamed:\s*\d+(?:_level_\d+)?|nan|NaN|None|<NA>|NaT)$")
+COL_NAME = re.compile(r"^Col\d+$")
+"""pymupdf4llm's name for a header position without text: covered by a merged cell (it fills
+the other rows' covered positions from the left), or empty."""
+PLACEHOLDER = re.compile(r"^(?:Unnamed:\s*\d+(?:_level_\d+)?|nan|NaN|None|<NA>|NaT)$")
 """Text a converter writes where the source had none (a covered or empty position)."""
 
 META_CELL = re.compile(
@@ -51,11 +54,15 @@ class Repaired:
     notes: list[str]
 
 
-def _clean(text: str) -> tuple[str, bool]:
-    """The cell's text with a converter placeholder emptied; whether it was one."""
-    if PLACEHOLDER.match(text.strip()):
-        return "", True
-    return text, False
+def _clean(text: str) -> tuple[str, str]:
+    """The cell's text with a converter placeholder emptied, and which kind it was: ``col``
+    (pymupdf4llm's ``Col2``), ``other`` (``Unnamed: 3``, ``nan`` …) or '' (real text)."""
+    t = text.strip()
+    if COL_NAME.match(t):
+        return "", "col"
+    if PLACEHOLDER.match(t):
+        return "", "other"
+    return text, ""
 
 
 def _is_meta_row(row: list[str]) -> bool:
@@ -107,7 +114,7 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
     width = max(len(r) for r in rows)
     raw = [list(r) + [""] * (width - len(r)) for r in rows]
     cleaned: list[list[str]] = []
-    placeholder: list[list[bool]] = []
+    placeholder: list[list[str]] = []
     for r in raw:
         pairs = [_clean(t) for t in r]
         cleaned.append([p[0] for p in pairs])
@@ -163,7 +170,7 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
     return Repaired(lines=lines, grid=grid, notes=notes)
 
 
-def _rebuild_header(rows: list[list[str]], placeholder: list[list[bool]],
+def _rebuild_header(rows: list[list[str]], placeholder: list[list[str]],
                     n_header: int) -> tuple[Grid, bool]:
     """Header rows as cells with spans, undoing the converter's fill; body rows as printed.
 
@@ -196,7 +203,7 @@ def _rebuild_header(rows: list[list[str]], placeholder: list[list[bool]],
             elif t and repeat:
                 # filled from the left into a position the cell above covers
                 owner[r][k] = up if up is not None else left
-            elif not t and placeholder[r][k] and r == 0 and left is not None and not (
+            elif placeholder[r][k] == "col" and r == 0 and left is not None and not (
                     n_header > 1 and norm(rows[1][k - 1]) == norm(texts[left])):
                 # ``Col2`` in the top row: the label spans right (unless it spans down,
                 # which a cell cannot do over a column that has its own text below)
