@@ -118,7 +118,10 @@ def _announces(b: Block) -> bool:
 def _is_repeat(b: Block, last: TableCandidate) -> bool:
     """Lines a continuation page may repeat: the same title, its unit line, ``（续）``."""
     t = norm(b.text)
-    return t in ("（续）", "(续)", "续表") or bool(PAGE_NUMBER.match(t)) or (
+    # a page's number left as text by a conversion (Markdown has no pages; the PDF reader
+    # places its lines on pages and has its own footers)
+    page_number = b.page is None and bool(PAGE_NUMBER.match(t))
+    return t in ("（续）", "(续)", "续表") or page_number or (
         bool(last.title) and t.startswith(last.title)) or (
         bool(UNIT.search(t)) and not _is_title(t))
 
