@@ -50,13 +50,9 @@ def _row_is_body(cells: list[GridCell | None], n_cols: int) -> bool:
         return True
     if texts and CODE.match(texts[0]):
         return True
-    # an all-empty total row (``合计`` alone) of an empty table; a converter may repeat the
-    # merged ``合计`` over the columns it spans (``|合计|合计|合计|合计|||``)
-    if not nonempty or len(set(nonempty)) != 1 or not TOTAL_LABEL.match(nonempty[0]):
-        return False
-    first = texts.index(nonempty[0])
-    run = texts[first:first + len(nonempty)]
-    return first <= 1 and n_cols > 1 and len(set(run)) == 1
+    # an all-empty total row (``合计`` alone) of an empty table
+    return bool(nonempty) and len(nonempty) == 1 and bool(TOTAL_LABEL.match(nonempty[0])) and (
+        texts.index(nonempty[0]) <= 1) and n_cols > 1
 
 
 def header_row_count(grid: Grid, *, min_rows: int = 1) -> int:

@@ -19,7 +19,6 @@ import budget_extract
 from budget_extract.facts import document_facts
 from budget_extract.readers.markdown import read_markdown_text
 from budget_extract.segment import find_toc, segment
-from budget_extract.tables.build import build_table
 from budget_extract.tables.detect import detect_tables
 
 FIX = Path(__file__).parent.parent / "fixtures"
@@ -269,21 +268,3 @@ def test_title_above_caption_and_page_numbers_between_parts():
     (cand,) = detect_tables(blocks, segment(blocks))
     assert (cand.number, cand.title, cand.unit) == ("5", "一般公共预算支出表", "万元")
     assert len(cand.fragments) == 2
-
-
-def test_empty_table_total_repeated_over_its_span():
-    # an empty table as the converter writes it: the merged 合计 repeated over the label
-    # columns, no amounts; 合计 is the body, not a fourth header level
-    md = ("### 2025年部门政府性基金预算支出功能分类预算表\n\n"
-          "|编制部门：某局|Col2|Col3|Col4|单位：元|Col6|Col7|\n|---|---|---|---|---|---|---|\n"
-          "|项目|项目|项目|项目|政府性基金预算支出|政府性基金预算支出|政府性基金预算支出|\n"
-          "|功能分类科目编码|功能分类科目编码|功能分类科目编码|功能分类科目名称|合计|基本支出|项目支出|\n"
-          "|类|款|项|项|项|项|项|\n"
-          "|合计|合计|合计|合计||||\n\n注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。\n")
-    blocks, _ = read_markdown_text(md)
-    (cand,) = detect_tables(blocks, segment(blocks))
-    t = build_table(cand, [])
-    assert t.kind == "gov_fund_expenditure" and t.empty and t.unit == "元"
-    assert len(t.header_rows) == 3
-    assert [c.key for c in t.columns][3:5] == ["项目/功能分类科目名称", "政府性基金预算支出/合计"]
-    assert [r.label for r in t.rows] == ["合计"]

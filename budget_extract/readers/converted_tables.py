@@ -7,17 +7,20 @@ few ways, and a budget table read naively from that comes out with wrong header 
   position from its left, then from above; ``pandas.read_html`` repeats spans both ways):
   ``|项目|项目|收入预算|收入预算|``, and under cells spanning down the bottom header row
   repeats its last word (``|类|款|项|项|项|``);
-* a position the converter had no header text for gets a placeholder: ``Col2`` (pymupdf4llm),
-  ``Unnamed: 3`` (pandas), ``nan`` / ``None`` (a dataframe's missing value);
-* the ``编制部门：…`` / ``单位：元`` line printed just above the ruled area becomes the table's
-  first row;
+* a position the converter had no text for gets a placeholder: ``Col2`` (pymupdf4llm's
+  header names), ``Unnamed: 3`` (pandas), ``nan`` / ``None`` (a dataframe's missing value);
+* the ``编制部门：…`` / ``单位：元`` line and the title printed just above the ruled area
+  become the table's first rows, and the converter's grid may be wider than the table
+  (empty edge columns, a row of ``Col1|Col2|…`` only);
 * ``DataFrame.to_markdown()`` adds the dataframe's index as a first column with an empty
-  header (and camelot's integer column names as a header row ``|  | 0 | 1 | 2 |``).
+  header (and camelot's integer column names as a header row ``|  | 0 | 1 | 2 |``);
+* pymupdf4llm writes a table's bottom row at a page end as a text line after the table.
 
-:func:`repair_rows` turns the rows of such a table back into what was printed: a unit line
-lifted out as text (for the table detector's unit and meta logic), placeholders and the
-index dropped, and the header rows rebuilt as cells with their spans.  A table showing none
-of these artefacts comes back unchanged, so clean Markdown reads exactly as before.
+:func:`repair_rows` turns the rows of such a table back into what was printed: the unit and
+title lines lifted out as text (for the table detector's unit, title and meta logic),
+placeholders, index and empty edge columns dropped, and the header rows rebuilt as cells
+with their spans; :func:`lost_last_row` reads the bottom row back.  A table showing none of
+these artefacts comes back unchanged, so clean Markdown reads exactly as before.
 """
 
 from __future__ import annotations
@@ -82,11 +85,13 @@ def _single_text(row: list[str]) -> str:
     return texts.pop() if len(texts) == 1 else ""
 
 
-def _title_rows(rows: list[list[str]]) -> int:
-    """How many top rows are a title and the line(s) above it (0 when the top is none)."""
+def _title_rows(rows: list[list[str]], placeholder: list[list[str]]) -> int:
+    """How many top rows are a title and the line(s) above it (0 when the top is none),
+    each written as a converter does: its text repeated over the row or beside ``Col2``."""
     for j in range(min(3, len(rows) - 2)):
         text = _single_text(rows[j])
-        if not text:
+        copies = sum(1 for t in rows[j] if norm(t))
+        if not text or (copies < 2 and not any(placeholder[j])):
             return 0
         if TITLE_LIKE.search(text):
             return j + 1
@@ -98,6 +103,15 @@ def _index_column(rows: list[list[str]]) -> bool:
     if len(rows) < 3 or len(rows[0]) < 2 or norm(rows[0][0]):
         return False
     return [norm(r[0]) for r in rows[1:]] == [str(i) for i in range(len(rows) - 1)]
+
+
+def _has_repeats(rows: list[list[str]]) -> bool:
+    """Whether a header row repeats a text in adjacent cells, as span-filling converters do."""
+    for row in rows[:_first_body_row(rows)]:
+        texts = [norm(t) for t in row]
+        if any(a and a == b for a, b in zip(texts, texts[1:], strict=False)):
+            return True
+    return False
 
 
 def _first_body_row(rows: list[list[str]]) -> int:
@@ -133,7 +147,7 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
             lines.append(" ".join(dict.fromkeys(t.strip() for t in cleaned[0] if t.strip())))
             cleaned, placeholder = cleaned[1:], placeholder[1:]
             continue
-        n_title = _title_rows(cleaned)
+        n_title = _title_rows(cleaned, placeholder)
         if not n_title:
             break
         lines.extend(_single_text(r) for r in cleaned[:n_title])
@@ -149,24 +163,23 @@ def repair_rows(rows: list[list[str]]) -> Repaired | None:
                 str(i) for i in range(len(cleaned[0]))]:
             cleaned, placeholder = cleaned[1:], placeholder[1:]
             notes.append("a dataframe's integer column names (0, 1, 2 …) dropped")
+    converter = bool(notes) or any(any(p) for p in placeholder) or _has_repeats(cleaned)
     # an empty column at the edge of the converter's grid (its ruled area was wider than
     # the table): at the left always, at the right only under a header (in a continuation
     # fragment it may be a value column with nothing in it on that page)
-    while cleaned and len(cleaned[0]) > 1 and not any(norm(r[0]) for r in cleaned):
+    while converter and len(cleaned[0]) > 1 and not any(norm(r[0]) for r in cleaned):
         cleaned, placeholder = [r[1:] for r in cleaned], [r[1:] for r in placeholder]
         notes.append("an empty first column dropped")
     first_body = _first_body_row(cleaned)
-    while first_body and len(cleaned[0]) > 1 and not any(norm(r[-1]) for r in cleaned):
+    while converter and first_body and len(cleaned[0]) > 1 and not any(
+            norm(r[-1]) for r in cleaned):
         cleaned, placeholder = [r[:-1] for r in cleaned], [r[:-1] for r in placeholder]
         notes.append("an empty last column dropped")
-    if not cleaned or not cleaned[0]:
+    if not converter or not cleaned or not cleaned[0]:
         return None
     grid, rebuilt = _rebuild_header(cleaned, placeholder, first_body)
     if rebuilt:
         notes.append("header cells repeated by the converter read as merged cells")
-    changed = bool(lines or notes) or any(any(p) for p in placeholder)
-    if not changed:
-        return None
     return Repaired(lines=lines, grid=grid, notes=notes)
 
 
@@ -178,8 +191,9 @@ def _rebuild_header(rows: list[list[str]], placeholder: list[list[str]],
     neighbour's text is the same merged cell when both sit under the same cell one row up
     (or in the top row); otherwise the converter filled a position covered by the cell
     above it (pymupdf4llm fills from the left first), so the cell above spans down.  A
-    position repeating the cell above is that cell spanning down.  In the top row a
-    ``ColN``/``Unnamed`` placeholder right of a label is that label spanning right.
+    position repeating the cell above is that cell spanning down.  In the top row
+    pymupdf4llm's ``ColN`` right of a label is that label spanning right (``nan`` and
+    ``Unnamed`` say nothing about spans: those empties are left to the normaliser).
     Without any repeat or placeholder in the header the grid keeps no spans (``ruled``
     False) and the normaliser infers them as for any pipe table.
     """

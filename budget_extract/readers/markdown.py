@@ -58,6 +58,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
     i = 0
     list_numbers: list[str] = []
     repaired: list[str] = []
+    converter_grids: set[int] = set()  # tables a converter wrote (repaired ones)
     while i < len(tokens):
         t = tokens[i]
         if t.type == "heading_open":
@@ -73,7 +74,8 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             inline = tokens[i + 1]
             txt = _inline_text(inline)
             lost = (lost_last_row(txt, blocks[-1].grid) if blocks and blocks[-1].grid
-                    is not None and "\n" not in txt else None)
+                    is not None and id(blocks[-1].grid) in converter_grids
+                    and "\n" not in txt else None)
             if lost is not None:
                 # the table's last row, written by the converter as a line after it
                 grid = blocks[-1].grid
@@ -102,6 +104,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
                 # the unit line the converter took into the table goes back above it
                 blocks.extend(Block(kind="paragraph", text=ln) for ln in fixed.lines)
                 grid = fixed.grid
+                converter_grids.add(id(grid))
                 repaired.append(f"line {line_no}: " + "; ".join(fixed.notes))
             blocks.append(Block(kind="table", grid=grid))
             warnings.extend(warns)
