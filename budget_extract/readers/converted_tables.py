@@ -115,10 +115,12 @@ def _has_repeats(rows: list[list[str]]) -> bool:
 
 
 def _first_body_row(rows: list[list[str]]) -> int:
-    """Rows above the first row with an amount or a code: the normaliser's own rule."""
+    """Rows above the first row with an amount or a code (the normaliser's own rule); 0 when
+    there is no such row (a form such as a 绩效目标表, whose repeated cells are its text)."""
     if not rows:
         return 0
-    return header_row_count(Grid.from_rows(rows), min_rows=len(rows))
+    h = header_row_count(Grid.from_rows(rows), min_rows=len(rows))
+    return h if h < len(rows) else 0
 
 
 def repair_rows(rows: list[list[str]]) -> Repaired | None:
