@@ -90,7 +90,7 @@ def find_toc(blocks: list[Block]) -> tuple[list[TocEntry], set[int], list[str]]:
     members = {start}
     warnings: list[str] = []
     first_line: str | None = None
-    part = ""
+    packed = False
     i = start + 1
     while i < len(blocks):
         b = blocks[i]
@@ -102,26 +102,52 @@ def find_toc(blocks: list[Block]) -> tuple[list[TocEntry], set[int], list[str]]:
         t = norm(LEADER.sub("", raw))
         if first_line is not None and t == first_line:
             break
+        pieces = [p for p in PACKED_ENTRIES.split(raw) if p.strip()]
+        if packed and not _is_entry(raw):
+            break  # the 目录 came as one line holding every entry: the text after it is not
+        if len(pieces) >= 3 and sum(_is_entry(p) for p in pieces) >= 3:
+            # a converter wrote the whole 目录 as one line: read each entry in it
+            packed = True
+            warnings.append(f"目录 written as one line, read as {len(pieces)} entries")
+        else:
+            pieces = [raw]
         if first_line is None:
-            first_line = t
+            first_line = norm(LEADER.sub("", pieces[0]))
         members.add(i)
         if REPLACEMENT in raw:
             warnings.append(f"目录 line truncated in the source: {raw!r}")
-        m = TOC_ENTRY.match(LEADER.sub("", raw).replace(REPLACEMENT, ""))
-        if PART_HEAD.match(t) or CN_SECTION.match(t):
-            part = t
-            entries.append(TocEntry(number="", title=t, part=part))
-        elif m:
-            entries.append(TocEntry(number=str(int(m.group("num"))), title=norm(m.group("title")),
-                                    part=part))
-        elif entries and b.kind == "heading":
-            # A page break turned the rest of a TOC line into a heading: rejoin it.
-            entries[-1].title += t
-            warnings.append(f"目录 entry split by a heading marker, rejoined: {entries[-1].title}")
-        elif t:
-            entries.append(TocEntry(number="", title=t, part=part))
+        for piece in pieces:
+            _toc_line(piece, b.kind == "heading" and len(pieces) == 1, entries, warnings)
         i += 1
     return entries, members, warnings
+
+
+PACKED_ENTRIES = re.compile(
+    r"\s+(?=[0-9０-９]{1,2}\s*[.．、]\s*\S|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+"""Where one entry ends and the next begins in a 目录 written as a single line."""
+
+
+def _is_entry(raw: str) -> bool:
+    t = norm(raw)
+    return bool(TOC_ENTRY.match(LEADER.sub("", raw)) or PART_HEAD.match(t) or CN_SECTION.match(t))
+
+
+def _toc_line(raw: str, heading: bool, entries: list[TocEntry], warnings: list[str]) -> None:
+    """One 目录 line: a part heading, a numbered entry, or the rest of a split entry."""
+    t = norm(LEADER.sub("", raw))
+    part = entries[-1].part if entries else ""
+    m = TOC_ENTRY.match(LEADER.sub("", raw).replace(REPLACEMENT, ""))
+    if PART_HEAD.match(t) or CN_SECTION.match(t):
+        entries.append(TocEntry(number="", title=t, part=t))
+    elif m:
+        entries.append(TocEntry(number=str(int(m.group("num"))), title=norm(m.group("title")),
+                                part=part))
+    elif entries and heading:
+        # A page break turned the rest of a TOC line into a heading: rejoin it.
+        entries[-1].title += t
+        warnings.append(f"目录 entry split by a heading marker, rejoined: {entries[-1].title}")
+    elif t:
+        entries.append(TocEntry(number="", title=t, part=part))
 
 
 def find_meta(blocks: list[Block]) -> dict[str, str]:

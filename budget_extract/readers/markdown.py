@@ -3,7 +3,10 @@
 Markdown conversions of published PDFs (what MinerU, Docling or hand conversion produce) keep
 the tables as GFM pipe tables, with ``<br>`` for in-cell line breaks and HTML ``<table>`` blocks
 for tables with merged cells.  Pipe tables carry no spans, so their grids are marked
-``ruled=False`` and the header normaliser infers the spans.
+``ruled=False`` and the header normaliser infers the spans.  Tables as a PDF converter or a
+dataframe writes them (merged cells repeated, ``Col2`` placeholders, the unit line as the
+first row, an index column) are put back as printed first
+(:mod:`budget_extract.readers.converted_tables`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..model import Block, Grid, GridCell, Source
+from .converted_tables import lost_last_row, repair_rows
 from .html import html_blocks, parse_fragment
 from .text import source_text
 
@@ -56,6 +60,8 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
     warnings: list[str] = []
     i = 0
     list_numbers: list[str] = []
+    repaired: list[str] = []
+    converter_grids: set[int] = set()  # tables a converter wrote (repaired ones)
     while i < len(tokens):
         t = tokens[i]
         if t.type == "heading_open":
@@ -70,7 +76,18 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
         elif t.type == "paragraph_open":
             inline = tokens[i + 1]
             txt = _inline_text(inline)
-            if txt:
+            lost = (lost_last_row(txt, blocks[-1].grid) if blocks and blocks[-1].grid
+                    is not None and id(blocks[-1].grid) in converter_grids
+                    and "\n" not in txt else None)
+            if lost is not None:
+                # the table's last row, written by the converter as a line after it
+                grid = blocks[-1].grid
+                grid.cells.extend(GridCell(text=cell, row=grid.n_rows, col=k)
+                                  for k, cell in enumerate(lost) if cell)
+                grid.n_rows += 1
+                repaired.append(f"line {(t.map[0] + 1) if t.map else 0}: “{txt}” read as the "
+                                "last row of the table above it")
+            elif txt:
                 if list_numbers and t.level > 0:
                     num = list_numbers[-1]
                     blocks.append(Block(kind="list_item", text=f"{num}. {txt}" if num else txt))
@@ -81,7 +98,17 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             i += 3
             continue
         elif t.type == "table_open":
-            i, grid, warns = _read_table(tokens, i, lines)
+            line_no = (t.map[0] + 1) if t.map else 0
+            i, rows, warns = _read_table(tokens, i, lines)
+            fixed = repair_rows(rows)
+            if fixed is None:
+                grid = Grid.from_rows(rows, ruled=False)
+            else:
+                # the unit line the converter took into the table goes back above it
+                blocks.extend(Block(kind="paragraph", text=ln) for ln in fixed.lines)
+                grid = fixed.grid
+                converter_grids.add(id(grid))
+                repaired.append(f"line {line_no}: " + "; ".join(fixed.notes))
             blocks.append(Block(kind="table", grid=grid))
             warnings.extend(warns)
             continue
@@ -89,11 +116,17 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             for el in parse_fragment(t.content, warnings):
                 blocks.extend(html_blocks(el))
         i += 1
+    if repaired:
+        warnings.append(f"{len(repaired)} pipe table(s) as a PDF converter or a dataframe writes "
+                        "them, put back as printed (" + " | ".join(repaired[:3])
+                        + (" …" if len(repaired) > 3 else "") + ")")
     return blocks, warnings
 
 
-def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Grid, list[str]]:
-    """Read a pipe table starting at ``table_open``; returns the index after ``table_close``."""
+def _read_table(tokens: list[Token], i: int,
+                lines: list[str]) -> tuple[int, list[list[str]], list[str]]:
+    """Read a pipe table starting at ``table_open``: the index after ``table_close``, the
+    rows' cell texts and warnings about ragged rows."""
     rows: list[list[str]] = []
     warnings: list[str] = []
     width = 0
@@ -117,8 +150,7 @@ def _read_table(tokens: list[Token], i: int, lines: list[str]) -> tuple[int, Gri
             rows.append(cur)
             cur = None
         i += 1
-    grid = Grid.from_rows(rows, ruled=False)
-    return i + 1, grid, warnings
+    return i + 1, rows, warnings
 
 
 

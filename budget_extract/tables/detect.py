@@ -46,6 +46,9 @@ LIST_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）
 UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
 TITLE_HINT = re.compile(r"(表|清单)(?:[（(].{0,12}[)）])?$")
+PAGE_NUMBER = re.compile(
+    r"^(?:[-－—–]*\d{1,3}[-－—–]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3})$")
+"""A page's number as a line of text (``— 16 —``, ``- 2``, ``8``), which conversions keep."""
 CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -307,7 +310,11 @@ def _announces(b: Block) -> bool:
 def _is_repeat(b: Block, last: TableCandidate) -> bool:
     """Lines a continuation page may repeat: the same title, its unit line, ``（续）``."""
     t = norm(b.text)
-    return t in ("（续）", "(续)", "续表") or (bool(last.title) and t.startswith(last.title)) or (
+    # a page's number left as text by a conversion (Markdown has no pages; the PDF reader
+    # places its lines on pages and has its own footers)
+    page_number = b.page is None and bool(PAGE_NUMBER.match(t))
+    return t in ("（续）", "(续)", "续表") or page_number or (
+        bool(last.title) and t.startswith(last.title)) or (
         bool(UNIT.search(t)) and not _is_title(t))
 
 
@@ -321,7 +328,8 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
     title_lines: list[str] = []
     title_block: Block | None = None
     joins = 0
-    for b in reversed(pending[-8:]):
+    recent = list(reversed(pending[-8:]))
+    for n, b in enumerate(recent):
         t = norm(b.text)
         if not t:
             continue
@@ -336,6 +344,9 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             number = str(cn_to_int(m_cap.group("num")))
             if m_cap.group("rest") and not title:
                 title = m_cap.group("rest")
+            elif not title:
+                title = _title_above(recent[n + 1:])
+                title_lines = [title] if title else []
             break
         if not title:
             if _is_title(t):
@@ -356,6 +367,17 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             continue
         break
     return caption, number, title, unit, title_lines
+
+
+def _title_above(lines: list[Block]) -> str:
+    """A title printed just above its caption (``一般公共预算支出表`` over ``部门公开表5``)."""
+    for b in lines:
+        t = norm(b.text)
+        if not t:
+            continue
+        part = re.match(r"^第[一二三四五六七八九十]+部分", t)
+        return t if _is_title(t) and not CAPTION.match(t) and not part else ""
+    return ""
 
 
 def _unit_in_grid(grid: Grid) -> str:
