@@ -104,10 +104,13 @@ def measure(pdf: Path, workdir: Path, tool: Path | None, cmp: Any,
         row["expected_facts"] = expected["facts_total"] + sum(
             u["facts"] for u in expected.get("unnumbered_tables", []))
         row["false_fails"] = len(cmp.check_problems(doc, expected))
+        row["problems"] = {str(t["table_no"]): probs for t in expected["tables"]
+                           if (probs := cmp.table_problems(doc, facts, t, expected))}
+        row["document_problems"] = cmp.document_problems(doc, facts, expected)
     return row
 
 
-def render(rows: list[dict[str, Any]], label: str, real: Path) -> str:
+def render(rows: list[dict[str, Any]], label: str, real: Path, details: bool = True) -> str:
     lines = [
         "# Real templates: how the shared real PDFs come out",
         "",
@@ -144,7 +147,27 @@ def render(rows: list[dict[str, Any]], label: str, real: Path) -> str:
                      f"| {cov} | {fails} | {match} | {r.get('clean') or '–'} | "
                      f"{r['seconds']:.1f} |")
     lines += ["", f"Tables matching expectations in all: {totals['match']} of {totals['exp']}.", ""]
+    if details:
+        lines += ["## What is wrong, per table", "",
+                  "The first problems `tests/test_templates.py` reports for each table that does "
+                  "not match (shortened), then the document-wide ones.", ""]
+        for r in rows:
+            if not r.get("problems") and not r.get("document_problems"):
+                continue
+            lines += [f"### {r['stem']}", ""]
+            for no, probs in r.get("problems", {}).items():
+                text = "; ".join(_short(p) for p in probs[:4])
+                more = f" (+{len(probs) - 4} more)" if len(probs) > 4 else ""
+                lines.append(f"- 表{no}: {text}{more}")
+            for p in r.get("document_problems", [])[:4]:
+                lines.append(f"- document: {_short(p)}")
+            lines.append("")
     return "\n".join(lines)
+
+
+def _short(text: str, width: int = 160) -> str:
+    text = text.replace("|", "/").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "templates.md")
     ap.add_argument("--label", default="current code")
     ap.add_argument("--only", nargs="*", help="file stems to run (default: every PDF)")
+    ap.add_argument("--no-details", action="store_true", help="leave out the per-table problems")
     args = ap.parse_args(argv)
     if args.real is None or not Path(args.real).is_dir():
         print("error: no shared real PDFs found (use --real DIR)", file=sys.stderr)
@@ -170,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="templates-") as tmp:
         for pdf in pdfs:
             row = measure(pdf, Path(tmp), tool, cmp, expected.get(pdf.stem))
-            print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
+            brief = {k: v for k, v in row.items() if k not in ("problems", "document_problems")}
+            print(json.dumps(brief, ensure_ascii=False), file=sys.stderr)
             rows.append(row)
-    text = render(rows, args.label, real)
+    text = render(rows, args.label, real, details=not args.no_details)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
