@@ -189,6 +189,11 @@ def check_problems(doc: dict[str, Any], exp_doc: dict[str, Any]) -> list[str]:
             if c.get("status") == "fail" and not _accepted(c, defects)]
 
 
+def _kind_ok(table: dict[str, Any], unnumbered: dict[str, Any]) -> bool:
+    """An unnumbered expected table's kind; None when the contract has no kind for it."""
+    return unnumbered["kind"] is None or table.get("kind") == unnumbered["kind"]
+
+
 def document_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
                       exp_doc: dict[str, Any]) -> list[str]:
     """Document-wide: the phase, stray tables with facts, placeholders, 栏次, the fact total."""
@@ -206,8 +211,7 @@ def document_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
                 if str(f["table_no"]) == no and f.get("page") in t.get("pages", []))
         if not n:
             continue
-        if any(t.get("kind") == u["kind"] and set(t.get("pages", [])) <= set(u["pages"])
-               for u in extra):
+        if any(_kind_ok(t, u) and set(t.get("pages", [])) <= set(u["pages"]) for u in extra):
             continue
         if no == "" and any(set(t.get("pages", [])) <= set(e["pages"]) for e in exp_doc["tables"]):
             continue   # an expected table without its number: reported by table_problems
@@ -215,9 +219,14 @@ def document_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
                         f"pages {t.get('pages')} with {n} facts")
     for u in extra:
         got = [t for t in doc.get("tables", [])
-               if t.get("kind") == u["kind"] and set(t.get("pages", [])) & set(u["pages"])]
+               if _kind_ok(t, u) and set(t.get("pages", [])) & set(u["pages"])]
+        keys = {(str(t.get("table_no")), p) for t in got for p in t.get("pages", [])}
+        n = sum(1 for f in facts if (str(f["table_no"]), f.get("page")) in keys)
         if not got:
-            problems.append(f"unnumbered {u['kind']} on pages {u['pages']} not found")
+            problems.append(f"unnumbered {u['kind'] or 'table'} on pages {u['pages']} not found")
+        elif n != u["facts"]:
+            problems.append(f"unnumbered {u['kind'] or 'table'} on pages {u['pages']}: {n} facts, "
+                            f"expected {u['facts']}")
     cols = {c for t in doc.get("tables", []) for c in value_columns(t)}
     placeholders = sorted(c for c in cols if PLACEHOLDER.search(c))
     if placeholders:
