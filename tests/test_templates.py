@@ -254,14 +254,15 @@ REAL = real_dir()
 @cache
 def extracted(stem: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Extract one real PDF once per test session: (document JSON, facts)."""
-    import budget_extract
+    from budget_extract.api import extract, to_json
+    from budget_extract.api import facts as facts_of
 
     assert REAL is not None
-    doc = budget_extract.extract(REAL / f"{stem}.pdf")
+    doc = extract(REAL / f"{stem}.pdf")
     facts = [{"table_no": f.table_no, "table_kind": f.table_kind, "row_no": f.row_no,
               "row_code": f.row_code, "row_label": f.row_label, "column": f.column,
-              "value": f.value, "unit": f.unit, "page": f.page} for f in doc.facts()]
-    return json.loads(doc.to_json()), facts
+              "value": f.value, "unit": f.unit, "page": f.page} for f in facts_of(doc)]
+    return json.loads(to_json(doc)), facts
 
 
 @pytest.fixture(scope="module")
