@@ -7,9 +7,11 @@ A refactor must change no output.  Run this before the change and after it, then
     python benchmarks/snapshot.py diff /tmp/before /tmp/after
 
 ``take`` extracts each file of ``fixtures/`` and ``../shared/real/`` (when present) with
-``--xlsx`` into DIR/out and writes DIR/errors.txt with each input's exit status; ``diff``
-lists every output file that differs or exists on one side only (the workbook is compared by
-its sheets' cell values, not its zip bytes) and exits 1 when anything differs.
+``--xlsx`` into DIR/out/NAME (one folder per input file) and writes DIR/errors.txt with
+each input's exit status; ``diff`` lists every output file that differs or exists on one
+side only (the workbook is compared by its sheets' cell values, not its zip bytes) and exits
+1 when anything differs.  The fixtures' ``source.path`` names the checkout: take both
+snapshots from the same folder.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def take(dest: Path) -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     lines = []
     for p in inputs():
+        # one folder per input: the seed's .md, .html and .pdf share a stem
+        dest_p = out / p.name
         r = subprocess.run([sys.executable, "-m", "budget_extract.cli", "extract", str(p),
-                            "-o", str(out), "--xlsx"], capture_output=True, text=True,
+                            "-o", str(dest_p), "--xlsx"], capture_output=True, text=True,
                            env=env, cwd=str(ROOT))
-        msg = r.stderr.strip().replace(str(out), "OUT").replace(str(p), p.name)
+        msg = r.stderr.strip().replace(str(dest_p), "OUT").replace(str(p), p.name)
         lines.append(f"{p.name}\t{r.returncode}\t{msg}")
         print(lines[-1].split("\t")[0], r.returncode, flush=True)
     (dest / "errors.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
