@@ -46,7 +46,7 @@ from .performance import align_fragments, merge_projects, parse_performance_tabl
 __all__ = ["interpret_table", "document_targets", "typed_target", "target_record",
            "typed_figure"]
 
-EMPTY_NOTE = re.compile(r"无数据|空表|无.{0,20}(收入|支出|安排|预算)|不涉及")
+EMPTY_NOTE = re.compile(r"无数据|空表|无发生额|(无|没有).{0,30}(收入|支出|安排|预算)|不涉及")
 """A note saying the table has nothing to show (本单位无政府性基金预算收入 …)."""
 
 _SCALARS = [f for f in fields(PerformanceTarget) if "label" in f.metadata]

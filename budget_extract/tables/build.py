@@ -161,8 +161,10 @@ def _sides(paths: list[tuple[str, ...]], roles: list[str]
 
 
 def _placeholder(body: list[list[GridCell | None]]) -> bool:
-    """Rows of ``0`` placeholders: every non-empty body cell is 0 (stubs included)."""
+    """Rows of ``0`` placeholders: every non-empty body cell is 0 (stubs included), but for
+    a bare 合计/总计 label: an empty table often prints one total row of zeros."""
     texts = [norm(c.text) for row in body for c in row if c is not None and norm(c.text)]
+    texts = [t for t in texts if not re.fullmatch(r"[合总小]计", t)]
     return bool(texts) and all(re.fullmatch(r"0+(\.0+)?", t) for t in texts)
 
 
