@@ -8,12 +8,11 @@ the printed pages (``pdftotext -layout``, rows counted by hand), not from the pr
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
+from real_docs import doc
 
-import budget_extract
 from budget_extract.model import Block, Grid, GridCell
 from budget_extract.segment import segment
 from budget_extract.tables.build import build_table
@@ -181,20 +180,6 @@ def test_geometry_helpers():
 # --------------------------------------------------------------------------- real PDFs
 
 
-def real_dir() -> Path | None:
-    for base in [ROOT, *ROOT.parents]:
-        cand = base.parent / "shared" / "real"
-        if cand.is_dir():
-            return cand
-    return None
-
-
-@cache
-def doc(name: str):
-    d = real_dir()
-    if d is None or not (d / f"{name}.pdf").exists():
-        pytest.skip("the shared real PDFs are not here")
-    return budget_extract.extract(d / f"{name}.pdf")
 
 
 def fact_columns(d) -> list[str]:

@@ -6,12 +6,11 @@ titles were read off the printed pages and 目录 (not from the program's output
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
+from real_docs import doc
 
-import budget_extract
 from budget_extract.model import Block, Grid
 from budget_extract.segment import TocEntry, segment
 from budget_extract.tables.build import build_table
@@ -90,20 +89,6 @@ def test_title_after_narrative_paragraphs_is_still_the_title():
 # --------------------------------------------------------------------------- real PDFs
 
 
-def real_dir() -> Path | None:
-    for base in [ROOT, *ROOT.parents]:
-        cand = base.parent / "shared" / "real"
-        if cand.is_dir():
-            return cand
-    return None
-
-
-@cache
-def doc(name: str):
-    d = real_dir()
-    if d is None or not (d / f"{name}.pdf").exists():
-        pytest.skip("the shared real PDFs are not here")
-    return budget_extract.extract(d / f"{name}.pdf")
 
 
 FINAL_ACCOUNT_TITLES = [  # the 目录 of both 上海 决算 PDFs, 一、 … 九、
