@@ -64,6 +64,7 @@ class BatchOptions:
     retry_failed: bool = False
     xlsx: bool = True
     bom: bool = False
+    review: bool = True  # S.html
     password: str | None = None
     executor: str = "local"
     scheduler: Any = None
@@ -72,6 +73,7 @@ class BatchOptions:
         """What an earlier result must have been made with to be reused."""
         return json.dumps({"tool": __version__, "contract": CONTRACT_VERSION,
                            "dataset": DATASET_VERSION, "xlsx": self.xlsx, "bom": self.bom,
+                           "review": self.review,
                            "password": self.password is not None}, sort_keys=True)
 
 
@@ -391,7 +393,8 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
             statuses[inp.source_path] = InputStatus(inp.source_path, inp.document, sha)
             todo.append((inp, BatchJob(path=inp.path, source_path=inp.source_path,
                                        document=inp.document, sha256=sha, xlsx=opts.xlsx,
-                                       bom=opts.bom, password=opts.password)))
+                                       bom=opts.bom, password=opts.password,
+                                       review=opts.review)))
         for st in statuses.values():
             if st.status == "failed":
                 note = " (unchanged since an earlier run; --retry-failed tries again)" \

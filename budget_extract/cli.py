@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="output folder (created if missing)")
     ex.add_argument("--xlsx", action="store_true",
                     help="also write S.xlsx: one sheet per table, headers merged as printed")
+    _no_review(ex)
     _limits(ex)
     _common(ex)
 
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="try again the inputs that failed in an earlier run")
     ba.add_argument("--no-xlsx", dest="xlsx", action="store_false",
                     help="do not write S.xlsx workbooks")
+    _no_review(ba)
     ba.add_argument("--executor", choices=("local", "dask"), default="local",
                     help="where files are extracted: local processes (default) or a Dask "
                          "cluster (needs budget_extract[dask])")
@@ -94,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     _limits(ck)
     _common(ck)
     return p
+
+
+def _no_review(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--no-review", dest="review", action="store_false",
+                    help="do not write the review page S.html (pages with the extracted "
+                         "cells drawn, the table, the failing checks; docs/review.md)")
 
 
 def _limits(sp: argparse.ArgumentParser) -> None:
@@ -171,7 +179,7 @@ def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
     return BatchJob(path=os.path.abspath(path), source_path=path, sha256="",
                     document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
                     xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
-                    password=args.password, mode=mode)
+                    password=args.password, mode=mode, review=getattr(args, "review", False))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -215,7 +223,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     opts = BatchOptions(jobs=args.jobs or default_jobs(), timeout=args.timeout,
                         memory_mb=args.memory_limit, force=args.force,
                         retry_failed=args.retry_failed, xlsx=args.xlsx, bom=args.excel_csv,
-                        password=args.password, executor=args.executor,
+                        review=args.review, password=args.password, executor=args.executor,
                         scheduler=args.scheduler)
     t0 = time.monotonic()
     try:

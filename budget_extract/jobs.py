@@ -46,6 +46,7 @@ class BatchJob:
     password: str | None = None
     data: bytes | None = None  # the input's bytes, when the worker cannot read `path`
     mode: JobMode = "batch"
+    review: bool = True  # write the review page S.html
 
 
 @dataclass
@@ -118,7 +119,9 @@ def _render(job: BatchJob, doc: Any) -> JobResult:
     files: dict[str, bytes] = {}
     records: dict[str, list[dict[str, Any]]] = {}
     if job.mode != "check":
-        files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx)
+        files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx, review=job.review,
+                               pdf=job.data if job.data is not None else job.path,
+                               password=job.password)
     if job.mode == "batch":
         paths = wide_paths(doc)
         positions = table_positions(doc)

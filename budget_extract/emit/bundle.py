@@ -28,10 +28,13 @@ def wide_paths(doc: Document) -> list[str]:
 
 
 def render_outputs(doc: Document, *, bom: bool = False, xlsx: bool = False,
-                   facts: list | None = None) -> dict[str, bytes]:  # type: ignore[type-arg]
+                   facts: list | None = None,  # type: ignore[type-arg]
+                   review: bool = False, pdf: str | bytes | None = None,
+                   password: str | None = None) -> dict[str, bytes]:
     """``{path relative to OUTDIR: bytes}`` for ``S.facts.csv``, ``S/NN-KIND.csv``,
-    ``S.xlsx`` (when asked) and ``S.json`` — the JSON last, because writers write in this
-    order and the JSON's presence marks a complete document."""
+    ``S.xlsx`` (when asked), the review page ``S.html`` (when asked; ``pdf``, the input's
+    path or bytes, adds the page images) and ``S.json`` — the JSON last, because writers
+    write in this order and the JSON's presence marks a complete document."""
     from ..facts import document_facts
 
     out: dict[str, bytes] = {}
@@ -43,6 +46,10 @@ def render_outputs(doc: Document, *, bom: bool = False, xlsx: bool = False,
         from .xlsx_out import document_xlsx
 
         out[f"{doc.stem}.xlsx"] = document_xlsx(doc)
+    if review:
+        from .review_html import review_html
+
+        out[f"{doc.stem}.html"] = review_html(doc, pdf=pdf, password=password).encode("utf-8")
     out[f"{doc.stem}.json"] = document_json(doc).encode("utf-8")
     return out
 
