@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="extract one or more files into OUTDIR",
-                        description="Extract each INPUT into OUTDIR: S.json, S.facts.csv and "
-                                    "S/NN-KIND.csv per input with file stem S.",
+                        description="Extract each INPUT into OUTDIR: S.json, S.facts.csv, "
+                                    "S/NN-KIND.csv and the review page S.html per input "
+                                    "with file stem S.",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ex.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF, Markdown or HTML files")
     ex.add_argument("-o", "--outdir", required=True, metavar="OUTDIR",

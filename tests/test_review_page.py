@@ -179,17 +179,20 @@ def test_clicking_a_check_highlights_its_cells_on_the_page(browser: Any,
 
 
 def test_clicking_a_failing_check_in_markdown(browser: Any, pages: dict[str, Path]) -> None:
-    """The sample Markdown's shifted 收入总表 header: the first failing check names the 3.1
-    printed under 单位资金 (the conversion put it under 其他收入's neighbour)."""
+    """The sample Markdown's 收入总表 header is shifted by its conversion: 单位资金's 3.1 sits
+    under 单位资金/小计 with nothing under its four parts, so the first check fails.  Clicking
+    it lights the 3.1 and the four blanks it was compared with, all in 表2."""
     page, errors = open_page(browser, pages["md"])
     failing = page.locator("#checks li.check.fail")
     assert failing.count() == 6
     failing.first.click()
     assert "sel" in (failing.first.get_attribute("class") or "")
     lit = page.locator("td.hl")
-    assert lit.count() >= 1
-    assert lit.all_inner_texts() == ["3.1"]
-    assert lit.first.evaluate("el => el.closest('section').id") == "t1"
+    # 3.1 ≠ 事业收入 (blank) + 事业单位经营收入 (blank) + 上级补助收入 (blank) + 附属单位上缴收入 (blank)
+    assert sorted(lit.all_inner_texts()) == ["", "", "", "", "3.1"]
+    assert page.locator("td.hl", has_text="3.1").get_attribute("title") == \
+        "本年收入/单位资金/小计 · 淮北市人力资源和社会保障局 万元"
+    assert set(lit.evaluate_all("els => els.map(el => el.closest('section').id)")) == {"t1"}
     assert errors == []
     page.close()
 
@@ -209,3 +212,40 @@ def test_cell_text_cannot_inject_html(browser: Any, tmp_path: Path) -> None:
     assert page.locator("td", has_text="<img src=x").count() >= 1  # shown as printed
     assert errors == []
     page.close()
+
+
+def test_boxes_sit_on_the_printed_amounts(extracted: Any) -> None:
+    """The page image and the boxes agree: on the seed's page 9 (一般公共预算支出表) the box
+    of 合计/合计 (358.58) holds dark text pixels, and the same box moved one cell down, over
+    教育支出's 1.71, holds text too, while the empty 公用经费 cell of 教育支出 is blank."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from budget_extract.emit.page_images import render_pages
+
+    doc = extracted(SEED_PDF)
+    img = render_pages(SEED_PDF, [9])[9]
+    assert img.width == pytest.approx(595.3, abs=0.5) and img.height == pytest.approx(841.9, abs=0.5)
+    png = Image.open(io.BytesIO(base64.b64decode(img.data_uri.split(",", 1)[1])))
+    assert png.size == (794, 1123) and png.mode == "P"
+    t = next(t for t in doc.tables if t.kind == "general_budget_expenditure")
+    by_value = {(r.label, k): c for r in t.rows for k, c in r.cells.items()}
+
+    def dark_pixels(bbox: tuple[float, float, float, float]) -> int:
+        left, top, width, height = img.percent_box(bbox)
+        w, h = png.size
+        box = (round(left * w / 100) + 2, round(top * h / 100) + 2,
+               round((left + width) * w / 100) - 2, round((top + height) * h / 100) - 2)
+        gray = png.convert("L").crop(box)
+        return sum(gray.histogram()[:128])
+
+    total = by_value[("合计", "合计")]
+    assert total.text == "358.58" and total.page == 9 and total.bbox is not None
+    assert dark_pixels(total.bbox) > 20
+    assert by_value[("教育支出", "合计")].text == "1.71"
+    assert dark_pixels(by_value[("教育支出", "合计")].bbox) > 10
+    x0, _, x1, _ = by_value[("合计", "基本支出/公用经费")].bbox  # 7.2 printed above
+    _, top, _, bottom = by_value[("教育支出", "合计")].bbox
+    assert dark_pixels((x0, top, x1, bottom)) == 0  # 教育支出 has no 公用经费

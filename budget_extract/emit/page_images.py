@@ -13,9 +13,13 @@ import base64
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 DPI = 96
 GRAY_LEVELS = 16
+MAX_SIDE_PX = 2400
+"""A page larger than A2 is rendered smaller: a hostile 200-inch page would otherwise take
+hundreds of megabytes of pixels."""
 
 
 @dataclass
@@ -82,10 +86,11 @@ def render_pages(pdf: str | bytes, pages: Iterable[int], *, password: str | None
     return out
 
 
-def _render(page: object, no: int, dpi: int) -> PageImage:
-    mx0, _my0, _mx1, my1 = page.get_mediabox()  # type: ignore[attr-defined]
-    cx0, cy0, cx1, cy1 = page.get_cropbox()  # type: ignore[attr-defined]
-    bitmap = page.render(scale=dpi / 72, grayscale=True)  # type: ignore[attr-defined]
+def _render(page: Any, no: int, dpi: int) -> PageImage:
+    mx0, _my0, _mx1, my1 = page.get_mediabox()
+    cx0, cy0, cx1, cy1 = page.get_cropbox()
+    scale = min(dpi / 72, MAX_SIDE_PX / max(cx1 - cx0, cy1 - cy0, 1))
+    bitmap = page.render(scale=scale, grayscale=True)
     image = bitmap.to_pil().convert("L")
     bitmap.close()
     # gray value → index of the nearest of 16 evenly spaced grays, as a palette image:
@@ -95,7 +100,7 @@ def _render(page: object, no: int, dpi: int) -> PageImage:
     buf = io.BytesIO()
     image.save(buf, "PNG", bits=4)
     uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    rotation = page.get_rotation()  # type: ignore[attr-defined]
+    rotation = page.get_rotation()
     width, height = cx1 - cx0, cy1 - cy0
     if rotation in (90, 270):
         width, height = height, width

@@ -81,11 +81,13 @@ class _CellIds:
         found: list[tuple[int, str]] = []
         for ti in cands:
             t = self.tables[ti]
-            row = next((r for r in t.rows if r.row_no == row_no and column in r.cells), None)
+            # a blank cell the check counted as 0 has no CellValue: its row is enough
+            rows = [r for r in t.rows if r.row_no == row_no]
             cid = self.cell_id(ti, row_no, column)
-            if row is None or cid is None:
+            if not rows or cid is None:
                 continue
-            if page is None or row.cells[column].page == page or page in t.pages:
+            pages = {r.cells[column].page for r in rows if column in r.cells}
+            if page is None or page in pages or page in t.pages:
                 return ti, cid
             found.append((ti, cid))
         return found[0] if found else None
@@ -305,21 +307,20 @@ def _grid(ti: int, t: Table, cells: _CellIds) -> str:
     unit = f" {t.unit}" if t.unit else ""
     for row_no in sorted(groups):
         tds = []
-        for ci, c in enumerate(t.columns):
+        for c in t.columns:
+            cid = cells.cell_id(ti, row_no, c.key)
             hit = groups[row_no].get(c.key)
-            if hit is None:
-                tds.append("<td></td>")
+            if hit is None:  # blank as printed; a check may still name it (counted as 0)
+                tds.append(f"<td data-cell=\"{cid}\"></td>")
                 continue
             r, cell = hit
             cls = ["num"] if c.role in ("value", "quantity", "percent") else []
-            attrs = f" title=\"{_e(c.key)}\""
+            tip = c.key
             if (row_no, c.key) in fact_keys:
                 cls.append("fact")
-                attrs = (f" data-cell=\"t{ti}-{row_no}-{ci}\" title=\"{_e(c.key)} · "
-                         f"{_e(r.label)}{_e(unit)}\"")
-            else:
-                attrs += f" data-cell=\"t{ti}-{row_no}-{ci}\""
-            tds.append(f"<td class=\"{' '.join(cls)}\"{attrs}>{_e(cell.text)}</td>")
+                tip = f"{c.key} · {r.label}{unit}"
+            tds.append(f"<td class=\"{' '.join(cls)}\" data-cell=\"{cid}\" "
+                       f"title=\"{_e(tip)}\">{_e(cell.text)}</td>")
         body.append(f"<tr>{''.join(tds)}</tr>")
     if not body:
         body.append(f"<tr><td colspan=\"{len(t.columns)}\" class=\"empty\">(no rows)</td></tr>")
@@ -345,7 +346,7 @@ table.summary th{text-align:left;padding-right:1em;font-weight:600;color:#555}
 .check a{color:inherit;text-decoration:none}.check.sel{outline:2px solid #d33}
 .ea{color:#666}.note,.help{color:#555}.meta{color:#555;margin:.1em 0 .4em}
 .pair{display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap}
-.pages{flex:1 1 520px;max-width:900px}.grid{flex:1 1 420px;overflow-x:auto}
+.pages{flex:1 1 480px;max-width:900px}.grid{flex:1 1 480px;overflow-x:auto}
 figure{margin:0 0 .6em}figcaption{color:#777;font-size:.85em}
 .page{position:relative;width:100%;background-size:100% 100%;border:1px solid #ccc}
 .cellbox{position:absolute;box-sizing:border-box;border:1px solid rgba(30,100,220,.75);
@@ -355,7 +356,8 @@ table.ext{border-collapse:collapse;font-size:12.5px}
 table.ext caption{text-align:left;color:#777}
 table.ext th,table.ext td{border:1px solid #ccc;padding:1px 5px}
 table.ext th{background:#f1f3f6;font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}td.fact{background:#f3f7ff}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.ext th{min-width:3em}td.fact{background:#f3f7ff}
 td.hv,td.hl{background:#ffd2d0!important;outline:2px solid #d22}
 """
 
