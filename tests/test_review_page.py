@@ -249,3 +249,24 @@ def test_boxes_sit_on_the_printed_amounts(extracted: Any) -> None:
     x0, _, x1, _ = by_value[("合计", "基本支出/公用经费")].bbox  # 7.2 printed above
     _, top, _, bottom = by_value[("教育支出", "合计")].bbox
     assert dark_pixels((x0, top, x1, bottom)) == 0  # 教育支出 has no 公用经费
+
+
+@pytest.mark.slow
+def test_batch_writes_review_pages_and_no_review_skips_them(tmp_path: Path) -> None:
+    """``batch`` writes S.html beside each document's files, with page images for a PDF
+    (a box for each of the seed's 211 facts); with ``--no-review`` it writes none."""
+    from budget_extract.batch import BatchOptions, run_batch
+
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(SEED_PDF, src / "sub" / SEED_PDF.name)
+    shutil.copy(SEED_MD, src / "seed.md")
+    out = tmp_path / "out"
+    run_batch(str(src), str(out), BatchOptions(jobs=1, xlsx=False))
+    pdf_page = (out / "sub" / f"{SEED_PDF.stem}.html").read_text(encoding="utf-8")
+    assert pdf_page.count('class="cellbox"') == 211 and "data:image/png" in pdf_page
+    assert "<h1>淮北市人力资源和社会保障局信息中心2026年度单位预算</h1>" in pdf_page
+    assert (out / "seed.html").is_file()
+    plain = tmp_path / "plain"
+    run_batch(str(src), str(plain), BatchOptions(jobs=1, xlsx=False, review=False))
+    assert (plain / "seed.json").is_file() and not list(plain.rglob("*.html"))
