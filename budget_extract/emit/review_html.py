@@ -129,7 +129,7 @@ def _summary(doc: Document, image_note: str) -> str:
     status = Counter(c.status for c in doc.checks)
     checks = " · ".join(f"<span class=\"st {s}\">{status.get(s, 0)} {s}</span>"
                         for s in STATUSES)
-    rows = [("document", doc.stem), ("title", m.title), ("unit", m.unit_name),
+    rows = [("document", doc.stem), ("title", m.title), ("unit name", m.unit_name),
              ("year", m.year), ("phase", m.budget_phase),
              ("source", f"{doc.source.path} ({doc.source.format}"
                         + (f", {doc.source.pages} pages)" if doc.source.pages else ")")),
