@@ -10,6 +10,7 @@ as the contract says.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -136,6 +137,8 @@ def summary(result: BatchResult, outdir: str, seconds: float) -> str:
     elif result.datasets_written:
         lines.append(f"  datasets: {outdir}/facts.csv, budget.sqlite, datapackage.json; "
                      f"report: {outdir}/report.json")
+        lines.append(f"  browse: datasette {os.path.join(outdir, 'budget.sqlite')} -m "
+                     f"{os.path.join(outdir, 'metadata.json')}  (pip install datasette)")
     else:
         lines.append(f"  nothing changed: datasets in {outdir} are up to date; "
                      f"report: {outdir}/report.json")

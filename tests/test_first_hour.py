@@ -104,6 +104,17 @@ def test_help_documents_every_exit_code():
     assert "exit code 3" in readme or "| 3 |" in readme
 
 
+def test_batch_summary_names_the_datasette_command(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIX / f"{SEED}.md", src)
+    p = run("batch", src, "-o", tmp_path / "out", "--no-xlsx")
+    assert p.returncode == 0, p.stderr
+    out = tmp_path / "out"
+    assert (f"browse: datasette {out / 'budget.sqlite'} -m {out / 'metadata.json'}"
+            in p.stderr)
+
+
 def test_a_folder_given_to_extract_names_batch(tmp_path):
     folder = tmp_path / "downloads"
     folder.mkdir()

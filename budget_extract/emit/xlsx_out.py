@@ -134,14 +134,16 @@ def _table_label(t: Table) -> str:
 
 
 _LEADING_YEAR = re.compile(r"^\s*(19|20)\d{2}\s*年度?\s*")
+_LEADING_ANNEX = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:、.]?\s*")
 
 
 def short_title(doc: Document, t: Table) -> str:
-    """The table's printed title without what every table of the document repeats: the
-    unit's name and the year in front (淮北市…信息中心2026年收支总表 → 收支总表), so the
-    part that tells the tables apart fits Excel's 31 characters.  The kind's generic
-    title only when nothing is printed."""
+    """The table's printed title without what every table of the document repeats: an
+    附件 number, the unit's name and the year in front (淮北市…信息中心2026年收支总表 →
+    收支总表), so the part that tells the tables apart fits Excel's 31 characters.  The
+    kind's generic title only when nothing is printed."""
     title = re.sub(r"\s+", "", t.title or "")
+    title = _LEADING_ANNEX.sub("", title) or title  # 附件1：…
     for name in sorted({doc.meta.unit_name or "", t.unit_name or ""}, key=len, reverse=True):
         name = re.sub(r"\s+", "", name)
         if name and title.startswith(name) and len(title) > len(name):
