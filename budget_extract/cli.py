@@ -222,8 +222,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
+    shown = ["pass", "rounding", "fail", "skip"] + sorted(set(counts) - {"pass", "rounding",
+                                                                        "fail", "skip"})
     print(f"{args.input}: {len(res.check_list)} checks — "
-          + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
+          + ", ".join(f"{counts.get(s, 0)} {s}" for s in shown))
     for cid, status, msg in res.check_list:
         if status == "fail" or args.all or status == "rounding":
             mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}.get(

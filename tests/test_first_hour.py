@@ -82,7 +82,7 @@ def test_batch_outputs_are_world_readable_under_umask_022(tmp_path):
 
 
 def test_check_exits_0_when_every_check_holds():
-    p = run("check", FIX / f"{SEED}.pdf")  # the seed PDF: 0 failed checks
+    p = run("check", FIX / f"{SEED}.html")  # the seed's HTML version: 0 failed checks
     assert p.returncode == 0, p.stdout + p.stderr
     assert " 0 fail" in p.stdout.splitlines()[0]
 
