@@ -11,9 +11,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .api import extract, write_outputs  # noqa: E402
 from .errors import ExtractError  # noqa: E402
 
 __all__ = ["extract", "write_outputs", "ExtractError", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``extract`` and ``write_outputs`` imported on first use: the command line starts
+    without loading every reader and check (and a Ctrl-C during that start, when nothing
+    can catch it yet, printed a traceback)."""
+    if name in ("extract", "write_outputs"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -70,13 +70,14 @@ def to_pandas(doc: Document, table: str = "facts") -> Any:
     """A pandas DataFrame of one dataset table (default ``facts``), typed as in the
     datapackage: numbers as floats, counts as nullable integers, codes as strings.
 
-    Needs pandas (``pip install 'budget_extract[pandas]'``).
+    Needs pandas (``pip install pandas``, or ``pip install -e '.[pandas]'`` in a checkout).
     """
     try:
         import pandas as pd
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install 'budget_extract[pandas]'"
-                          ) from e
+    except ImportError as e:
+        from .extras import missing
+
+        raise ImportError(missing("to_pandas()", "pandas")) from e
     defs = {t.name: t for t in TABLES}
     if table not in defs or table == "inputs":
         raise ValueError(f"unknown table {table!r}; one of "

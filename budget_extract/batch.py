@@ -42,7 +42,7 @@ from .jobs import BatchJob, JobResult
 from .readers import SUPPORTED_SUFFIXES
 
 STATE_DIR = ".budget-extract"
-RESERVED_STEMS = {"report", "datapackage"}  # S.json would overwrite a batch file
+RESERVED_STEMS = {"report", "datapackage", "metadata"}  # S.json would overwrite a batch file
 
 
 @dataclass
@@ -406,6 +406,10 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
         executor = executor or executor_for(
             opts.executor, jobs=opts.jobs, timeout=opts.timeout, memory_mb=opts.memory_mb,
             scheduler=opts.scheduler)
+        page = getattr(progress, "page", None)  # pages as a worker reads them, if shown
+        if page is not None and getattr(executor, "on_page", False) is None:
+            executor.on_page = lambda job, done, total: page(
+                job.source_path, sizes.get(job.source_path, 0), done, total)
         results = executor.run(job for _, job in todo)
         try:
             for res in results:

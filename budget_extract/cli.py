@@ -1,19 +1,35 @@
 """``budget-extract``: the command line, a thin layer over :mod:`budget_extract.api`.
 
 Exit codes (contract): 0 every input extracted; 1 at least one input failed (the others are
-still written); 2 usage error.  A failed input gets one line on stderr,
+still written); 2 usage error; 3 (``check`` only) at least one check failed, so a script
+can gate on it; 130 interrupted (Ctrl-C).  A failed input gets one line on stderr,
 ``error: FILE: reason``, and no traceback unless ``--debug``.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 
-from . import __version__
-from .emit.files import safe_stem
-from .jobs import BatchJob, JobMode
+
+def _quiet_interrupt(kind: type[BaseException], value: BaseException, tb: object) -> None:
+    """A Ctrl-C that reaches the top (while the command line is still starting) is one
+    line, like every other interruption, not a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        print("interrupted", file=sys.stderr)
+        return
+    _previous_hook(kind, value, tb)  # type: ignore[arg-type]
+
+
+_previous_hook = sys.excepthook
+sys.excepthook = _quiet_interrupt
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .emit.files import safe_stem  # noqa: E402
+from .jobs import BatchJob, JobMode  # noqa: E402
 
 EPILOG = """\
 examples:
@@ -28,8 +44,17 @@ examples:
       dataset/facts.csv, budget.sqlite, datapackage.json and report.json; run it again
       to pick up new files (finished ones are skipped)
 
-exit codes: 0 all inputs extracted, 1 some input failed (the rest are written), 2 usage error
+exit codes:
+  0    every input extracted (extract, batch); check: no check failed
+  1    some input failed (the rest are written); check: FILE could not be extracted
+  2    usage error (bad option, DIR not a folder)
+  3    check only: at least one check failed (`budget-extract check F || echo wrong`)
+  130  interrupted (Ctrl-C); finished outputs are complete, nothing half-written is left
+  Checks that fail do not change the exit code of extract and batch: they are reported.
 """
+
+EXIT_CHECK_FAILED = 3
+"""``check``'s exit code when at least one check fails (1 is taken: the input failed)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="print a readable summary of the accounting checks",
                         description="Extract FILE and print which accounting identities pass, "
-                                    "round or fail, with the tables and rows involved.")
+                                    "round or fail, with the tables and rows involved.  Exit "
+                                    "code 0 when no check fails, 3 when one does, 1 when FILE "
+                                    "cannot be extracted.")
     ck.add_argument("input", metavar="FILE")
     ck.add_argument("--all", action="store_true", help="list passing checks too")
     _limits(ck)
@@ -150,7 +177,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         for path in args.inputs:
             if not os.path.isfile(path):
-                _fail(path, "no such file")
+                _fail(path, "is a folder: extract takes files; for every file under a "
+                            f"folder use: budget-extract batch {path} -o OUTDIR"
+                      if os.path.isdir(path) else "no such file")
                 failed += 1
                 continue
             res = next(results)
@@ -202,13 +231,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
+    shown = ["pass", "rounding", "fail", "skip"] + sorted(set(counts) - {"pass", "rounding",
+                                                                        "fail", "skip"})
     print(f"{args.input}: {len(res.check_list)} checks — "
-          + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
+          + ", ".join(f"{counts.get(s, 0)} {s}" for s in shown))
     for cid, status, msg in res.check_list:
         if status == "fail" or args.all or status == "rounding":
-            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}[status]
+            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}.get(
+                status, f"{status[:4]:4}")
             print(f"  {mark} {cid}: {msg}")
-    return 0
+    return EXIT_CHECK_FAILED if counts.get("fail") else 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -262,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "batch":
             return cmd_batch(args)
     except KeyboardInterrupt:
+        if argv is None:  # the program itself: a second Ctrl-C must not break its exit
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("interrupted; finished outputs are complete, nothing half-written was left",
               file=sys.stderr)
         return 130

@@ -45,6 +45,7 @@ from .jobs import (
     memory_reason,
     run_job,
 )
+from .pageprogress import PageDone, listening
 
 PRELOAD = ["budget_extract.jobs", "budget_extract.api", "budget_extract.readers.pdf",
            "budget_extract.readers.markdown", "budget_extract.readers.html",
@@ -79,8 +80,14 @@ def _child(conn: Connection, job: BatchJob, memory_mb: int,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     limit_memory(memory_mb)
+
+    def report(done: int, total: int) -> None:
+        with contextlib.suppress(OSError, ValueError):  # progress is never worth failing
+            conn.send(PageDone(done, total))
+
     try:
-        result = worker(job)
+        with listening(report):
+            result = worker(job)
     except MemoryError:
         result = failure(job, memory_reason(memory_mb))
     except BaseException as e:  # noqa: BLE001 - run_job reports ordinary errors itself
@@ -133,11 +140,29 @@ class LocalExecutor:
     name = "local"
 
     def __init__(self, jobs: int, timeout: float = 300, memory_mb: int = 4096,
-                 worker: Callable[[BatchJob], JobResult] = run_job) -> None:
+                 worker: Callable[[BatchJob], JobResult] = run_job,
+                 on_page: Callable[[BatchJob, int, int], None] | None = None) -> None:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.worker = worker
+        self.on_page = on_page
+        """Called with (job, pages done, pages in the file) as a worker reads a PDF."""
+
+    def _receive(self, conn: Connection, job: BatchJob) -> tuple[JobResult | None, bool]:
+        """Everything the worker has sent so far: page reports go to :attr:`on_page`;
+        returns its result (or None) and whether the pipe is closed or broken."""
+        try:
+            while conn.poll():
+                msg = conn.recv()
+                if isinstance(msg, PageDone):
+                    if self.on_page is not None:
+                        self.on_page(job, msg.done, msg.total)
+                    continue
+                return msg, False
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return None, True
+        return None, False
 
     def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
         ctx = _context()
@@ -151,12 +176,13 @@ class LocalExecutor:
                     proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
                                        daemon=True, name=f"budget-extract {job.source_path}")
                     deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
-                    try:
-                        with _main_importable():
-                            proc.start()
-                    finally:  # registered at once: Ctrl-C from here on kills it too
-                        if proc.pid is not None:
-                            running[recv] = (proc, job, deadline)
+                    with _sigint_blocked():  # a Ctrl-C now arrives after registering
+                        try:
+                            with _main_importable():
+                                proc.start()
+                        finally:  # registered at once: Ctrl-C from here on kills it too
+                            if proc.pid is not None:
+                                running[recv] = (proc, job, deadline)
                     send.close()
                 now = time.monotonic()
                 wait_for = min(d for _, _, d in running.values()) - now
@@ -167,15 +193,11 @@ class LocalExecutor:
                     proc, job, deadline = running[conn]
                     result: JobResult | None = None
                     if conn in ready or proc.sentinel in ready:
-                        if conn.poll():
-                            try:
-                                result = conn.recv()
-                            except (EOFError, OSError, pickle.UnpicklingError):
-                                result = None
-                        if result is None:
+                        result, closed = self._receive(conn, job)
+                        if result is None and (closed or proc.sentinel in ready):
                             proc.join(5)
                             result = failure(job, crash_reason(proc.exitcode, self.memory_mb))
-                    elif time.monotonic() >= deadline:
+                    if result is None and time.monotonic() >= deadline:
                         _kill(proc)
                         result = failure(job, timeout_reason(self.timeout))
                     if result is None:
@@ -190,6 +212,29 @@ class LocalExecutor:
             for conn, (proc, _, _) in running.items():
                 _kill(proc)
                 conn.close()
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Hold SIGINT while a worker starts.  The first start also launches
+    multiprocessing's forkserver, which inherits this signal mask, and so does every
+    worker it forks: a Ctrl-C (sent by the terminal to the whole process group) can no
+    longer interrupt a worker or the forkserver while it imports — each printed a
+    ``KeyboardInterrupt`` traceback.  Workers need no SIGINT: the parent decides and kills
+    them.  The parent gets a Ctrl-C that came meanwhile as soon as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    # The forkserver's first start launches the resource tracker, whose start ends by
+    # unblocking SIGINT: launch it first (a no-op once it runs).
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _kill(proc: Any) -> None:
@@ -228,7 +273,7 @@ def run_isolated(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
 
 
 class DaskExecutor:
-    """The same jobs on a Dask distributed cluster (``pip install 'budget_extract[dask]'``).
+    """The same jobs on a Dask distributed cluster (``pip install 'dask[distributed]'``).
 
     ``scheduler`` is the scheduler's address (``tcp://host:8786``) or an existing
     ``distributed.Client``/``LocalCluster``; without one a ``LocalCluster`` of ``jobs``
@@ -246,11 +291,7 @@ class DaskExecutor:
         self.window = window
 
     def _client(self) -> tuple[Any, list[Any]]:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as e:
-            raise RuntimeError("--executor dask needs Dask: pip install "
-                               "'budget_extract[dask]'") from e
+        from distributed import Client, LocalCluster
         if self.scheduler is None:
             cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
                                    processes=True, dashboard_address=None,
@@ -270,7 +311,12 @@ class DaskExecutor:
         return client, [client]
 
     def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
-        from distributed import as_completed
+        try:
+            from distributed import as_completed
+        except ImportError as e:  # the CLI prints this one line, no traceback
+            from .extras import missing
+
+            raise RuntimeError(missing("--executor dask", "dask")) from e
 
         client, owned = self._client()
         try:

@@ -2,12 +2,15 @@
 
 On a terminal: a live bar (rich) with files and pages done, the page rate and the time
 left — estimated from the bytes still to read, since pages are only known once a file is
-opened.  Elsewhere (CI logs, pipes): one plain line per finished file.  Either way a failed
-input is one ``error: FILE: reason`` line, as the contract says.
+opened.  The bar moves with every page a worker reads (a file's share of the bytes,
+page by page), not only when whole files finish.  Elsewhere (CI logs, pipes): one plain
+line per finished file.  Either way a failed input is one ``error: FILE: reason`` line,
+as the contract says.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -66,6 +69,8 @@ class RichProgress:
         self.task = None
         self.pages = self.files = 0
         self.t0 = time.monotonic()
+        self.partial: dict[str, tuple[int, float]] = {}
+        """Files being read: pages reported so far and bytes advanced for them."""
 
     def start(self, files: int, size: int, reused: int) -> None:
         if reused:
@@ -76,13 +81,25 @@ class RichProgress:
         self.task = self.progress.add_task("batch", total=max(size, 1), files=0, nfiles=files,
                                            pages=0, rate="– pages/s")
 
+    def page(self, source_path: str, size: int, done: int, total: int) -> None:
+        """A worker has read ``done`` of the ``total`` pages of ``source_path``."""
+        pages, advanced = self.partial.get(source_path, (0, 0.0))
+        share = size * min(done, total) / total if total > 0 else 0.0
+        self.partial[source_path] = (max(pages, done), max(advanced, share))
+        self.pages += max(0, done - pages)
+        self._update(max(0.0, share - advanced))
+
     def done(self, status: InputStatus, size: int) -> None:
+        pages, advanced = self.partial.pop(status.source_path, (0, 0.0))
         self.files += 1
-        self.pages += status.pages
+        self.pages += status.pages - pages
+        self._update(max(0.0, size - advanced))
+
+    def _update(self, advance: float) -> None:
         rate = self.pages / max(time.monotonic() - self.t0, 1e-6)
         if self.task is not None:
-            self.progress.update(self.task, advance=size, files=self.files, pages=self.pages,
-                                 rate=f"{rate:.1f} pages/s")
+            self.progress.update(self.task, advance=advance, files=self.files,
+                                 pages=self.pages, rate=f"{rate:.1f} pages/s")
 
     def error(self, line: str) -> None:
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -120,6 +137,8 @@ def summary(result: BatchResult, outdir: str, seconds: float) -> str:
     elif result.datasets_written:
         lines.append(f"  datasets: {outdir}/facts.csv, budget.sqlite, datapackage.json; "
                      f"report: {outdir}/report.json")
+        lines.append(f"  browse: datasette {os.path.join(outdir, 'budget.sqlite')} -m "
+                     f"{os.path.join(outdir, 'metadata.json')}  (pip install datasette)")
     else:
         lines.append(f"  nothing changed: datasets in {outdir} are up to date; "
                      f"report: {outdir}/report.json")

@@ -3,9 +3,9 @@
 :class:`DatasetWriter` takes each document's rows in turn (so a batch of thousands of
 documents is never held in memory at once), streams them into temporary files — the
 combined CSVs (``facts.csv``, ``documents.csv`` …) and ``budget.sqlite`` — and on
-:meth:`~DatasetWriter.commit` renames each over its final name and writes
-``datapackage.json``.  Until then the previous datasets stay untouched, so an interrupted
-build leaves the last complete ones.
+:meth:`~DatasetWriter.commit` renames each over its final name and writes Datasette's
+``metadata.json`` and ``datapackage.json``.  Until then the previous datasets stay
+untouched, so an interrupted build leaves the last complete ones.
 """
 
 from __future__ import annotations
@@ -13,21 +13,21 @@ from __future__ import annotations
 import csv
 import os
 import sqlite3
-import tempfile
 from typing import IO, Any
 
 from .csv_out import spreadsheet_safe
 from .datapackage import build_datapackage, datapackage_json
 from .dataset import TABLES, TableDef, csv_cell
-from .files import write_text
+from .datasette_meta import metadata_json
+from .files import make_tmp, write_text
 from .sqlite_out import create_schema, ingest, set_inputs
 
 DATASET_CSVS = tuple(f"{t.name}.csv" for t in TABLES if t.csv)
-DATASET_FILES = DATASET_CSVS + ("budget.sqlite", "datapackage.json")
+DATASET_FILES = DATASET_CSVS + ("budget.sqlite", "metadata.json", "datapackage.json")
 
 
 def _tmp(folder: str, suffix: str) -> str:
-    fd, path = tempfile.mkstemp(prefix=".tmp-", suffix=suffix + ".part", dir=folder)
+    fd, path = make_tmp(folder, suffix + ".part")
     os.close(fd)
     return path
 
@@ -95,6 +95,9 @@ class DatasetWriter:
             os.replace(tmp, os.path.join(self.outdir, final))
             written.append(os.path.join(self.outdir, final))
         self._tmp = {}
+        p = os.path.join(self.outdir, "metadata.json")  # Datasette's, for budget.sqlite
+        write_text(p, metadata_json())
+        written.append(p)
         p = os.path.join(self.outdir, "datapackage.json")
         write_text(p, datapackage_json(build_datapackage(self._docs, bom=self.bom)))
         written.append(p)

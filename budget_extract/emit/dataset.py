@@ -21,7 +21,7 @@ from typing import Any
 
 from ..budget.numbers import UNITS, parse_amount
 from ..facts import table_facts
-from ..model import Document
+from ..model import Document, Table, TableKind
 from .csv_out import FACT_COLUMNS
 from .json_out import figure_dict, target_dict
 
@@ -151,7 +151,9 @@ FACTS = TableDef(
         for n in FACT_COLUMNS
     ) + (
         _POS,
-        Field("side", "string", "收入 or 支出 for the halves of a side-by-side table, else blank."),
+        Field("side", "string", "收入 or 支出: which half of a side-by-side 收支 table "
+              "(收支总表, 财政拨款收支总表 …) the amount is in, whatever the half is called "
+              "(本年收入, 财政拨款支出 …: see side_label); blank elsewhere."),
         Field("functional_code", "string", "row_code when it is a 支出功能分类 code.",
               "functional-classification:generic:code"),
         Field("economic_code", "string", "row_code when it is a 支出经济分类 code.",
@@ -165,6 +167,9 @@ FACTS = TableDef(
         Field("year", "integer", "The budget's fiscal year (from documents).",
               "date:fiscal-year"),
         Field("phase", "string", "Budget phase id (from documents).", "phase:id"),
+        Field("side_label", "string", "The half of a side-by-side table as its header names "
+              "it (本年收入, 财政拨款支出, 支出/支出功能分类科目（按大类）, 第2栏 …); blank for "
+              "a one-panel table."),
     ),
     ("document", "table", "row_no", "column"),
     foreign_keys=((("document",), "documents", ("document",)),
@@ -350,6 +355,29 @@ def _json(x: Any) -> str:
                       separators=(",", ":"))
 
 
+_BOTH_SIDES_KINDS = {TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.FISCAL_GRANT_SUMMARY}
+
+
+def side_names(t: Table) -> dict[str, str]:
+    """Each panel name of a side-by-side table → ``收入``, ``支出`` or ``''``.
+
+    Printed names vary (收入, 本年收入, 财政拨款收入 …), so ``WHERE side = '收入'`` would
+    miss rows if ``side`` were the name.  A panel whose name says 收 (and not 支) is the
+    income half and the others of its table the expenditure halves; a 收支总表 or
+    财政拨款收支总表 with no such name has its income on the left (as the checks read it).
+    In other tables (a 基本支出表 printed in two halves, 第1栏 | 第2栏) a panel named 支 is
+    支出 and the rest blank: they are no 收支 halves.
+    """
+    names = [n for n in dict.fromkeys(c.side for c in t.columns) if n]
+    income = ["收" in n and "支" not in n for n in names]
+    spending = ["支" in n and "收" not in n for n in names]
+    if any(income) or (names and t.kind in _BOTH_SIDES_KINDS):
+        if not any(income):
+            income[0] = True
+        return {n: "收入" if inc else "支出" for n, inc in zip(names, income, strict=True)}
+    return {n: "支出" if exp else "" for n, exp in zip(names, spending, strict=True)}
+
+
 def table_positions(doc: Document) -> dict[int, int]:
     """``id(table)`` → its 1-based position: the pipeline's, unless missing or repeated."""
     given = [t.position for t in doc.tables]
@@ -372,7 +400,8 @@ def document_records(doc: Document, source_path: str,
     unit_name = meta.unit_name or ""
     positions = table_positions(doc)
     schemes = {id(t): t.code_scheme for t in doc.tables}
-    sides = {id(t): {c.key: c.side for c in t.columns} for t in doc.tables}
+    labels = {id(t): {c.key: c.side for c in t.columns} for t in doc.tables}
+    sides = {id(t): side_names(t) for t in doc.tables}
 
     fact_rows: list[dict[str, Any]] = []
     per_table: dict[int, int] = {}
@@ -387,12 +416,14 @@ def document_records(doc: Document, source_path: str,
                 "row_no": f.row_no, "row_code": f.row_code, "row_label": f.row_label,
                 "column": f.column, "value": f.value, "unit": f.unit, "page": f.page,
                 "table_title": f.table_title,
-                "table": pos, "side": sides[id(t)].get(f.column, ""),
+                "table": pos,
+                "side": sides[id(t)].get(labels[id(t)].get(f.column, ""), ""),
                 "functional_code": f.row_code if scheme == "function" else "",
                 "economic_code": f.row_code if scheme == "economic" else "",
                 "amount_yuan": _yuan(f.value, f.unit), "amount_fen": _fen(f.value, f.unit),
                 "unit_name": unit_name,
                 "year": year, "phase": phase,
+                "side_label": labels[id(t)].get(f.column, ""),
             })
 
     tables = []

@@ -29,13 +29,43 @@ def safe_stem(name: str) -> str:
     return _DEVICE.sub(r"\1_\2", stem)  # CON.json, con.x.json cannot exist on Windows
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (``os.umask``
+    can only be read by setting it, which would race with threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_tmp(folder: str, suffix: str = ".part") -> tuple[int, str]:
+    """A new ``.tmp-*`` file in ``folder`` (open fd, path) with the permissions the umask
+    gives a new file (0644 under umask 022).  ``tempfile.mkstemp`` creates 0600 whatever
+    the umask, and an output renamed from it would stay unreadable to the web server or
+    the team sharing the folder."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return fd, tmp
+
+
 def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically.  ``fsync=False`` skips forcing it to disk
     (still atomic against crashes and Ctrl-C, not against power loss) for callers that
     write many files and then sync once, as the batch does."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+    fd, tmp = make_tmp(folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

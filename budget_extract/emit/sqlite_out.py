@@ -24,10 +24,8 @@ SCHEMA_META = {"dataset_version": DATASET_VERSION, "contract": "1"}
 VIEWS = {
     "facts_full": """
         CREATE VIEW IF NOT EXISTS facts_full AS
-        SELECT f.*, t.title AS table_title, d.title AS document_title, d.level,
-               d.source_path
+        SELECT f.*, d.title AS document_title, d.level, d.source_path
         FROM facts f
-        JOIN tables t ON t.document = f.document AND t."table" = f."table"
         JOIN documents d ON d.document = f.document""",
     "failed_checks": """
         CREATE VIEW IF NOT EXISTS failed_checks AS

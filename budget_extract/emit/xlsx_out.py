@@ -113,12 +113,17 @@ def _width(text: str) -> float:
 
 
 def sheet_name(base: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of ``[]:*?/\\``)."""
-    base = _BAD_SHEET_CHARS.sub("_", base).strip("'") or "表"
-    name, n = base[:31], 2
+    """A valid, unique sheet name, as Excel requires: at most 31 characters, none of
+    ``[]:*?/\\`` nor control characters, not blank, no apostrophe at either end, not the
+    reserved ``History``, and unique ignoring case (``(2)``, ``(3)`` … added)."""
+    base = _BAD_SHEET_CHARS.sub("_", _ILLEGAL.sub("", base).replace("\t", " "))
+    base = re.sub(r"\s+", " ", base).strip(" '") or "表"
+    if base.casefold() == "history":
+        base += "_"
+    name, n = base[:31].rstrip(" '"), 2
     while name.casefold() in taken:
         suffix = f"({n})"
-        name = base[:31 - len(suffix)] + suffix
+        name = base[:31 - len(suffix)].rstrip(" '") + suffix
         n += 1
     taken.add(name.casefold())
     return name
@@ -126,6 +131,26 @@ def sheet_name(base: str, taken: set[str]) -> str:
 
 def _table_label(t: Table) -> str:
     return t.table_no or str(t.position)
+
+
+_LEADING_YEAR = re.compile(r"^\s*(19|20)\d{2}\s*年度?\s*")
+_LEADING_ANNEX = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:、.]?\s*")
+
+
+def short_title(doc: Document, t: Table) -> str:
+    """The table's printed title without what every table of the document repeats: an
+    附件 number, the unit's name and the year in front (淮北市…信息中心2026年收支总表 →
+    收支总表), so the part that tells the tables apart fits Excel's 31 characters.  The
+    kind's generic title only when nothing is printed."""
+    title = re.sub(r"\s+", "", t.title or "")
+    title = _LEADING_ANNEX.sub("", title) or title  # 附件1：…
+    for name in sorted({doc.meta.unit_name or "", t.unit_name or ""}, key=len, reverse=True):
+        name = re.sub(r"\s+", "", name)
+        if name and title.startswith(name) and len(title) > len(name):
+            title = title[len(name):]
+            break
+    title = _LEADING_YEAR.sub("", title) or title
+    return title or TITLE_OF_KIND.get(t.kind) or "表"
 
 
 def _pages(t: Table) -> str:
@@ -297,7 +322,7 @@ def document_xlsx(doc: Document) -> bytes:
         c = toc.cell(top, j, h)
         c.font, c.fill = _BOLD, _HEADER_FILL
     for i, t in enumerate(doc.tables, 1):
-        name = sheet_name(f"{_table_label(t)} {TITLE_OF_KIND.get(t.kind) or t.title}", taken)
+        name = sheet_name(f"{_table_label(t)} {short_title(doc, t)}", taken)
         write_table_sheet(wb.create_sheet(name), doc, t)
         row = [_table_label(t), _text(t.title), t.kind.value, t.unit,
                ",".join(str(p) for p in t.pages), name]

@@ -21,6 +21,7 @@ import hashlib
 
 from ...errors import ExtractError
 from ...model import Block, Source
+from ...pageprogress import page_done
 from .backend import PdfBackend, PdfDamaged
 from .page import page_blocks
 from .plumber import PdfplumberBackend
@@ -101,6 +102,7 @@ def _read(
                     "damaged, try re-exporting it",
                     shown,
                 ) from exc
+            page_done(page.number, be.page_count)  # the batch's progress bar moves
             if not any(not c.text.isspace() for c in page.chars):
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
