@@ -209,6 +209,8 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                     break
             code, padded = _join_code([origin[r][c.index] for c in cols if c.role == "code"])
             if not DIGITS.match(code) or (placeholder and set(code) == {"0"}):
+                if not label and not DIGITS.match(code) and re.search(r"[^\W\d_]", code):
+                    label = code   # 合计 printed in the 科目编码 column, the name cell blank
                 code = ""
             elif padded:
                 warnings.append(f"row {row_no}: code part {padded} printed without its leading "
