@@ -189,7 +189,9 @@ REGISTRY: tuple[KindSpec, ...] = (
     KindSpec(K.PROJECT_EXPENDITURE, "项目支出表",
              (_t(r"项目支出", "项目支出(总)表, 部门预算项目支出及其他支出预算表, "
                  "一般公共预算项目支出情况表"),
-              _t(r"专项业务经费", "专项业务经费支出表 (陕西: 项目支出)")),
+              _t(r"专项业务经费", "专项业务经费支出表 (陕西: 项目支出)"),
+              # 陕西: the projects carried over (预算项目名称 | 金额)
+              _t(r"上年结转资金支出", "财政拨款上年结转资金支出表")),
              # spending items (支出项目类别) listed with their 绩效目标: projects, not 基本支出
              (HeaderSignature(12, joined_all=("支出项目类别", "绩效目标")),),
              table_checks=PROJECT_CHECKS),
