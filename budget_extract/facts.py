@@ -5,6 +5,7 @@ Form-like 绩效目标表 and the ``0`` placeholder rows of empty tables are not
 
 from __future__ import annotations
 
+from .budget.kinds import published_kind
 from .budget.numbers import amount_text, is_amount
 from .model import Document, Fact, Table
 
@@ -19,7 +20,7 @@ def table_facts(doc_stem: str, table: Table) -> list[Fact]:
             if roles.get(key) != "value" or not is_amount(cell.text):
                 continue
             out.append(Fact(document=doc_stem, table_no=table.table_no,
-                            table_kind=table.kind.value,
+                            table_kind=published_kind(table.kind),
                             row_no=row.row_no, row_code=row.code, row_label=row.label,
                             column=key, value=amount_text(cell.text), unit=table.unit,
                             page=cell.page, bbox=cell.bbox, table_title=table.title))

@@ -695,3 +695,37 @@ def test_non_budget_text_is_still_refused(tmp_path):
                    "## 一、会议时间\n\n3月5日上午9时。\n", encoding="utf-8")
     with pytest.raises(ExtractError, match="no tables found"):
         budget_extract.extract(src)
+
+
+# --------------------------------------------------------------------------- 一、 > 1、 > (1)
+
+# 西安 表1 部门综合预算收支总表 (p19), 元: three levels of numbering on both halves; (1) items
+# sit under the 1、 item before them, not beside it.
+XIAN_INCOME = [("一、部门预算", "28,384,234.71"), ("1、财政拨款", "28,384,234.71"),
+               ("(1)一般公共预算拨款", "28,384,234.71"),
+               ("其中：专项资金列入部门预算的项目", "550,000.00"), ("(2)政府性基金拨款", ""),
+               ("(3)国有资本经营预算收入", ""), ("2、上级补助收入", ""), ("3、事业收入", ""),
+               ("本年收入合计", "28,384,234.71"), ("收入总计", "28,384,234.71")]
+XIAN_SPENDING = [("一、部门预算", "28,384,234.71"), ("1、人员经费和公用经费支出", "19,328,114.71"),
+                 ("(1)工资福利支出", "17,103,265.51"), ("(2)商品和服务支出", "1,753,379.20"),
+                 ("(3)对个人和家庭的补助", "415,970.00"), ("(4)资本性支出", "55,500.00"),
+                 ("2、专项业务经费支出", "9,056,120.00"), ("(1)工资福利支出", ""),
+                 ("(2)商品和服务支出", "8,166,120.00"), ("(3)对个人和家庭补助", "850,000.00"),
+                 ("(6)资本性支出", "40,000.00"), ("3、上缴上级支出", ""),
+                 ("本年支出合计", "28,384,234.71"), ("支出总计", "28,384,234.71")]
+
+
+def test_parenthesised_items_sit_under_numbered_items():
+    got = checks(halves("income_expenditure_summary", XIAN_INCOME, XIAN_SPENDING, unit="元"))
+    top = got["income_expenditure_summary.items.部门预算.支出/预算数"]
+    # 28,384,234.71 = 19,328,114.71 + 9,056,120.00 + (blank): the 1、 items only
+    assert top.status == "pass" and [v for _, v in cells(top)][1:] == \
+        ["19,328,114.71", "9,056,120.00", ""]
+    assert got["income_expenditure_summary.items.人员经费和公用经费支出.支出/预算数"].status \
+        == "pass"
+    assert got["income_expenditure_summary.items.部门预算.收入/预算数"].status == "pass"
+    spending = [(x, "1,735,379.20" if x == "(2)商品和服务支出" and v.startswith("1,") else v)
+                for x, v in XIAN_SPENDING]
+    bad = checks(halves("income_expenditure_summary", XIAN_INCOME, spending, unit="元"))
+    c = bad["income_expenditure_summary.items.人员经费和公用经费支出.支出/预算数"]
+    assert c.status == "fail" and ("支出/预算数", "1,735,379.20") in cells(c)

@@ -236,6 +236,27 @@ def test_a_trailing_text_column_is_not_a_panel() -> None:
     assert t.rows[0].cells["绩效目标"].text == "维护群众合法权益"
 
 
+def test_a_count_then_more_codes_is_one_panel_with_one_row_code() -> None:
+    # 西安 表12 政府采购: 科目编码 类/款/项 | 单位编码 | 采购项目 | 数量 | 部门经济科目编码 类/款
+    # | 预算金额 (p31); the count (数量) starts no panel, the row's code is the 类/款/项 one
+    t = build(ruled([["科目编码", "", "", "单位编码", "采购项目", "数量", "经济科目编码", "",
+                      "预算金额"],
+                     ["类", "款", "项", "", "", "", "类", "款", ""],
+                     ["201", "40", "04", "", "接待中心安保服务", "1", "302", "27", "499,800.00"]]))
+    assert {c.side for c in t.columns} == {""}
+    assert [(r.code, r.label) for r in t.rows] == [("2014004", "接待中心安保服务")]
+
+
+def test_a_second_classification_code_is_not_glued_to_the_first() -> None:
+    # 西安 表6: 部门经济科目编码 | 名称 | 政府经济科目编码 | 名称 | 合计 (p24)
+    t = build(ruled([["部门经济科目编码", "部门经济科目名称", "政府经济科目编码", "政府经济科目名称",
+                      "合计"],
+                     ["合计", "", "", "", "28,384,234.71"],
+                     ["30101", "基本工资", "50101", "工资奖金津补贴", "3,868,678.80"]]))
+    assert [(r.code, r.label) for r in t.rows] == [("", "合计"), ("30101", "基本工资")]
+    assert t.rows[1].cells["政府经济科目编码"].text == "50101"
+
+
 def test_an_empty_unit_column_does_not_start_a_panel() -> None:
     # 深圳 一般公共预算支出表, a page whose 预算单位 column is blank
     t = build(ruled([["预算单位", "科目编码", "科目名称", "支出总计"],

@@ -9,6 +9,7 @@ from budget_extract.budget.kinds import (
     classify,
     kind_from_header,
     kind_from_title,
+    published_kind,
 )
 from budget_extract.tables.detect import CAPTION, cn_to_int
 
@@ -167,6 +168,11 @@ def test_the_unit_name_is_stripped_before_classifying():
     # a grid of projects with their amounts and 绩效目标
     ([("二级预算单位名称",), ("一级项目名称",), ("预算数（万元）",), ("绩效目标",)],
      ["深圳市民政局（本级）"], "performance_project_list"),
+    # 广州 重点项目 grid in the 情况说明 (p23): 项目 | 预算数（单位：万元） | 绩效目标
+    ([("项目",), ("预算数（单位：万元）",), ("绩效目标",)], ["项目", "云客服服务外包项目"],
+     "performance_project_list"),
+    # ... but a 项目 stub and an amount without 绩效目标 is no project list
+    ([("项目",), ("预算数（单位：万元）",)], ["项目", "一、一般公共服务支出"], None),
     ([("机关运行经费",)], [], "operating_expenditure"),
     # 广东 部门预算项目支出及其他支出预算表 on a page of its own, header repeated, no title
     ([("支出项目类别（资金使用单/位）",), ("总计",), ("财政拨款", "合计"), ("绩效目标",)],
@@ -185,3 +191,15 @@ def test_a_project_grid_overrides_a_form_title():
     form = [("项目名称",), ("信息化运行维护",)]
     assert classify("信息化运行维护绩效目标表", form, ["项目名称", "年度目标"]) == \
         "performance_target"
+
+
+@pytest.mark.parametrize("kind,published", [
+    # kinds the contract's closed list lacks are published under its nearest id
+    ("basic_expenditure", "general_budget_basic_expenditure"),       # 深圳 基本支出总表
+    ("operating_expenditure", "general_budget_basic_expenditure"),   # 江苏 机关运行经费支出预算表
+    ("general_budget_basic_expenditure", "general_budget_basic_expenditure"),
+    ("income_expenditure_summary", "income_expenditure_summary"),
+    ("unknown", "unknown"),
+])
+def test_published_kind(kind, published):
+    assert published_kind(kind) == published

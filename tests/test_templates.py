@@ -62,11 +62,17 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
-def value_columns(table: dict[str, Any]) -> list[str]:
-    """The '/'-joined header paths of a table's value columns (stub and code columns left out)."""
+def value_columns(table: dict[str, Any], roles_wanted: tuple[str, ...] = ("value",)) -> list[str]:
+    """The '/'-joined header paths of a table's value columns (stub and code columns left out;
+    with ``DATA_ROLES``, the figures that are not money too)."""
     roles = table.get("column_roles") or ["value"] * len(table.get("columns", []))
     return ["/".join(p) for p, r in zip(table.get("columns", []), roles, strict=False)
-            if r == "value"]
+            if r in roles_wanted]
+
+
+# Columns of figures: money, and the quantity/percent columns an expectation lists as
+# ``non_money_columns`` (kept in the table, never facts).
+DATA_ROLES = ("value", "quantity", "percent")
 
 
 def numbering_facts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -155,7 +161,8 @@ def table_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
     mine = [f for f in facts if str(f["table_no"]) == no]
     if len(mine) != exp["facts"]:
         problems.append(f"{len(mine)} facts, expected {exp['facts']}")
-    cols = {_accept({"column": c}, alternatives)["column"] for t in found for c in value_columns(t)}
+    cols = {_accept({"column": c}, alternatives)["column"]
+            for t in found for c in value_columns(t, DATA_ROLES)}
     placeholders = sorted(c for c in cols if PLACEHOLDER.search(c))
     if placeholders:
         problems.append(f"placeholder columns {placeholders}")
@@ -227,7 +234,10 @@ def document_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
         elif n != u["facts"]:
             problems.append(f"unnumbered {u['kind'] or 'table'} on pages {u['pages']}: {n} facts, "
                             f"expected {u['facts']}")
-    cols = {c for t in doc.get("tables", []) for c in value_columns(t)}
+    # A 绩效目标 form is laid out as printed, one 列N column per grid column (no header, no
+    # facts: the contract sends it to performance_targets); placeholders elsewhere are wrong.
+    cols = {c for t in doc.get("tables", []) if t.get("kind") != "performance_target"
+            for c in value_columns(t)}
     placeholders = sorted(c for c in cols if PLACEHOLDER.search(c))
     if placeholders:
         problems.append(f"placeholder columns {placeholders[:5]}")

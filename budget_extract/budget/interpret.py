@@ -75,12 +75,20 @@ def interpret_table(table: Table, unit_name: str = "") -> None:
 
 def _is_empty(table: Table, placeholder: bool) -> bool:
     """No printed amount in a value column, or ``0`` placeholders whose note (if any) says
-    there is nothing to show."""
+    there is nothing to show.  Under such a note a row of zeros is a placeholder whatever its
+    stub says (a unit's name: 深圳 `深圳市民政局（本级） 0.00 0.00 0.00`, 本表本年无发生额)."""
     role_of = {c.key: c.role for c in table.columns}
     values = [v.text for row in table.rows for k, v in row.cells.items()
               if role_of.get(k) == "value"]
+    says_empty = bool(EMPTY_NOTE.search(table.note))
     return not any(is_amount(v) for v in values) or (
-        placeholder and (bool(EMPTY_NOTE.search(table.note)) or not table.note))
+        placeholder and (says_empty or not table.note)) or (
+        says_empty and all(_zero(v) for v in values if is_amount(v)))
+
+
+def _zero(text: str) -> bool:
+    amount = parse_amount(text)
+    return amount is not None and amount == 0
 
 
 def _values_yuan(t: Table, r: Row) -> dict[str, str]:

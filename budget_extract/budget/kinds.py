@@ -41,6 +41,8 @@ class TitlePattern:
 # ``301``, ``30101``): which tree a table's rows hang on tells 功能分类 from 经济分类 tables.
 FUNCTION_CODE = r"2\d{2}(\d{2}){0,2}"
 ECONOMIC_CODE = r"3\d{2}(\d{2})?"
+# A project's amount column, its unit possibly printed in the header (预算数（单位：万元）).
+PROJECT_AMOUNT = r"(项目总额|项目金额|预算金额|预算数|金额)([（(][^（）()]*[）)])?"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class HeaderSignature:
     ``counts`` each substring at least that often; ``first_col_prefix`` /
     ``first_col_contains`` each the start of / inside some first-column text;
     ``first_col_codes`` each regex the whole of some first-column text (the code tree the
-    rows hang on).  ``rank`` orders the signatures of all kinds, most specific first.
+    rows hang on); ``level_pattern`` a regex some header level matches whole (an amount
+    column whose unit is printed in it: ``预算数（单位：万元）``).  ``rank`` orders the
+    signatures of all kinds, most specific first.
     """
 
     rank: int
@@ -66,6 +70,7 @@ class HeaderSignature:
     first_col_prefix: tuple[str, ...] = ()
     first_col_contains: tuple[str, ...] = ()
     first_col_codes: tuple[str, ...] = ()
+    level_pattern: str = ""
 
     def matches(self, flat: set[str], joined: str, first_col_texts: list[str]) -> bool:
         return (self.levels <= flat
@@ -78,7 +83,9 @@ class HeaderSignature:
                         for p in self.first_col_prefix)
                 and all(any(s in t for t in first_col_texts) for s in self.first_col_contains)
                 and all(any(re.fullmatch(c, t) for t in first_col_texts)
-                        for c in self.first_col_codes))
+                        for c in self.first_col_codes)
+                and (not self.level_pattern
+                     or any(re.fullmatch(self.level_pattern, lvl) for lvl in flat)))
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,11 @@ class KindSpec:
     ``overrides``: kinds whose *title* this kind's header signatures overrule — a
     项目支出绩效目标表 printed as one grid of projects with their amounts is a project list,
     whatever its title says, because it is read as a grid and not as a per-project form.
+
+    ``published_as``: for a kind the contract's closed list lacks, the contract id it is
+    published under (JSON ``kind``, facts ``table_kind``, every output); the finer kind stays
+    on the table for the checks (an all-funds 基本支出表 is checked against the 支出总表, not
+    against the 一般公共预算支出表) and in the JSON's ``kind_detail``.
     """
 
     kind: TableKind
@@ -96,6 +108,7 @@ class KindSpec:
     headers: tuple[HeaderSignature, ...] = ()
     table_checks: frozenset[str] = GRID_CHECKS
     overrides: tuple[TableKind, ...] = ()
+    published_as: TableKind | None = None
 
 
 def _t(pattern: str, covers: str = "") -> TitlePattern:
@@ -117,7 +130,10 @@ REGISTRY: tuple[KindSpec, ...] = (
              (HeaderSignature(0, joined_all=("项目名称",),
                               levels_any=frozenset({"项目总额", "金额", "预算数", "预算数（万元）",
                                                     "项目金额", "预算金额"}),
-                              joined_any=("绩效目标", "一级指标")),),
+                              joined_any=("绩效目标", "一级指标")),
+              # 广东 重点项目 grid in the 情况说明: 项目 | 预算数（单位：万元） | 绩效目标
+              HeaderSignature(0, levels_any=frozenset({"项目", "项目名称"}),
+                              level_pattern=PROJECT_AMOUNT, joined_any=("绩效目标", "一级指标"))),
              table_checks=PROJECT_CHECKS, overrides=(K.PERFORMANCE_TARGET,)),
     KindSpec(K.PERFORMANCE_TARGET, "项目支出绩效目标表",
              (_t(r"绩效目标表"), _t(r"绩效目标申报表"), _t(r"绩效目标", "any other 绩效目标 form")),
@@ -136,9 +152,11 @@ REGISTRY: tuple[KindSpec, ...] = (
     KindSpec(K.THREE_PUBLIC_EXPENDITURE, '一般公共预算"三公"经费支出表',
              (_t(r"三公", '"三公"经费支出(决算)表, "三公"经费和机关运行经费预算表'),),
              (HeaderSignature(5, joined_any=("因公出国", "公务接待")),)),
+    # 机关运行经费 is the 公用经费 part of 一般公共预算 basic spending, by economic class.
     KindSpec(K.OPERATING_EXPENDITURE, "机关运行经费支出表",
              (_t(r"机关运行经费", "一般公共预算机关运行经费支出预算表"),),
-             (HeaderSignature(8, joined_all=("机关运行经费",)),)),
+             (HeaderSignature(8, joined_all=("机关运行经费",)),),
+             published_as=K.GENERAL_BUDGET_BASIC_EXPENDITURE),
     KindSpec(K.GOV_FUND_EXPENDITURE, "政府性基金预算支出表",
              (_t(r"政府性基金", "政府性基金预算支出表, …财政拨款收入支出决算表"),)),
     KindSpec(K.STATE_CAPITAL_EXPENDITURE, "国有资本经营预算支出表",
@@ -164,12 +182,16 @@ REGISTRY: tuple[KindSpec, ...] = (
              (HeaderSignature(6, joined_all=("人员经费", "公用经费", "经济分类")),
               HeaderSignature(6, joined_all=("人员经费", "公用经费"),
                               first_col_codes=(ECONOMIC_CODE,)))),
+    # every funding source's basic spending: the contract's nearest id is 一般公共预算基本支出表
     KindSpec(K.BASIC_EXPENDITURE, "基本支出表",
-             (_t(r"基本支出", "基本支出总表, 部门预算基本支出预算表, 基本支出预算情况表"),)),
+             (_t(r"基本支出", "基本支出总表, 部门预算基本支出预算表, 基本支出预算情况表"),),
+             published_as=K.GENERAL_BUDGET_BASIC_EXPENDITURE),
     KindSpec(K.PROJECT_EXPENDITURE, "项目支出表",
              (_t(r"项目支出", "项目支出(总)表, 部门预算项目支出及其他支出预算表, "
                  "一般公共预算项目支出情况表"),
-              _t(r"专项业务经费", "专项业务经费支出表 (陕西: 项目支出)")),
+              _t(r"专项业务经费", "专项业务经费支出表 (陕西: 项目支出)"),
+              # 陕西: the projects carried over (预算项目名称 | 金额)
+              _t(r"上年结转资金支出", "财政拨款上年结转资金支出表")),
              # spending items (支出项目类别) listed with their 绩效目标: projects, not 基本支出
              (HeaderSignature(12, joined_all=("支出项目类别", "绩效目标")),),
              table_checks=PROJECT_CHECKS),
@@ -211,6 +233,12 @@ _HEADER_RULES: list[tuple[HeaderSignature, str]] = sorted(
 def spec(kind: str) -> KindSpec:
     """The registry entry of a kind id (``unknown``'s for an id the registry lacks)."""
     return SPEC.get(kind) or SPEC[K.UNKNOWN.value]
+
+
+def published_kind(kind: str) -> str:
+    """The contract id a kind is published under (itself unless the contract lacks it)."""
+    s = SPEC.get(str(kind))
+    return (s.published_as or s.kind).value if s else str(kind)
 
 
 # What a printed title carries besides its name, stripped before classifying (the emitted

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+from ..budget.kinds import published_kind
 from ..model import Fact, Table
 
 FACT_COLUMNS = ["document", "table_no", "table_kind", "row_no", "row_code", "row_label",
@@ -58,10 +59,11 @@ def wide_csv(table: Table) -> str:
 
 def wide_name(table: Table, taken: set[str]) -> str:
     num = f"{int(table.table_no):02d}" if table.table_no.isdigit() else f"{table.position:02d}"
-    name = f"{num}-{table.kind}.csv"
+    kind = published_kind(table.kind)
+    name = f"{num}-{kind}.csv"
     n = 2
     while name in taken:
-        name = f"{num}-{table.kind}-{n}.csv"
+        name = f"{num}-{kind}-{n}.csv"
         n += 1
     taken.add(name)
     return name

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..budget.kinds import published_kind
 from ..budget.numbers import UNITS, parse_amount
 from ..facts import table_facts
 from ..model import Document, Table, TableKind
@@ -430,7 +431,8 @@ def document_records(doc: Document, source_path: str,
     for t in doc.tables:
         pos = positions[id(t)]
         tables.append({
-            "document": doc.stem, "table": pos, "table_no": t.table_no, "kind": t.kind.value,
+            "document": doc.stem, "table": pos, "table_no": t.table_no,
+            "kind": published_kind(t.kind),
             "title": t.title, "unit": t.unit, "pages": ",".join(str(p) for p in t.pages),
             "empty": bool(t.empty), "note": t.note, "code_scheme": schemes[id(t)],
             "columns": len(t.columns), "rows": len({r.row_no for r in t.rows}),

@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
+from ..budget.kinds import published_kind
 from ..model import Check, Document, NarrativeFigure, PerformanceTarget, Table
 
 CONTRACT_VERSION = "1"
@@ -34,7 +35,9 @@ def table_dict(t: Table) -> dict[str, Any]:
         })
     return {
         "table_no": t.table_no,
-        "kind": t.kind,
+        "kind": published_kind(t.kind),
+        # the finer kind behind a published contract id (basic_expenditure: all funds)
+        **({"kind_detail": t.kind.value} if published_kind(t.kind) != t.kind else {}),
         "title": t.title,
         "unit": t.unit,
         **({"unit_name": t.unit_name} if t.unit_name else {}),  # a meta line in the grid

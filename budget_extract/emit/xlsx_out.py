@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..budget.kinds import TITLE_OF_KIND
+from ..budget.kinds import TITLE_OF_KIND, published_kind
 from ..budget.numbers import normalize_width, parse_amount
 from ..model import Document, Grid, GridCell, Table
 
@@ -324,7 +324,7 @@ def document_xlsx(doc: Document) -> bytes:
     for i, t in enumerate(doc.tables, 1):
         name = sheet_name(f"{_table_label(t)} {short_title(doc, t)}", taken)
         write_table_sheet(wb.create_sheet(name), doc, t)
-        row = [_table_label(t), _text(t.title), t.kind.value, t.unit,
+        row = [_table_label(t), _text(t.title), published_kind(t.kind), t.unit,
                ",".join(str(p) for p in t.pages), name]
         for j, v in enumerate(row, 1):
             toc.cell(top + i, j, v)

@@ -97,20 +97,21 @@ def _roles(paths: list[tuple[str, ...]], body: list[list[GridCell | None]],
 
 
 def _panels(roles: list[str]) -> list[int]:
-    """The panel of each column: a stub after a figure column starts a panel (收入 | 支出 |
-    …, any number of them), but only if figures follow it — a trailing text column
-    (绩效目标, 备注) belongs to the panel before it."""
+    """The panel of each column: a stub after a money column starts a panel (收入 | 支出 |
+    …, any number of them), but only if money follows it — a trailing text column
+    (绩效目标, 备注) belongs to the panel before it.  A count (数量) is no panel's figures:
+    a 政府采购 row prints 数量, then more codes, then its 预算金额, all one panel."""
     starts = [0]
     seen_value = False
     for k, role in enumerate(roles):
         if role in ("stub", "code") and seen_value:
             starts.append(k)
             seen_value = False
-        if role in VALUE_ROLES:
+        if role == "value":
             seen_value = True
     bounds = starts + [len(roles)]
     keep = [starts[0]] + [a for a, b in zip(starts[1:], bounds[2:], strict=True)
-                          if any(r in VALUE_ROLES for r in roles[a:b])]
+                          if any(r == "value" for r in roles[a:b])]
     return [sum(1 for a in keep[1:] if a <= k) for k in range(len(roles))]
 
 
@@ -207,8 +208,10 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                 if c.role == "stub" and cell is not None and norm(cell.text):
                     label = norm(cell.text)
                     break
-            code, padded = _join_code([origin[r][c.index] for c in cols if c.role == "code"])
+            code, padded = _join_code([origin[r][c.index] for c in _row_code_columns(cols)])
             if not DIGITS.match(code) or (placeholder and set(code) == {"0"}):
+                if not label and not DIGITS.match(code) and re.search(r"[^\W\d_]", code):
+                    label = code   # 合计 printed in the 科目编码 column, the name cell blank
                 code = ""
             elif padded:
                 warnings.append(f"row {row_no}: code part {padded} printed without its leading "
@@ -235,6 +238,24 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                  caption=cand.caption, position=cand.position,
                  header_rows=[[norm(t) for t in row] for row in grid.text_rows()[:n_header]],
                  warnings=warnings, grid=grid, layout=layout)
+
+
+def _row_code_columns(cols: list[Column]) -> list[Column]:
+    """The columns the row's code is printed in: the first code column, with the code
+    columns right after it that are parts of the same code (类/款/项 under one 科目编码
+    header).  Another code column (政府经济科目编码 beside 部门经济科目编码, a 单位编码) is a
+    second code of the row, kept in its cells, not glued onto the first."""
+    codes = [c for c in cols if c.role == "code"]
+    if not codes:
+        return []
+    group = [codes[0]]
+    for c in codes[1:]:
+        prev = group[-1]
+        part = bool(c.path) and c.path[-1] in ("款", "项")   # 类 starts a code of its own
+        if c.index != prev.index + 1 or not (part or c.path == prev.path):
+            break
+        group.append(c)
+    return group
 
 
 def _join_code(parts: list[GridCell | None]) -> tuple[str, str]:

@@ -22,6 +22,7 @@ _CARRY_ITEM = re.compile(r"结转|结余|事业基金|弥补|调入|上缴上级
 _CARRIED = re.compile(r"结转|结余")
 _SUBSET_ITEM = re.compile(r"^(其中|含)[:：]")
 _FIRST_NUMBER = re.compile(r"^(1[、.．,，](?!\d)|[(（](1|一)[)）])")
+_PAREN_ARABIC = re.compile(r"^[(（]\d+[)）]")
 _WS = re.compile(r"\s+")
 _EXPENDITURE_SUFFIX = re.compile(r"支出$")
 
@@ -129,12 +130,15 @@ def _split(s: Side) -> None:
 
 
 def _place_items(s: Side, levels: dict[str, set[int]]) -> None:
-    """Each block-a item's parent, by its numbering (一、 > （一） > 1.) and, for uncoded
-    科目 lines of a 支出 half, by its name's level (类 > 款 > 项)."""
+    """Each block-a item's parent, by its numbering (一、 > （一） > 1. > （1）) and, for
+    uncoded 科目 lines of a 支出 half, by its name's level (类 > 款 > 项).  （1） sits under
+    1. as the national numbering has it (西安: 一、部门预算 / 1、财政拨款 / (1)一般公共预算拨款)."""
     stack: list[tuple[float, Row]] = []
     class_rank: float | None = None
     for i, r in enumerate(s.block_a):
         rank: float = item_rank(r.label)
+        if rank == 3 and _PAREN_ARABIC.match(_WS.sub("", r.label)):
+            rank = 3.5
         nxt = s.block_a[i + 1].label if i + 1 < len(s.block_a) else ""
         if rank == 4 and item_rank(nxt) in (2, 3) and _FIRST_NUMBER.match(_WS.sub("", nxt)):
             # an unnumbered heading over a numbered list (深圳: 财政拨款 / 1.一般公共预算拨款

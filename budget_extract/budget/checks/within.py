@@ -33,6 +33,7 @@ from .figures import (
     total_row,
     value_cols,
 )
+from .sides import is_side_by_side
 
 _UNIT_COLUMN = re.compile(r"^(预算单位|单位名称|单位|部门名称|预算单位名称)$")
 # Columns that are not money to add up: rates, shares, changes, counts.
@@ -132,7 +133,12 @@ def named_classes(t: Table) -> list[Row]:
 
 
 def _named_class_checks(ctx: Ctx, t: Table, k: str) -> None:
-    """合计 = Σ the 类 lines of a table without codes, placed by their names."""
+    """合计 = Σ the 类 lines of a table without codes, placed by their names.  Not in a
+    side-by-side table: there each half's uncoded 类 lines are items of that half, placed by
+    their names and summed by ``side_checks`` (the whole table's 总计 row would add up the
+    lines of another half, or of three classifications printed side by side: 西安)."""
+    if is_side_by_side(t):
+        return
     total = total_row(t)
     classes = named_classes(t)
     if total is None or not classes:
