@@ -89,11 +89,15 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                                  rhs_label=f"Σ {len(tops)} {what} of {len(runs)} unit blocks")
                 continue
             evaluate(ctx, cid, head, lhs, rhs, lhs_label="", rhs_label=f"Σ {len(tops)} {what}")
+    elif total is None:
+        _panel_totals(ctx, t, k, tops)
     for i, p in enumerate(t.rows):
         if not p.code or p.level is None:
             continue
         children: list[Row] = []
         for r in t.rows[i + 1:]:
+            if r.side != p.side:
+                continue  # the other half of a side-by-side table (公用经费 beside 人员经费)
             if role(t, r) is not None:
                 break
             if r.code and r.level is not None and r.level <= p.level:
@@ -111,6 +115,30 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                       f"{name} {p.code} {item_name(p.label)}/{c.key}",
                       [ctx.fig(t, p, c)], [ctx.fig(t, r, c, r.code) for r in children],
                       lhs_label="", rhs_label=f"Σ {len(children)} {what}")
+
+
+_PANEL_TOTAL = re.compile(r"^(?P<name>[^合总小\d]{2,12}?)(?:合计|总计)$")
+
+
+def _panel_totals(ctx: Ctx, t: Table, k: str, tops: list[Row]) -> None:
+    """Each half of a side-by-side 科目 table = Σ its own top-level rows: the 基本支出决算表
+    prints 人员经费合计 under 301 and 303, 公用经费合计 under 302 and 310
+    (``KIND.total_row.SIDE/COLUMN``)."""
+    sides = [s for s in dict.fromkeys(c.side for c in value_cols(t)) if s]
+    if len(sides) < 2:
+        return
+    for side in sides:
+        own = [r for r in tops if r.side == side]
+        totals = [r for r in t.rows if r.side == side and not r.code
+                  and _PANEL_TOTAL.match(item_name(row_text(t, r)))]
+        if len(totals) != 1 or not own:
+            continue
+        for c in value_cols(t, side):
+            lhs = [ctx.fig(t, totals[0], c)]
+            rhs = [ctx.fig(t, r, c, r.code) for r in own]
+            sum_check(ctx, f"{k}.total_row.{c.key}",
+                      f"{title(t)} {item_name(row_text(t, totals[0]))}/{c.key}", lhs, rhs,
+                      lhs_label="", rhs_label=f"Σ {len(own)} 类 rows")
 
 
 def named_classes(t: Table) -> list[Row]:
