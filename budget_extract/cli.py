@@ -194,10 +194,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
     print(f"{args.input}: {len(res.check_list)} checks — "
-          + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
+          + ", ".join(f"{counts.get(s, 0)} {s}"
+                      for s in ("pass", "rounding", "fail", "warn", "skip")))
     for cid, status, msg in res.check_list:
-        if status == "fail" or args.all or status == "rounding":
-            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}[status]
+        if status in ("fail", "rounding", "warn") or args.all:
+            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "warn": "WARN",
+                    "skip": "skip"}[status]
             print(f"  {mark} {cid}: {msg}")
     return 0
 

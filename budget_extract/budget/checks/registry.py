@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ...model import Table
+from ...model import Check, Table
 from ..kinds import TableKind as K
 from .cross import (
     Cell,
@@ -24,9 +24,12 @@ from .cross import (
     SideItem,
     SourceIdentities,
 )
+from .doctext import DocCtx
 from .figures import Ctx
+from .hygiene import hygiene_checks
 from .performance import ProjectIdentities
 from .sides import is_side_by_side, side_checks
+from .structure import empty_table_checks, toc_checks
 from .within import code_checks, project_total_checks, row_sum_checks
 
 
@@ -151,3 +154,27 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
 def identities_of(kind: str) -> list[str]:
     """The documented ids of the cross-table identities a kind takes part in."""
     return [c.doc_id for c in CROSS_TABLE if kind in c.kinds]
+
+
+@dataclass(frozen=True)
+class DocumentFamily:
+    """Checks of the document as a whole (its 目录, empty tables, text): ``ids`` are the
+    documented check ids (docs/checks.md, "Checks of the document"), in the order the
+    family emits them."""
+
+    name: str
+    run: Callable[[list[Check], DocCtx], None]
+    ids: tuple[str, ...]
+
+
+DOCUMENT_FAMILIES: tuple[DocumentFamily, ...] = (
+    DocumentFamily("toc_checks", toc_checks,
+                   ("structure.toc", "structure.toc_missing.N", "structure.toc_order",
+                    "structure.not_in_toc.N")),
+    DocumentFamily("empty_table_checks", empty_table_checks,
+                   ("structure.empty_but_stated.N", "structure.empty_note.N")),
+    DocumentFamily("hygiene_checks", hygiene_checks,
+                   ("hygiene.template", "hygiene.placeholder.pN", "hygiene.template_residue.pN",
+                    "hygiene.empty_reason.pN", "hygiene.doubled_punctuation.pN",
+                    "hygiene.heading_year.pN", "hygiene.as_of_year.pN", "hygiene.text")),
+)
