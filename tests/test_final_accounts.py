@@ -74,3 +74,74 @@ def test_income_expenditure_summary_identities_of_a_final_account() -> None:
     assert any("年末结转和结余" in c.message and "结余分配" in c.message for c in totals)
     balance = [c for c in mine if ".balance." in c.id]
     assert [c.status for c in balance] == ["pass"]
+
+
+# A 决算 of one's own making (HTML, the national template's headers): the 三公 table's
+# 预算数/决算数 pairs and the 政府性基金 table's balances, with one planted error in each.
+FINAL_HTML = """<html><body>
+<h1>示例单位2024年度部门决算</h1>
+<h2>财政拨款“三公”经费支出决算表</h2>
+<p>单位：万元</p>
+<table>
+<tr><th colspan="12">财政拨款“三公”经费</th></tr>
+<tr><th colspan="2" rowspan="2">合计</th><th colspan="2" rowspan="2">因公出国（境）费</th>
+<th colspan="6">公务用车购置及运行维护费</th><th colspan="2" rowspan="2">公务接待费</th></tr>
+<tr><th colspan="2">小计</th><th colspan="2">公务用车购置费</th>
+<th colspan="2">公务用车运行维护费</th></tr>
+<tr><th>预算数</th><th>决算数</th><th>预算数</th><th>决算数</th><th>预算数</th><th>决算数</th>
+<th>预算数</th><th>决算数</th><th>预算数</th><th>决算数</th><th>预算数</th><th>决算数</th></tr>
+<tr><td>10.00</td><td>8.60</td><td>2.00</td><td>1.50</td><td>6.00</td><td>5.00</td>
+<td>0.00</td><td>0.00</td><td>6.00</td><td>5.00</td><td>2.00</td><td>2.00</td></tr>
+</table>
+<h2>政府性基金预算财政拨款收入支出决算表</h2>
+<p>单位：万元</p>
+<table>
+<tr><th rowspan="2">科目编码</th><th rowspan="2">科目名称</th><th rowspan="2">年初结转和结余</th>
+<th rowspan="2">本年收入</th><th colspan="3">本年支出</th><th rowspan="2">年末结转和结余</th></tr>
+<tr><th>合计</th><th>基本支出</th><th>项目支出</th></tr>
+<tr><td></td><td>合计</td><td>1.00</td><td>10.00</td><td>9.00</td><td>0.00</td><td>9.00</td>
+<td>2.00</td></tr>
+<tr><td>2296002</td><td>用于社会福利的彩票公益金支出</td><td>1.00</td><td>10.00</td><td>9.00</td>
+<td>0.00</td><td>9.00</td><td>3.00</td></tr>
+</table>
+</body></html>
+"""
+
+
+def test_three_public_budget_and_final_columns_add_up(tmp_path) -> None:
+    """合计 = 因公出国（境）费 + 公务用车…小计 + 公务接待费, for 预算数 (10.00 = 2.00 + 6.00 +
+    2.00) and for 决算数 (8.60 printed, 1.50 + 5.00 + 2.00 = 8.50: the planted error)."""
+    import budget_extract
+
+    path = tmp_path / "final.html"
+    path.write_text(FINAL_HTML, encoding="utf-8")
+    d = budget_extract.extract(path)
+    assert d.meta.budget_phase == "决算"
+    t = next(t for t in d.tables if t.kind == "three_public_expenditure")
+    assert [c.path[-1] for c in t.columns if c.role == "value"] == ["预算数", "决算数"] * 6
+    sums = {c.id: c for c in d.checks if ".row_sum." in c.id and "合计" in c.id}
+    budget = next(c for k, c in sums.items() if k.endswith("合计/预算数"))
+    final = next(c for k, c in sums.items() if k.endswith("合计/决算数"))
+    assert (budget.status, budget.expected, budget.actual) == ("pass", "10.00", "10.00")
+    assert (final.status, final.expected, final.actual) == ("fail", "8.60", "8.50")
+    vehicle = [c for c in d.checks if ".row_sum." in c.id and "小计/决算数" in c.id]
+    assert [c.status for c in vehicle] == ["pass"]  # 5.00 = 0.00 + 5.00
+
+
+def test_balances_carried_through_the_year(tmp_path) -> None:
+    """年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余: 1.00 + 10.00 = 9.00 + 2.00 on the
+    合计 row; the 2296002 row prints 3.00 at year end (the planted error)."""
+    import budget_extract
+
+    path = tmp_path / "final.html"
+    path.write_text(FINAL_HTML, encoding="utf-8")
+    d = budget_extract.extract(path)
+    t = next(t for t in d.tables if t.kind == "gov_fund_expenditure")
+    assert {"opening_balance", "current_year_income", "current_year_expenditure",
+            "closing_balance"} <= set(t.column_ids)
+    rows = {c.id: c for c in d.checks if c.id.startswith("gov_fund_expenditure.carryover.")}
+    total, item = rows["gov_fund_expenditure.carryover.合计"], \
+        rows["gov_fund_expenditure.carryover.2296002"]
+    assert (total.status, total.expected, total.actual) == ("pass", "11.00", "11.00")
+    assert (item.status, item.expected, item.actual) == ("fail", "11.00", "12.00")
+    assert "年末结转和结余 3.00" in item.message

@@ -11,8 +11,8 @@
 * ``hygiene.as_of_year.pN`` — a 截至YYYY年 date outside the report: in a 决算 it must be the
   report year (截至2024年12月31日 in the 2024 决算); in a 预算 it cannot be after it.
 
-Each finding is a ``warn`` quoting the text with its page.  ``hygiene.text`` passes when
-there is none.  A blank template (every budget table empty) is placeholders and
+Each finding is a ``warn`` quoting the text with its page; a clean text adds no check.  A
+blank template (every budget table empty) is placeholders and
 alternatives by design: those three families record one ``skip`` instead.
 
 Precision first: each pattern is literal enough that no clean real document or fixture
@@ -53,7 +53,6 @@ def _title_like(text: str, heading: bool) -> bool:
 def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
     """Every hygiene finding of the text, in page order per family."""
     tables, d, meta = c.tables, c.text, c.meta
-    before = len(checks)
     text = d.joined
     if blank_template(tables):
         add(checks, "hygiene.template", "skip",
@@ -79,10 +78,6 @@ def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
     year = str(meta.get("year") or "")
     if year:
         _year_checks(checks, d, year, str(meta.get("budget_phase") or ""))
-    if len(checks) == before:
-        add(checks, "hygiene.text", "pass",
-            "no placeholder, template residue, blank reason, doubled punctuation or "
-            "other-year heading in the text", [])
 
 
 def _year_checks(checks: list[Check], d: DocText, year: str, phase: str) -> None:

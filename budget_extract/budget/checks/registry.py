@@ -176,5 +176,5 @@ DOCUMENT_FAMILIES: tuple[DocumentFamily, ...] = (
     DocumentFamily("hygiene_checks", hygiene_checks,
                    ("hygiene.template", "hygiene.placeholder.pN", "hygiene.template_residue.pN",
                     "hygiene.empty_reason.pN", "hygiene.doubled_punctuation.pN",
-                    "hygiene.heading_year.pN", "hygiene.as_of_year.pN", "hygiene.text")),
+                    "hygiene.heading_year.pN", "hygiene.as_of_year.pN")),
 )

@@ -23,6 +23,7 @@ from .column_groups import column_sums, crossed_sums, subset_pairs
 from .evaluate import evaluate, sum_check
 from .figures import (
     Ctx,
+    col,
     printed,
     project_rows,
     role,
@@ -276,4 +277,24 @@ def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
                           f"{name} {row_desc(t, r)}", [ctx.fig(t, r, sub, sub.key)],
                           [ctx.fig(t, r, sup, sup.key)], lhs_label=sub.key,
                           rhs_label=sup.key, relation="<=")
+    _carryover_rows(ctx, t, k)
     change_checks(ctx, t, k)
+
+
+def _carryover_rows(ctx: Ctx, t: Table, k: str) -> None:
+    """A 决算 table printing the year's balances (政府性基金/国有资本经营预算财政拨款收入支出
+    决算表): per row, 年初结转和结余 + 本年收入 = 本年支出 + 结余分配 + 年末结转和结余
+    (``KIND.carryover.ROW``)."""
+    opening, income = col(t, "opening_balance"), col(t, "current_year_income")
+    spent, closing = col(t, "current_year_expenditure"), col(t, "closing_balance")
+    if opening is None or income is None or spent is None or closing is None:
+        return
+    shared = col(t, "balance_distribution")
+    name = title(t)
+    for r in t.rows:
+        rhs = [ctx.fig(t, r, spent, "本年支出"), ctx.fig(t, r, closing, "年末结转和结余")]
+        if shared is not None:
+            rhs.insert(1, ctx.fig(t, r, shared, "结余分配"))
+        sum_check(ctx, f"{k}.carryover.{row_key(t, r)}", f"{name} {row_desc(t, r)}",
+                  [ctx.fig(t, r, opening, "年初结转和结余"), ctx.fig(t, r, income, "本年收入")],
+                  rhs, lhs_label="年初结转和结余 + 本年收入")
