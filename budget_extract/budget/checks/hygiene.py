@@ -28,7 +28,8 @@ from ...segment import norm
 from .doctext import DocCtx, DocText, add, blank_template, page_ref, quote
 
 PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××+|待填写|待补充|此处填写|[＊*]{3,}")
+    r"(?<![A-Za-z0-9./@_-])[XxＸｘ]{2,}(?![A-Za-z0-9./@_-])|××+|待填写|待补充|此处填写"
+    r"|[＊*]{3,}")  # not inside a Latin word, a number or an address (www.xxx.gov.cn)
 RESIDUE = re.compile(
     r"增加[（(]减少[）)]|减少[（(]增加[）)]|增长[（(]下降[）)]|下降[（(]增长[）)]"
     r"|上升[（(]下降[）)]|大于[（(]小于[）)]|小于[（(]大于[）)]|增加/减少|增长/下降"
@@ -44,10 +45,11 @@ _SENTENCE = re.compile(r"[，。；]")
 
 
 def _title_like(text: str, heading: bool) -> bool:
-    """A heading, or a short line without sentence punctuation (a table title, a cover
-    line): where a year names the report rather than a comparison."""
+    """A heading or a short line, without sentence punctuation (a table title, a cover
+    line): where a year names the report rather than a comparison.  A converter may mark
+    a whole paragraph as a heading; its sentences are no title."""
     t = norm(text)
-    return heading or (len(t) <= 40 and not _SENTENCE.search(t))
+    return len(t) <= (60 if heading else 40) and not _SENTENCE.search(t)
 
 
 def hygiene_checks(checks: list[Check], c: DocCtx) -> None:

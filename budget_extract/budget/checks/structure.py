@@ -29,6 +29,7 @@ from .doctext import NOT_BUDGET_TABLES, DocCtx, DocText, add, blank_template, pa
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _TRAILING = re.compile(r"[\d\s.…·．]+$")
 _YEAR = re.compile(r"^(20\d{2})\s*年度?")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 _QUALIFIER = re.compile(r"[（(][^（()）]*[）)]$")  # 支出表（按功能分类科目）
 # Parts of the document whose tables a 目录 does not list: tables inside the 情况说明 (绩效
 # 目标表 of a project) and annexes (附件: 项目支出绩效目标公开清单).
@@ -48,7 +49,7 @@ SUBJECT: dict[str, str] = {
 
 
 def _key(title: str, unit_name: str) -> str:
-    t = norm(title)
+    t = _QUOTES.sub("", norm(title))
     if unit_name:
         t = t.replace(norm(unit_name), "")
     return _YEAR.sub("", t)
@@ -80,7 +81,8 @@ def _toc_entries(d: DocText, unit_name: str) -> list[tuple[str, str, str]]:
 def _match(entries: list[tuple[str, str]], tables: list[Table], unit_name: str
            ) -> list[Table | None]:
     """The printed table of each entry: the same title first, else a title containing the
-    other (a 目录 shortening the printed title); each table used once."""
+    other (a 目录 shortening the printed title), else an untitled table of the kind the
+    entry names (a converter that folded the title into the grid); each table used once."""
     keys = [_key(t.title, unit_name) for t in tables]
     used: set[int] = set()
     found: list[Table | None] = [None] * len(entries)
@@ -97,6 +99,13 @@ def _match(entries: list[tuple[str, str]], tables: list[Table], unit_name: str
                     found[i] = tables[j]
                     used.add(j)
                     break
+    for i, (_, title) in enumerate(entries):
+        kind = kind_from_title(title, unit_name)
+        j = next((j for j, t in enumerate(tables) if j not in used and not keys[j]
+                  and t.kind == kind), None) if found[i] is None else None
+        if j is not None:
+            found[i] = tables[j]
+            used.add(j)
     return found
 
 
@@ -107,7 +116,7 @@ def toc_checks(checks: list[Check], c: DocCtx) -> None:
     listing = _toc_entries(d, unit)
     entries = [(n, t) for n, t, _ in listing]
     shown = [x for _, _, x in listing]
-    printed = [t for t in tables if t.kind not in NOT_BUDGET_TABLES and t.title]
+    printed = [t for t in tables if t.kind not in NOT_BUDGET_TABLES]
     if len(entries) < 2 or not printed:
         return
     found = _match(entries, printed, unit)
@@ -133,7 +142,8 @@ def toc_checks(checks: list[Check], c: DocCtx) -> None:
             break
     listed = {id(t) for t in found if t is not None}
     for t in printed:
-        if id(t) not in listed and (t.layout is None or t.layout.part not in _UNLISTED_PARTS):
+        if id(t) not in listed and t.title and (t.layout is None
+                                                or t.layout.part not in _UNLISTED_PARTS):
             add(checks, f"structure.not_in_toc.{t.table_no or t.position}", "fail",
                 f"表 {t.table_no or t.position} {t.title} (p.{_pages(t)}) is printed but "
                 "the 目录 does not list it",
@@ -166,9 +176,15 @@ def _explained(t: Table, d: DocText, subject: str) -> bool:
     return bool(said.search(norm(d.joined).replace("“", "").replace("”", "")))
 
 
+# Kinds whose subject the text cannot give an amount for while the table is rightly empty
+# (项目支出 in the text may be paid from other funds than the empty table's).
+_STATED_KINDS = frozenset(SUBJECT) - {TableKind.PROJECT_EXPENDITURE}
+
+
 def _stated(t: Table, figures: list[dict[str, Any]], subject: str
             ) -> list[tuple[dict[str, Any], Decimal]]:
-    if not subject:
+    """The 情况说明 figures giving a non-zero amount for what the empty table lists."""
+    if not subject or t.kind not in _STATED_KINDS:
         return []
     out = []
     for f in figures:
