@@ -134,15 +134,26 @@ def test_reason_announced_not_given() -> None:
 
 def test_empty_table_without_its_note() -> None:
     """The 三公 决算表 (表7, p.14) is empty; its 说明 line taken out, and the 情况说明's
-    无“三公”经费财政拨款支出 with it, nothing says why."""
+    无“三公”经费财政拨款支出 (p.20) with it, nothing says why."""
     def edit(bs: list[Block]) -> list[Block]:
         return [b for b in bs if not (b.kind != "table" and "三公" in b.text
-                                      and re.search("没有|无", b.text))
-                and not (b.kind != "table" and b.page == 19 and "度无" in b.text)]
+                                      and re.search("没有|无", b.text))]
     d = planted(FINAL, edit)
     c = only(d, "structure.empty_note")
     assert (c.id, c.status) == ("structure.empty_note.7", "warn")
     assert c.refs[0]["page"] == 14
+
+
+def test_empty_final_account_table_the_text_gives_its_budget_for() -> None:
+    """The 决算's 三公 table (表7, p.14) prints nothing, as it should, but its 情况说明
+    (p.20) is made to say 年初预算为3.50万元: the table and the text contradict."""
+    d = planted(FINAL, retext("2024年度无“三公”经费财政",
+                              "2024年度“三公”经费财政拨款支出年初预算为3.50万元，支出决算为"
+                              "2.80万元。无“三公”经费财政", 20))
+    c = only(d, "structure.empty_but_stated")
+    assert (c.id, c.status) == ("structure.empty_but_stated.7", "fail")
+    assert "年初预算 3.50万元" in c.message
+    assert [r["page"] for r in c.refs] == [14, 20]
 
 
 def test_empty_table_the_text_gives_amounts_for() -> None:

@@ -67,12 +67,14 @@ class DocText:
         return self.lines[lo].page if self.lines else None
 
     def page_of(self, text: str) -> int | None:
-        """The page where ``text`` (its first dozen characters, spaces ignored) is printed."""
-        want = norm(text)[:12]
-        if not want:
-            return None
+        """The page where ``text`` is printed (spaces ignored): the whole of it, else its
+        beginning (a sentence the parser quotes shortened)."""
+        full = norm(text)
         flat = norm(self.joined)
-        at = flat.find(want)
+        at = -1
+        for want in (full, full[:24], full[:12]):
+            if want and (at := flat.find(want)) >= 0:
+                break
         if at < 0:
             return None
         # map the offset in the space-free text back to the joined text
