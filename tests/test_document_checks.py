@@ -222,3 +222,19 @@ def test_converted_markdown_has_no_finding_but_the_seed_blank_reason(path: Path)
     d = budget_extract.extract(path)
     want = ["hygiene.empty_reason.pNone"] if path.name.startswith("huaibei") else []
     assert [c.id for c in findings(d)] == want, [c.message for c in findings(d)]
+
+
+def test_a_draft_full_of_placeholders_is_listed_twenty_times() -> None:
+    """A text with 30 placeholders (a template half filled in, its tables printing amounts)
+    lists the first 20 with their pages and counts the rest."""
+    from budget_extract.budget.checks.doctext import DocCtx, DocText, Line
+    from budget_extract.budget.checks.hygiene import MAX_LISTED, hygiene_checks
+
+    text = DocText(lines=[Line("上海市XX局2024年度收入XXX万元。", page, False)
+                          for page in range(1, 16)])
+    checks: list[Check] = []
+    hygiene_checks(checks, DocCtx(tables=[], text=text, meta={"year": "2024"}))
+    assert len(checks) == MAX_LISTED == 20
+    assert [c.id for c in checks[:3]] == ["hygiene.placeholder.p1", "hygiene.placeholder.p1#2",
+                                         "hygiene.placeholder.p2"]
+    assert checks[-1].message.endswith("(and 10 more like it)")

@@ -40,6 +40,8 @@ EMPTY_REASON = re.compile(
 DOUBLED = re.compile(r"([。，；、：！？])\1+")
 YEAR_TITLE = re.compile(
     r"(20\d{2})\s*年\s*度?(?!预算执行|决算执行|执行)[^，。；]{0,24}?(?:预算|决算)")
+# Findings listed per family; a text with more is a draft, and the rest are counted.
+MAX_LISTED = 20
 AS_OF = re.compile(r"截[至止]\s*(20\d{2})\s*年")
 _SENTENCE = re.compile(r"[，。；]")
 
@@ -64,12 +66,15 @@ def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
         for cid, rx, what in (("placeholder", PLACEHOLDER, "a placeholder left in"),
                               ("template_residue", RESIDUE, "the template's wording left in"),
                               ("empty_reason", EMPTY_REASON, "a reason announced, not given")):
-            for m in rx.finditer(text):
+            hits = list(rx.finditer(text))
+            for m in hits[:MAX_LISTED]:
                 page = d.page_at(m.start())
                 add(checks, f"hygiene.{cid}.p{page}", "warn",
                     f"{what} (p.{page}): “{m.group(0).strip()}” in "
                     f"“{quote(text, m.start(), m.end())}”",
                     [page_ref(page, text=m.group(0).strip())])
+            if len(hits) > MAX_LISTED:
+                checks[-1].message += f" (and {len(hits) - MAX_LISTED} more like it)"
     for m in DOUBLED.finditer(text):
         if len(m.group(0)) != 2:
             continue
