@@ -231,14 +231,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
-    shown = ["pass", "rounding", "fail", "skip"] + sorted(set(counts) - {"pass", "rounding",
-                                                                        "fail", "skip"})
+    base = ["pass", "rounding", "fail", "warn", "skip"]
+    shown = base + sorted(set(counts) - set(base))
     print(f"{args.input}: {len(res.check_list)} checks — "
           + ", ".join(f"{counts.get(s, 0)} {s}" for s in shown))
     for cid, status, msg in res.check_list:
-        if status == "fail" or args.all or status == "rounding":
-            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "skip": "skip"}.get(
-                status, f"{status[:4]:4}")
+        if status in ("fail", "rounding", "warn") or args.all:
+            mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "warn": "WARN",
+                    "skip": "skip"}.get(status, f"{status[:4]:4}")
             print(f"  {mark} {cid}: {msg}")
     return EXIT_CHECK_FAILED if counts.get("fail") else 0
 

@@ -267,7 +267,7 @@ class Check:
     """One accounting identity the tool tested."""
 
     id: str
-    status: Literal["pass", "rounding", "fail", "skip"]
+    status: Literal["pass", "rounding", "fail", "warn", "skip"]
     message: str
     expected: str | None = None
     actual: str | None = None

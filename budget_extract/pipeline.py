@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict
 
 from .budget.checks import run_document_checks
+from .budget.checks.document import document_checks
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
@@ -48,6 +49,7 @@ def build_document(stem: str, src: Source) -> Document:
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
     doc.checks = run_document_checks(tables, meta_dict, figures, targets)
+    doc.checks += document_checks(tables, meta_dict, src.blocks, seg, figures)
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "

@@ -174,6 +174,10 @@ def test_sqlite_dataset(batch):
     assert n_checks == sum(s.checks for s in batch["result"].inputs)
     failed = con.execute("SELECT COUNT(*) FROM failed_checks").fetchone()[0]
     assert failed == sum(s.checks_failed for s in batch["result"].inputs)
+    # the document-level findings are rows like the others: the seed's blank reason
+    warned = con.execute("SELECT id FROM checks WHERE document = ? AND status = 'warn'",
+                         (f"{SEED}.md",)).fetchall()
+    assert [r[0] for r in warned] == ["hygiene.empty_reason.pNone"]
     n_targets = con.execute("SELECT COUNT(*) FROM performance_targets WHERE document = ?",
                             (f"{SEED}.md",)).fetchone()[0]
     assert n_targets > 0

@@ -671,7 +671,10 @@ def test_narrative_only_disclosure(tmp_path):
     src = tmp_path / "narrative-only.md"
     src.write_text(_without_tables(SEED.read_text(encoding="utf-8")), encoding="utf-8")
     doc = budget_extract.extract(src)
-    assert doc.tables == [] and doc.checks == []
+    # no table, so no accounting check; the text's own blank reason (增长原因主要是。) is
+    # still found
+    assert doc.tables == []
+    assert [c.id for c in doc.checks] == ["hygiene.empty_reason.pNone"]
     assert any("no tables in this file" in w and "separate file" in w for w in doc.warnings)
     # 一、关于2026年收支总表的说明: 2026年收支总预算361.68万元
     first = doc.narrative[0]

@@ -368,10 +368,12 @@ def test_shanghai_final_accounts_basic_table_halves() -> None:
     doc = budget_extract.extract(SHJS)
     t = next(t for t in doc.tables if t.title == "一般公共预算财政拨款基本支出决算表")  # p. 13
     f = {(x.row_code, x.column): x.value for x in table_facts(doc.stem, t)}
-    assert f[("301", "第1栏/决算数")] == "95.36"
-    assert f[("30101", "第1栏/决算数")] == "14.12"
-    assert f[("302", "第2栏/决算数")] == "10.23"
-    assert f[("30201", "第2栏/决算数")] == "3.78"
+    # two halves with the same headers, each named by its own total line (人员经费合计 |
+    # 公用经费合计), not by its position
+    assert f[("301", "人员经费/决算数")] == "95.36"
+    assert f[("30101", "人员经费/决算数")] == "14.12"
+    assert f[("302", "公用经费/决算数")] == "10.23"
+    assert f[("30201", "公用经费/决算数")] == "3.78"
     assert not any("#" in c.key for c in t.columns)
 
 

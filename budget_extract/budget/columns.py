@@ -100,6 +100,12 @@ _LEAF: list[tuple[str, re.Pattern[str]]] = [
     ("vehicle_purchase", re.compile(r"^(公务用车)?购置费$")),
     ("vehicle_operation", re.compile(r"^(公务用车)?运行(维护)?费$")),
     ("admin_operating", re.compile(r"^机关运行经费(预算数|预算)?$")),
+    # 决算 columns: the balances carried into and out of the year, and the budget stages
+    ("opening_balance", re.compile(r"^年初(财政拨款)?结转和?结余$")),
+    ("closing_balance", re.compile(r"^年末(财政拨款)?结转和?结余$")),
+    ("balance_distribution", re.compile(r"^结余分配$")),
+    ("initial_budget", re.compile(r"^年初预算(数)?$")),
+    ("adjusted_budget", re.compile(r"^(调整预算|全年预算)(数)?$")),
     ("amount", re.compile(r"^(预算数|预算金额.*|金额.*|购买金额|本年预算数|预算)$")),
     ("quantity", re.compile(r"^(购买)?数量.*$")),
     # stubs and codes

@@ -186,7 +186,8 @@ CHECKS = TableDef(
         Field("seq", "integer", "1-based position of the check in its document.",
               required=True),
         Field("id", "string", "The check's id (what was tested, on which table/row/column)."),
-        Field("status", "string", "pass, rounding (within what rounding explains), fail or "
+        Field("status", "string", "pass, rounding (within what rounding explains), fail, "
+              "warn (a finding about the text or structure that is not a wrong number) or "
               "skip."),
         Field("message", "string", "The identity in words, with the printed figures."),
         Field("expected", "string", "The printed total."),

@@ -115,7 +115,8 @@ def _panels(roles: list[str]) -> list[int]:
     return [sum(1 for a in keep[1:] if a <= k) for k in range(len(roles))]
 
 
-def _sides(paths: list[tuple[str, ...]], roles: list[str]
+def _sides(paths: list[tuple[str, ...]], roles: list[str],
+           body: list[list[GridCell | None]] | None = None
            ) -> tuple[list[str], list[tuple[str, ...]]]:
     """Name the panels of a side-by-side table and give their columns paths that say which
     panel they are in.
@@ -123,7 +124,9 @@ def _sides(paths: list[tuple[str, ...]], roles: list[str]
     A panel is named by the top header level its columns share (收入, 支出) when no other
     panel has it; panels sharing a top level (西安: 支出 over three classifications) or with
     none (人员经费 | 公用经费 halves with the same headers) add their stub's header
-    (``支出/部门预算支出经济分类科目（按大类）``), else their position (``第2栏``).  Paths
+    (``支出/部门预算支出经济分类科目（按大类）``), else the name their own total line gives
+    them (``人员经费合计`` | ``公用经费合计`` under the two halves of a 基本支出决算表: the
+    halves are 人员经费 and 公用经费), else their position (``第2栏``).  Paths
     change only where panels would otherwise print the same path twice, so a column key is
     never a ``#2``.  Returns each column's side ('' for a one-panel table) and path.
     """
@@ -138,6 +141,7 @@ def _sides(paths: list[tuple[str, ...]], roles: list[str]
         tops.append(firsts.pop() if len(firsts) == 1 else "")
     stubs = [next((paths[k][-1] for k in ks if roles[k] == "stub" and paths[k]), "")
              for ks in cols]
+    totals = [_total_name(body or [], [k for k in ks if roles[k] != "value"]) for ks in cols]
     names: list[tuple[str, ...]] = []
     for s in range(n):
         if tops[s] and tops.count(tops[s]) == 1:
@@ -145,7 +149,12 @@ def _sides(paths: list[tuple[str, ...]], roles: list[str]
             continue
         head = (tops[s],) if tops[s] else ()
         rivals = [stubs[x] for x in range(n) if tops[x] == tops[s]]
-        own = stubs[s] if stubs[s] and rivals.count(stubs[s]) == 1 else f"第{s + 1}栏"
+        if stubs[s] and rivals.count(stubs[s]) == 1:
+            own = stubs[s]
+        elif totals[s] and totals.count(totals[s]) == 1:
+            own = totals[s]
+        else:
+            own = f"第{s + 1}栏"
         names.append(head + (own,))
     sides = ["/".join(names[s]) for s in panel_of]
     flat = [p for p in paths if p]
@@ -159,6 +168,18 @@ def _sides(paths: list[tuple[str, ...]], roles: list[str]
             rest = rest[1:]
         out.append(p if p[:len(name)] == name or name[-1] in p else name + rest)
     return sides, out
+
+
+_PANEL_TOTAL = re.compile(r"^(?P<name>[^合总小\d]{2,12}?)(?:合计|总计)$")
+
+
+def _total_name(body: list[list[GridCell | None]], ks: list[int]) -> str:
+    """What a panel's own total line calls it: ``人员经费`` from ``人员经费合计`` printed in
+    its label columns ('' when the panel prints no such line, or more than one)."""
+    found = {m.group("name") for row in body for k in ks
+             if k < len(row) and row[k] is not None
+             and (m := _PANEL_TOTAL.match(norm(row[k].text)))}  # type: ignore[union-attr]
+    return found.pop() if len(found) == 1 else ""
 
 
 def _placeholder(body: list[list[GridCell | None]]) -> bool:
@@ -188,7 +209,7 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     first_col = [norm(r[0].text) for r in origin if r and r[0] is not None]
     placeholder = _placeholder(body)
     roles = _roles(raw_paths, body, placeholder)
-    sides, panel_paths = _sides(raw_paths, roles)
+    sides, panel_paths = _sides(raw_paths, roles, body)
     paths = unique_paths(panel_paths)
     columns = [Column(path=p, role=r, side=s, index=k)  # type: ignore[arg-type]
                for k, (p, r, s) in enumerate(zip(paths, roles, sides, strict=True))]

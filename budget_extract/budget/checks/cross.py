@@ -146,6 +146,28 @@ class SideItem:
 
 
 @dataclass(frozen=True)
+class PanelTotal:
+    """The total line of one half of a side-by-side 科目 table, named by what it totals
+    (``人员经费`` finds ``人员经费合计``): the 基本支出决算表 prints its 人员经费 and
+    公用经费 halves side by side, each with its own total line and no 合计 row."""
+
+    kind: TableKind
+    label: str
+
+    def find(self, d: Doc) -> list[Fig] | str:
+        t = d.get(self.kind)
+        assert t is not None
+        for r in t.rows:
+            name = item_name(r.label or next(
+                (v.text for k, v in r.cells.items() if k.startswith(f"{r.side}/")), ""))
+            if r.side and not r.code and name in (f"{self.label}合计", f"{self.label}总计"):
+                cols = value_cols(t, r.side)
+                if cols:
+                    return [d.ctx.fig(t, r, cols[0], f"{self.label}合计")]
+        return f"{short(self.kind)} prints no {self.label}合计 line"
+
+
+@dataclass(frozen=True)
 class FirstOf:
     """The first selector that finds something (all on the same kind)."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ...model import Table
+from ...model import Check, Table
 from ..kinds import TableKind as K
 from .cross import (
     Cell,
@@ -19,13 +19,17 @@ from .cross import (
     Either,
     FirstOf,
     Identity,
+    PanelTotal,
     Plus,
     SideItem,
     SourceIdentities,
 )
+from .doctext import DocCtx
 from .figures import Ctx
+from .hygiene import hygiene_checks
 from .performance import ProjectIdentities
 from .sides import is_side_by_side, side_checks
+from .structure import empty_table_checks, toc_checks
 from .within import code_checks, project_total_checks, row_sum_checks
 
 
@@ -102,14 +106,18 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
                                     "carryover_general_budget"))))),
              lhs_label="合计", rhs_label="一般公共预算"),
     Identity("cross.general_budget_basic_expenditure_total=general_budget_expenditure_basic",
-             Cell(_GBBE, "total", "合计"), Cell(_GBE, "basic", "基本支出"),
+             FirstOf((Cell(_GBBE, "total", "合计"),
+                      Plus((PanelTotal(_GBBE, "人员经费"), PanelTotal(_GBBE, "公用经费"))))),
+             Cell(_GBE, "basic", "基本支出"),
              lhs_label="合计", rhs_label="基本支出"),
     Identity("cross.general_budget_basic_expenditure_personnel"
              "=general_budget_expenditure_personnel",
-             Cell(_GBBE, "basic_personnel", "人员经费"), Cell(_GBE, "basic_personnel", "人员经费"),
+             FirstOf((Cell(_GBBE, "basic_personnel", "人员经费"), PanelTotal(_GBBE, "人员经费"))),
+             Cell(_GBE, "basic_personnel", "人员经费"),
              lhs_label="人员经费", rhs_label="人员经费"),
     Identity("cross.general_budget_basic_expenditure_public=general_budget_expenditure_public",
-             Cell(_GBBE, "basic_public", "公用经费"), Cell(_GBE, "basic_public", "公用经费"),
+             FirstOf((Cell(_GBBE, "basic_public", "公用经费"), PanelTotal(_GBBE, "公用经费"))),
+             Cell(_GBE, "basic_public", "公用经费"),
              lhs_label="公用经费", rhs_label="公用经费"),
     Identity("cross.basic_expenditure_total=expenditure_summary_basic",
              Cell(K.BASIC_EXPENDITURE, "total", "总计"), Cell(_ES, "basic", "基本支出"),
@@ -146,3 +154,27 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
 def identities_of(kind: str) -> list[str]:
     """The documented ids of the cross-table identities a kind takes part in."""
     return [c.doc_id for c in CROSS_TABLE if kind in c.kinds]
+
+
+@dataclass(frozen=True)
+class DocumentFamily:
+    """Checks of the document as a whole (its 目录, empty tables, text): ``ids`` are the
+    documented check ids (docs/checks.md, "Checks of the document"), in the order the
+    family emits them."""
+
+    name: str
+    run: Callable[[list[Check], DocCtx], None]
+    ids: tuple[str, ...]
+
+
+DOCUMENT_FAMILIES: tuple[DocumentFamily, ...] = (
+    DocumentFamily("toc_checks", toc_checks,
+                   ("structure.toc", "structure.toc_missing.N", "structure.toc_order",
+                    "structure.not_in_toc.N")),
+    DocumentFamily("empty_table_checks", empty_table_checks,
+                   ("structure.empty_but_stated.N", "structure.empty_note.N")),
+    DocumentFamily("hygiene_checks", hygiene_checks,
+                   ("hygiene.template", "hygiene.placeholder.pN", "hygiene.template_residue.pN",
+                    "hygiene.empty_reason.pN", "hygiene.doubled_punctuation.pN",
+                    "hygiene.heading_year.pN", "hygiene.as_of_year.pN")),
+)

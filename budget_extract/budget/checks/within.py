@@ -23,6 +23,7 @@ from .column_groups import column_sums, crossed_sums, subset_pairs
 from .evaluate import evaluate, sum_check
 from .figures import (
     Ctx,
+    col,
     printed,
     project_rows,
     role,
@@ -90,11 +91,15 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                                  rhs_label=f"Σ {len(tops)} {what} of {len(runs)} unit blocks")
                 continue
             evaluate(ctx, cid, head, lhs, rhs, lhs_label="", rhs_label=f"Σ {len(tops)} {what}")
+    elif total is None:
+        _panel_totals(ctx, t, k, tops)
     for i, p in enumerate(t.rows):
         if not p.code or p.level is None:
             continue
         children: list[Row] = []
         for r in t.rows[i + 1:]:
+            if r.side != p.side:
+                continue  # the other half of a side-by-side table (公用经费 beside 人员经费)
             if role(t, r) is not None:
                 break
             if r.code and r.level is not None and r.level <= p.level:
@@ -112,6 +117,30 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                       f"{name} {p.code} {item_name(p.label)}/{c.key}",
                       [ctx.fig(t, p, c)], [ctx.fig(t, r, c, r.code) for r in children],
                       lhs_label="", rhs_label=f"Σ {len(children)} {what}")
+
+
+_PANEL_TOTAL = re.compile(r"^(?P<name>[^合总小\d]{2,12}?)(?:合计|总计)$")
+
+
+def _panel_totals(ctx: Ctx, t: Table, k: str, tops: list[Row]) -> None:
+    """Each half of a side-by-side 科目 table = Σ its own top-level rows: the 基本支出决算表
+    prints 人员经费合计 under 301 and 303, 公用经费合计 under 302 and 310
+    (``KIND.total_row.SIDE/COLUMN``)."""
+    sides = [s for s in dict.fromkeys(c.side for c in value_cols(t)) if s]
+    if len(sides) < 2:
+        return
+    for side in sides:
+        own = [r for r in tops if r.side == side]
+        totals = [r for r in t.rows if r.side == side and not r.code
+                  and _PANEL_TOTAL.match(item_name(row_text(t, r)))]
+        if len(totals) != 1 or not own:
+            continue
+        for c in value_cols(t, side):
+            lhs = [ctx.fig(t, totals[0], c)]
+            rhs = [ctx.fig(t, r, c, r.code) for r in own]
+            sum_check(ctx, f"{k}.total_row.{c.key}",
+                      f"{title(t)} {item_name(row_text(t, totals[0]))}/{c.key}", lhs, rhs,
+                      lhs_label="", rhs_label=f"Σ {len(own)} 类 rows")
 
 
 def named_classes(t: Table) -> list[Row]:
@@ -254,4 +283,24 @@ def row_sum_checks(ctx: Ctx, t: Table, k: str) -> None:
                           f"{name} {row_desc(t, r)}", [ctx.fig(t, r, sub, sub.key)],
                           [ctx.fig(t, r, sup, sup.key)], lhs_label=sub.key,
                           rhs_label=sup.key, relation="<=")
+    _carryover_rows(ctx, t, k)
     change_checks(ctx, t, k)
+
+
+def _carryover_rows(ctx: Ctx, t: Table, k: str) -> None:
+    """A 决算 table printing the year's balances (政府性基金/国有资本经营预算财政拨款收入支出
+    决算表): per row, 年初结转和结余 + 本年收入 = 本年支出 + 结余分配 + 年末结转和结余
+    (``KIND.carryover.ROW``)."""
+    opening, income = col(t, "opening_balance"), col(t, "current_year_income")
+    spent, closing = col(t, "current_year_expenditure"), col(t, "closing_balance")
+    if opening is None or income is None or spent is None or closing is None:
+        return
+    shared = col(t, "balance_distribution")
+    name = title(t)
+    for r in t.rows:
+        rhs = [ctx.fig(t, r, spent, "本年支出"), ctx.fig(t, r, closing, "年末结转和结余")]
+        if shared is not None:
+            rhs.insert(1, ctx.fig(t, r, shared, "结余分配"))
+        sum_check(ctx, f"{k}.carryover.{row_key(t, r)}", f"{name} {row_desc(t, r)}",
+                  [ctx.fig(t, r, opening, "年初结转和结余"), ctx.fig(t, r, income, "本年收入")],
+                  rhs, lhs_label="年初结转和结余 + 本年收入")
