@@ -117,6 +117,17 @@ def blank_template(tables: list[Table]) -> bool:
     return len(budget) >= 3 and all(t.empty for t in budget)
 
 
+def at(page: int | None) -> str:
+    """A check id's page suffix: ``.p17`` on a paged source, nothing where the source
+    (Markdown, HTML) has no pages."""
+    return "" if page is None else f".p{page}"
+
+
+def on(page: int | None) -> str:
+    """A message's page mention: `` (p.17)``, or nothing without pages."""
+    return "" if page is None else f" (p.{page})"
+
+
 def page_ref(page: int | None, **extra: Any) -> dict[str, Any]:
     """A reference to a place in the text (not a table cell)."""
     return {"page": page, **extra}

@@ -25,7 +25,7 @@ import re
 
 from ...model import Check
 from ...segment import norm
-from .doctext import DocCtx, DocText, add, blank_template, page_ref, quote
+from .doctext import DocCtx, DocText, add, at, blank_template, on, page_ref, quote
 
 PLACEHOLDER = re.compile(
     r"(?<![A-Za-z0-9./@_-])[XxＸｘ]{2,}(?![A-Za-z0-9./@_-])|××+|待填写|待补充|此处填写"
@@ -69,8 +69,8 @@ def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
             hits = list(rx.finditer(text))
             for m in hits[:MAX_LISTED]:
                 page = d.page_at(m.start())
-                add(checks, f"hygiene.{cid}.p{page}", "warn",
-                    f"{what} (p.{page}): “{m.group(0).strip()}” in "
+                add(checks, f"hygiene.{cid}{at(page)}", "warn",
+                    f"{what}{on(page)}: “{m.group(0).strip()}” in "
                     f"“{quote(text, m.start(), m.end())}”",
                     [page_ref(page, text=m.group(0).strip())])
             if len(hits) > MAX_LISTED:
@@ -79,8 +79,8 @@ def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
         if len(m.group(0)) != 2:
             continue
         page = d.page_at(m.start())
-        add(checks, f"hygiene.doubled_punctuation.p{page}", "warn",
-            f"doubled punctuation (p.{page}): “{m.group(0)}” in "
+        add(checks, f"hygiene.doubled_punctuation{at(page)}", "warn",
+            f"doubled punctuation{on(page)}: “{m.group(0)}” in "
             f"“{quote(text, m.start(), m.end())}”", [page_ref(page, text=m.group(0))])
     year = str(meta.get("year") or "")
     if year:
@@ -93,8 +93,8 @@ def _year_checks(checks: list[Check], d: DocText, year: str, phase: str) -> None
             continue
         for m in YEAR_TITLE.finditer(norm(ln.text)):
             if m.group(1) != year:
-                add(checks, f"hygiene.heading_year.p{ln.page}", "warn",
-                    f"a heading names {m.group(1)} in a {year} report (p.{ln.page}): "
+                add(checks, f"hygiene.heading_year{at(ln.page)}", "warn",
+                    f"a heading names {m.group(1)} in a {year} report{on(ln.page)}: "
                     f"“{norm(ln.text)}”", [page_ref(ln.page, text=norm(ln.text))])
                 break
     for m in AS_OF.finditer(d.joined):
@@ -104,6 +104,6 @@ def _year_checks(checks: list[Check], d: DocText, year: str, phase: str) -> None
             page = d.page_at(m.start())
             expect = (f"the {year} 决算 reports as of {year}" if phase == "决算" else
                       f"a {year} budget cannot report as of a later year")
-            add(checks, f"hygiene.as_of_year.p{page}", "warn",
+            add(checks, f"hygiene.as_of_year{at(page)}", "warn",
                 f"a 截至{y}年 date in a {year} report ({expect}; p.{page}): "
                 f"“{quote(d.joined, m.start(), m.end())}”", [page_ref(page, text=m.group(0))])

@@ -161,10 +161,29 @@ def _pages(t: Table) -> str:
     return str(t.pages[0]) if len(t.pages) == 1 else f"{t.pages[0]}–{t.pages[-1]}"
 
 
-def _explained(t: Table, d: DocText, subject: str) -> bool:
-    """An empty table's explanation: its note, a line on its page saying so, or a sentence
-    of the text saying the department has none of what it lists."""
-    if EMPTY_NOTE.search(t.note or ""):
+def _listed_empty(t: Table, tables: list[Table]) -> bool:
+    """A 空表 list names the table: some templates print one table of every report with
+    是否空表 / 表格为空的理由 columns (西安: ``表11 | …上年结转资金支出表 | 是 | 不涉及``)."""
+    no = f"表{t.table_no}" if t.table_no else ""
+    title = norm(t.title or "")
+    for other in tables:
+        if other is t or other.grid is None or not any(
+                "空表" in "".join(c.path) for c in other.columns):
+            continue
+        for row in other.grid.origin_matrix():
+            texts = [norm(c.text) for c in row if c is not None and c.text]
+            if not texts or "是" not in texts:
+                continue
+            if (no and no in texts) or (title and any(title in x for x in texts)):
+                return True
+    return False
+
+
+def _explained(t: Table, d: DocText, subject: str, tables: list[Table] = ()) -> bool:
+    """An empty table's explanation: its note, a line on its page saying so, a 空表 list
+    naming it, or a sentence of the text saying the department has none of what it
+    lists."""
+    if EMPTY_NOTE.search(t.note or "") or _listed_empty(t, list(tables)):
         return True
     pages = set(t.pages)
     if any(ln.page in pages and EMPTY_NOTE.search(ln.text) for ln in d.lines):
@@ -218,11 +237,11 @@ def empty_table_checks(checks: list[Check], c: DocCtx) -> None:
             add(checks, f"structure.empty_note.{no}", "skip",
                 f"表 {no} {t.title} is empty; this file holds no 情况说明, where an empty "
                 "table is usually explained, so its note cannot be looked for", refs)
-        elif _explained(t, d, subject):
+        elif _explained(t, d, subject, tables):
             add(checks, f"structure.empty_note.{no}", "pass",
                 f"表 {no} {t.title} is empty and says why"
                 + (f": “{t.note}”" if EMPTY_NOTE.search(t.note or "") else
-                   " (on its page or in the 情况说明)"), refs)
+                   " (on its page, in a 空表 list or in the 情况说明)"), refs)
         else:
             add(checks, f"structure.empty_note.{no}", "warn",
                 f"表 {no} {t.title} (p.{_pages(t)}) is empty and says nothing of why: no "
