@@ -240,6 +240,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .isolation import sanitise_sys_path
+
+    sanitise_sys_path()  # lazy imports never come from the folder the user is in
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -36,6 +36,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .isolation import helpers_started_safely, python_command, sanitise_sys_path
 from .jobs import (
     BatchJob,
     JobResult,
@@ -76,6 +77,7 @@ def _child(conn: Connection, job: BatchJob, memory_mb: int,
            worker: Callable[[BatchJob], JobResult]) -> None:
     """Worker process body: no Ctrl-C (the parent decides), capped memory, one job; it
     dies with the forkserver, which exits when the batch does (even by SIGKILL)."""
+    sanitise_sys_path()  # the path was copied from the parent: no cwd for lazy imports
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     limit_memory(memory_mb)
@@ -119,6 +121,10 @@ def _context() -> Any:
         # runs that itself, and importing it first makes runpy warn on stderr
         spec = getattr(sys.modules.get("__main__"), "__spec__", None)
         ctx.set_forkserver_preload([m for m in PRELOAD if m != getattr(spec, "name", None)])
+        from multiprocessing import forkserver
+
+        with helpers_started_safely():  # `python -c`: no cwd on the server's import path
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
@@ -210,7 +216,7 @@ def run_isolated(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
     multiprocessing children, and keeps a crashing PDF library away from the worker.
     """
     try:
-        p = subprocess.run([sys.executable, "-m", "budget_extract.jobs", str(memory_mb)],
+        p = subprocess.run([*python_command("budget_extract.jobs"), str(memory_mb)],
                            input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
                            capture_output=True, timeout=timeout if timeout > 0 else None,
                            check=False)
