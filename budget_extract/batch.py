@@ -33,16 +33,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from . import __version__
+from .emit.bundle import write_rendered
 from .emit.combined import DATASET_FILES, DatasetWriter
 from .emit.dataset import DATASET_VERSION
-from .emit.files import safe_stem, write_bytes, write_text
+from .emit.files import safe_stem, write_text
 from .emit.json_out import CONTRACT_VERSION
 from .executors import executor_for
 from .jobs import BatchJob, JobResult
 from .readers import SUPPORTED_SUFFIXES
 
 STATE_DIR = ".budget-extract"
-RESERVED_STEMS = {"report", "datapackage"}  # S.json would overwrite a batch file
 
 
 @dataclass
@@ -166,31 +166,51 @@ def discover(root: str, outdir: str | None = None) -> list[Input]:
 
 
 def document_ids(rels: list[str]) -> dict[str, str]:
+    """Each input's document id (see :func:`unique_ids`), by its relative path."""
+    return dict(zip(rels, unique_ids(rels), strict=True))
+
+
+DOC_SUFFIXES = ("", ".json", ".facts.csv", ".xlsx")
+"""What a document with id S writes: the folder ``S/`` (its tables), ``S.json``,
+``S.facts.csv`` and ``S.xlsx``."""
+
+
+def unique_ids(rels: list[str], reserved: frozenset[str] | None = None) -> list[str]:
     """Each input's document id: ``sub/dir/stem``; ``stem.ext`` when two inputs in one
-    folder share a stem (or the stem is a batch file's name); ``-2``, ``-3`` … after that.
-    Compared case-insensitively, since output folders may live on such file systems."""
+    folder share a stem, or when one of the files the stem names would be another
+    document's or the batch's own (``facts.csv.md`` would make a folder ``facts.csv/``
+    where the dataset's ``facts.csv`` goes; ``预算.xlsx.html`` a folder where ``预算.md``'s
+    workbook goes); ``-2``, ``-3`` … after that.  Deterministic: the same inputs in the
+    same order get the same ids.  Compared case-insensitively, since output folders may
+    live on such file systems."""
+    if reserved is None:
+        reserved = frozenset(f.casefold() for f in (*DATASET_FILES, "report.json", STATE_DIR))
+
     def parts(rel: str, keep_ext: bool) -> str:
         *dirs, name = rel.split("/")
         stem = name if keep_ext else os.path.splitext(name)[0]
         return "/".join([safe_stem(d) for d in dirs] + [safe_stem(stem)])
 
-    plain = {rel: parts(rel, False) for rel in rels}
+    plain = [parts(rel, False) for rel in rels]
     counts: dict[str, int] = {}
-    for d in plain.values():
+    for d in plain:
         counts[d.casefold()] = counts.get(d.casefold(), 0) + 1
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for rel in rels:
-        d = plain[rel]
-        top_reserved = "/" not in d and d.casefold() in RESERVED_STEMS
-        if counts[d.casefold()] > 1 or top_reserved:
-            d = parts(rel, True)
-        base, n = d, 2
-        while d.casefold() in taken or ("/" not in d and d.casefold() in RESERVED_STEMS):
-            d = f"{base}-{n}"
+    claimed = set(reserved)
+
+    def clash(d: str) -> bool:
+        return any((d + s).casefold() in claimed for s in DOC_SUFFIXES)
+
+    out: list[str] = []
+    for rel, d in zip(rels, plain, strict=True):
+        cands = [parts(rel, True)] if counts[d.casefold()] > 1 else [d, parts(rel, True)]
+        chosen = next((c for c in cands if not clash(c)), None)
+        n = 2
+        while chosen is None:
+            if not clash(f"{cands[-1]}-{n}"):
+                chosen = f"{cands[-1]}-{n}"
             n += 1
-        taken.add(d.casefold())
-        out[rel] = d
+        claimed.update((chosen + s).casefold() for s in DOC_SUFFIXES)
+        out.append(chosen)
     return out
 
 
@@ -449,8 +469,7 @@ def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
         # system offers it) instead of one per file, then the journal line.
         bulk = hasattr(os, "sync")
         try:
-            for rel, data in res.files.items():  # S.json comes last
-                write_bytes(os.path.join(outdir, *rel.split("/")), data, fsync=not bulk)
+            write_rendered(outdir, res.files, fsync=not bulk)  # S.json last
             write_text(state.rows_path(res.document),
                        json.dumps(res.records, ensure_ascii=False, sort_keys=True,
                                   default=str), fsync=not bulk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 
 from . import __version__
 from .emit.files import safe_stem
@@ -131,10 +132,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """Each input in its own worker process with the time and memory limits (as in
     ``batch``): a hostile file is stopped and reported, a crashing PDF library takes only
     its worker down, and the other inputs are still written."""
+    from .batch import unique_ids
     from .emit.bundle import write_rendered
     from .executors import LocalExecutor
 
-    jobs = [_job(p, args, "extract") for p in args.inputs if os.path.isfile(p)]
+    files = [p for p in args.inputs if os.path.isfile(p)]
+    # one output stem per input, as batch gives them: x.md, x.md-2, x.html for
+    # a/x.md b/x.md c/x.html (never one x.json for all three)
+    first: dict[str, str] = {}  # a file named twice gets one stem
+    for p in files:
+        first.setdefault(os.path.realpath(p), p)
+    stem_of = dict(zip(first, unique_ids([os.path.basename(p) for p in first.values()]),
+                       strict=True))
+    jobs = [replace(_job(p, args, "extract"), document=stem_of[os.path.realpath(p)])
+            for p in files]
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run(jobs)  # one at a time, in order: results come back in order
     failed = 0

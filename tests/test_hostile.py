@@ -99,3 +99,157 @@ def test_the_dask_worker_command_keeps_the_cwd_off_the_path(tmp_path):
                        cwd=tmp_path, timeout=60)
     assert p.returncode == 0 and p.stdout.startswith("usage: python -m json.tool")
     assert sorted(os.listdir(markers)) == []
+
+
+# --------------------------------------------------------------------------- nothing dropped
+
+
+def cli(*args: object, cwd: object = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def facts_of(outdir: Path, stem: str) -> list[dict[str, str]]:
+    import csv
+
+    with open(outdir / f"{stem}.facts.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def value(facts: list[dict[str, str]], table_no: str, label: str, column_part: str = "") -> set:
+    return {f["value"] for f in facts if f["table_no"] == table_no and f["row_label"] == label
+            and column_part in f["column"]}
+
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+TOTALS_ROW = "| 一、一般公共预算收入     | 358.58 | 一、一般公共服务支出      |        |"
+
+
+def test_markdown_nested_past_the_parser_limit_loses_nothing(tmp_path):
+    """Ten ``- `` on a line is 20 levels of nesting: markdown-it stopped there and skipped
+    the rest of the file (the whole 收支总表).  Now those lines are read without their
+    markers, with a warning, and every table after them is extracted."""
+    anchor = "单位公开表1\n"
+    assert SEED_TEXT.count(anchor) == 1
+    text = SEED_TEXT.replace(anchor, "- - - - - - - - - - 注意\n\n" + anchor, 1)
+    (tmp_path / "nested.md").write_text(text, encoding="utf-8")
+    (tmp_path / "seed.md").write_text(SEED_TEXT, encoding="utf-8")
+    p = cli("extract", tmp_path / "nested.md", tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads((tmp_path / "out" / "nested.json").read_text(encoding="utf-8"))
+    seed = json.loads((tmp_path / "out" / "seed.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == len(seed["tables"]) == 19
+    assert any(w.startswith("lines ") and "nested deeper than the parser's limit" in w
+               for w in doc["warnings"]), doc["warnings"]
+    facts = facts_of(tmp_path / "out", "nested")
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("358\u200b.58", "358.58"),          # zero-width space inside
+    ("\u200e358.58", "358.58"),          # LRM before
+    ("358.\ufeff58", "358.58"),          # a BOM inside
+    ("35\u00ad8.58", "358.58"),          # soft hyphen
+    ("1\u00a0358.58", "1358.58"),        # NBSP as thousands separator
+    ("1\u202f358.58", "1358.58"),        # narrow no-break space
+    ("１３５８．５８", "1358.58"),        # full-width digits
+    ("（358.58）", "-358.58"),           # accounting negative, full-width brackets
+    ("358.58-", "-358.58"),              # trailing minus
+])
+def test_amount_formats_are_read(tmp_path, printed, read):
+    assert SEED_TEXT.count(TOTALS_ROW) == 1
+    text = SEED_TEXT.replace(TOTALS_ROW, TOTALS_ROW.replace("358.58", printed))
+    (tmp_path / "s.md").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "s")
+    assert value(facts, "1", "一、一般公共预算收入") == {read}
+    doc = json.loads((tmp_path / "out" / "s.json").read_text(encoding="utf-8"))
+    assert not [w for w in doc["warnings"] if "not read" in w]
+
+
+@pytest.mark.parametrize("printed, why", [
+    ("3.5858E+02", "exponent notation"),
+    ("3,58.58", "not a well-formed number"),
+])
+def test_unreadable_amounts_are_reported(tmp_path, printed, why):
+    text = SEED_TEXT.replace(TOTALS_ROW, TOTALS_ROW.replace("358.58", printed))
+    (tmp_path / "s.md").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "s")
+    assert value(facts, "1", "一、一般公共预算收入") == set()
+    assert value(facts, "1", "五、其他收入安排") == {"3.1"}  # the rest of the table is read
+    doc = json.loads((tmp_path / "out" / "s.json").read_text(encoding="utf-8"))
+    (w,) = [w for w in doc["warnings"] if "not read" in w]
+    assert w.startswith("table 1 (") and f"“{printed}” ({why}" in w
+    assert "一、一般公共预算收入" in w
+
+
+# --------------------------------------------------------------------------- outputs never collide
+
+
+def test_extract_gives_inputs_with_one_stem_their_own_outputs(tmp_path):
+    """The README's ``extract docs/*.md docs/*.html`` with one stem in three folders: one
+    x.json for all three, tables mixed — now x.md, x.md-2, x.html, as batch names them."""
+    for sub in "ab":
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "c").mkdir()
+    short = SEED_TEXT.split("单位公开表2\n")[0]  # the 收支总表 only
+    (tmp_path / "a" / "x.md").write_text(short, encoding="utf-8")
+    (tmp_path / "c" / "x.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    p = cli("extract", tmp_path / "a/x.md", tmp_path / "b/x.md", tmp_path / "c/x.html",
+            "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert sorted(q.name for q in out.glob("*.json")) == ["x.html.json", "x.md-2.json",
+                                                           "x.md.json"]
+    a = json.loads((out / "x.md.json").read_text(encoding="utf-8"))
+    b = json.loads((out / "x.md-2.json").read_text(encoding="utf-8"))
+    assert a["source"]["path"].endswith("a/x.md") and len(a["tables"]) == 1
+    assert b["source"]["path"].endswith("b/x.md") and len(b["tables"]) == 19
+    assert len(list((out / "x.md").glob("*.csv"))) == 1
+    assert len(list((out / "x.md-2").glob("*.csv"))) == 19
+    assert value(facts_of(out, "x.html"), "1", "一、一般公共预算收入") == {"358.58"}
+    # the same file named twice is one document
+    p = cli("extract", tmp_path / "b/x.md", tmp_path / "b/../b/x.md", "-o", tmp_path / "o2")
+    assert p.returncode == 0 and [q.name for q in (tmp_path / "o2").glob("*.json")] == ["x.json"]
+
+
+def test_batch_names_cannot_clash_with_the_datasets_or_each_other(tmp_path):
+    """``facts.csv.md`` made a folder where the dataset's facts.csv goes (every rerun
+    failed); ``预算.xlsx.html`` a folder where ``预算.md``'s workbook goes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ["facts.csv.md", "budget.sqlite.md", "预算.md", "report.md"]:
+        (src / name).write_bytes(SEED.read_bytes())
+    (src / "预算.xlsx.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):  # and again: a rerun ends the same
+        p = cli("batch", src, "-o", out, "-j", "2")
+        assert p.returncode == 0, p.stderr
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert {i["source_path"]: i["document"] for i in report["inputs"]} == {
+            "budget.sqlite.md": "budget.sqlite.md", "facts.csv.md": "facts.csv.md",
+            "report.md": "report.md", "预算.md": "预算", "预算.xlsx.html": "预算.xlsx.html"}
+        assert (out / "facts.csv").is_file() and (out / "budget.sqlite").is_file()
+        assert (out / "预算.xlsx").is_file() and (out / "预算.xlsx.html.xlsx").is_file()
+        assert not list(out.rglob("*.part"))
+    import csv as _csv
+    with open(out / "facts.csv", encoding="utf-8", newline="") as f:
+        docs = {r["document"] for r in _csv.DictReader(f)}
+    assert docs == {"budget.sqlite.md", "facts.csv.md", "report.md", "预算", "预算.xlsx.html"}
+
+
+def test_stale_table_files_are_removed_when_a_document_is_rewritten(tmp_path):
+    (tmp_path / "s.md").write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    assert cli("extract", tmp_path / "s.md", "-o", out).returncode == 0
+    assert len(list((out / "s").glob("*.csv"))) == 19
+    (out / "s" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "s.md").write_text(SEED_TEXT.split("单位公开表2\n")[0], encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert [q.name for q in (out / "s").glob("*.csv")] == ["01-income_expenditure_summary.csv"]
+    assert (out / "s" / "notes.txt").read_text(encoding="utf-8") == "mine"  # not ours: kept
