@@ -24,7 +24,6 @@ The run, in order:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -39,6 +38,7 @@ from .emit.dataset import DATASET_VERSION
 from .emit.files import safe_stem, write_text
 from .emit.json_out import CONTRACT_VERSION
 from .executors import executor_for
+from .inputs import NotReadable, hash_input
 from .jobs import BatchJob, JobResult
 from .readers import SUPPORTED_SUFFIXES
 
@@ -215,11 +215,9 @@ def unique_ids(rels: list[str], reserved: frozenset[str] | None = None) -> list[
 
 
 def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """The input's SHA-256; :class:`~budget_extract.inputs.NotReadable` for anything but a
+    regular file under the size cap (hashing a FIFO or /dev/zero would never end)."""
+    return hash_input(path)
 
 
 # --------------------------------------------------------------------------- state
@@ -399,6 +397,10 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
         for inp in inputs:
             try:
                 sha = sha256_file(inp.path)
+            except NotReadable as e:  # a FIFO, a device, over the size cap: never read
+                statuses[inp.source_path] = InputStatus(
+                    inp.source_path, inp.document, status="failed", error=e.reason)
+                continue
             except OSError as e:
                 statuses[inp.source_path] = InputStatus(
                     inp.source_path, inp.document, status="failed",

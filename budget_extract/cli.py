@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from . import __version__
 from .emit.files import safe_stem
+from .inputs import input_problem
 from .jobs import BatchJob, JobMode
 
 EPILOG = """\
@@ -136,7 +137,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .emit.bundle import write_rendered
     from .executors import LocalExecutor
 
-    files = [p for p in args.inputs if os.path.isfile(p)]
+    problems = {p: input_problem(p) for p in args.inputs}  # FIFOs, devices: never opened
+    files = [p for p in args.inputs if not problems[p]]
     # one output stem per input, as batch gives them: x.md, x.md-2, x.html for
     # a/x.md b/x.md c/x.html (never one x.json for all three)
     first: dict[str, str] = {}  # a file named twice gets one stem
@@ -151,8 +153,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     try:
         for path in args.inputs:
-            if not os.path.isfile(path):
-                _fail(path, "no such file")
+            if problems[path]:
+                _fail(path, problems[path] or "")
                 failed += 1
                 continue
             res = next(results)
@@ -190,6 +192,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     as ``extract``."""
     from .executors import LocalExecutor
 
+    problem = input_problem(args.input)  # `check` on a FIFO must not hang
+    if problem:
+        _fail(args.input, problem)
+        return 1
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run([_job(args.input, args, "check")])
     try:

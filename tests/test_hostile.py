@@ -253,3 +253,53 @@ def test_stale_table_files_are_removed_when_a_document_is_rewritten(tmp_path):
     assert p.returncode == 0, p.stderr
     assert [q.name for q in (out / "s").glob("*.csv")] == ["01-income_expenditure_summary.csv"]
     assert (out / "s" / "notes.txt").read_text(encoding="utf-8") == "mine"  # not ours: kept
+
+
+# --------------------------------------------------------------------------- only regular files
+
+
+def special_files(folder: Path) -> dict[str, str]:
+    """Hostile non-files with supported names, and the first words of their refusal."""
+    import socket
+
+    os.mkfifo(folder / "pipe.pdf")
+    os.symlink("/dev/zero", folder / "zero.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.md"))
+    sock.close()
+    with open(folder / "huge.pdf", "wb") as f:  # sparse: no disk used
+        f.truncate(1 << 40)
+    return {"pipe.pdf": "is a named pipe (FIFO), not a regular file",
+            "zero.pdf": "is a device, not a regular file",
+            "sock.md": "is a socket, not a regular file",
+            "huge.pdf": "is 1,048,576 MB, over the 1,024 MB limit for one input"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX")
+def test_fifos_devices_sockets_and_huge_files_are_refused_unread(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    expected = special_files(src)
+    (src / "seed.md").write_bytes(SEED.read_bytes())
+    names = sorted(expected)
+    p = cli("extract", *[src / n for n in names], src / "seed.md", "-o", tmp_path / "x")
+    assert p.returncode == 1
+    errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(errors) == len(names), p.stderr
+    for line, n in zip(errors, names, strict=True):
+        assert line.startswith(f"error: {src / n}: {expected[n]}"), line
+        assert line.endswith(": not read"), line
+    assert value(facts_of(tmp_path / "x", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+
+    p = cli("batch", src, "-o", tmp_path / "b", "--no-xlsx")
+    assert p.returncode == 1
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    got = {i["source_path"]: (i["status"], i.get("error", "")) for i in report["inputs"]}
+    assert got["seed.md"] == ("ok", "")
+    for n in names:
+        assert got[n][0] == "failed" and got[n][1].startswith(expected[n]), got[n]
+    assert (tmp_path / "b" / "facts.csv").is_file()
+
+    p = cli("check", src / "pipe.pdf")
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"error: {src / 'pipe.pdf'}: is a named pipe (FIFO)")

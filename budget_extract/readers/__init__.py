@@ -11,6 +11,7 @@ import re
 from typing import Protocol
 
 from ..errors import ExtractError
+from ..inputs import NotReadable, read_input
 from ..model import Source
 from ..numtext import INVISIBLE, strip_invisible
 from .text import utf16_as_utf8
@@ -71,10 +72,9 @@ def read(path: str, password: str | None = None) -> Source:
     entry point, ``read(data, path, password) -> Source``) hashes and parses the bytes.
     """
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except IsADirectoryError:
-        raise ExtractError("is a directory, not a file", path) from None
+        data = read_input(path)  # regular files only: a FIFO or a device never blocks
+    except NotReadable as e:
+        raise ExtractError(e.reason, path) from None
     except OSError as e:
         raise ExtractError(f"cannot read the file ({e.strerror})", path) from None
     if not data.strip():
