@@ -303,3 +303,102 @@ def test_fifos_devices_sockets_and_huge_files_are_refused_unread(tmp_path):
     p = cli("check", src / "pipe.pdf")
     assert p.returncode == 1
     assert p.stderr.startswith(f"error: {src / 'pipe.pdf'}: is a named pipe (FIFO)")
+
+
+# --------------------------------------------------------------------------- what a viewer shows
+
+
+def hidden_text_pdf(folder: Path) -> Path:
+    """The tiny 收入总表 (合计/某单位: 120.00 = 100.00 + 20.00), with digits a viewer does not
+    show right after four amounts, a second copy of the table with other numbers drawn
+    left of the page, and white text on a black box (shown: it stays)."""
+    h = 842
+
+    def at(x: float, top: float, text: str, state: str) -> bytes:
+        # q/Q: the rendering mode and scaling are graphics state, they outlive ET
+        return f"q BT {state} /F1 10 Tf {x} {h - top - 10} Td ({text}) Tj ET Q\n".encode()
+
+    after = 254 + 30.58  # x where "100.00" (Helvetica 10 pt) ends in its cell
+    hostile = (at(after, 165, "7", "3 Tr")                        # invisible
+               + b"q 1 g\n" + at(after, 185, "7", "") + b"Q\n"     # white on white
+               + at(424 + 25.02, 165, "9", "").replace(b"/F1 10 Tf", b"/F1 0 Tf")  # size 0
+               + at(424 + 25.02, 185, "9", "0 Tz")                 # scaling 0
+               + b"q 0 g 50 790 250 20 re f 1 g\n" + at(60, 37, "SHOWN WHITE ON BLACK", "")
+               + b"Q\n")
+    rows = [["项目", "合计", "一般公共预算拨款收入", "其他收入"],
+            ["合计", "999.00", "900.00", "99.00"], ["某单位", "999.00", "900.00", "99.00"]]
+    outside = bi.ruled_table(rows, [-650, -550, -450, -280, -155], 140)
+    page = bi.budget_page()
+    return bi._write(folder, "hidden.pdf", bi.pdf_bytes([[outside, page, hostile]]))
+
+
+def test_text_a_viewer_does_not_show_is_not_read(tmp_path):
+    pdf = hidden_text_pdf(tmp_path)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    p = cli("extract", pdf, tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "hidden")
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+    doc = json.loads((tmp_path / "out" / "hidden.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 1
+    hidden = sorted(w for w in doc["warnings"] if w.startswith("hidden text not read"))
+    assert hidden == [
+        "hidden text not read: 1 character(s) at font size 0 on page 1 (a viewer does not "
+        "show them)",
+        "hidden text not read: 1 character(s) at horizontal scaling 0 on page 1 (a viewer "
+        "does not show them)",
+        "hidden text not read: 1 character(s) invisible (rendering mode 3) on page 1 (a "
+        "viewer does not show them)",
+        "hidden text not read: 1 character(s) white on a white page on page 1 (a viewer does "
+        "not show them)",
+        # 项目合计一般公共预算拨款收入其他收入 18, 合计999.00900.0099.00 19, 某单位… 20
+        "hidden text not read: 57 character(s) outside the page's visible area on page 1 (a "
+        "viewer does not show them)",
+    ]
+    assert (tmp_path / "out" / "seed.json").is_file()
+    from budget_extract.readers.pdf import read
+
+    src = read(pdf.read_bytes(), str(pdf))
+    assert "SHOWN WHITE ON BLACK" in [b.text for b in src.blocks]
+
+
+HTML_TEXT = bi.SEED_HTML.read_text(encoding="utf-8")
+HTML_ROW = "<tr><td>一、一般公共预算收入</td><td>358.58</td><td>一、一般公共服务支出</td><td></td></tr>"
+HTML_OTHER = "<tr><td>五、其他收入安排</td><td>3.1</td>"
+
+
+@pytest.mark.parametrize("printed, extra_css", [
+    ('35<span style="display:none">9</span>8.58', ""),
+    ('35<span style="visibility: hidden">9</span>8.58', ""),
+    ('35<span hidden>9</span>8.58', ""),
+    ('35<span class="x">9</span>8.58', "<style>p{color:red} span.x, .y { display : none }</style>"),
+    ('35<font style="font-size:0px">9</font>8.58', ""),
+])
+def test_html_hidden_elements_are_not_read(tmp_path, printed, extra_css):
+    assert HTML_TEXT.count(HTML_ROW) == 1 and "</head>" in HTML_TEXT
+    text = HTML_TEXT.replace(HTML_ROW, HTML_ROW.replace("358.58", printed))
+    text = text.replace("</head>", extra_css + "</head>")
+    (tmp_path / "h.html").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "h.html", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert value(facts_of(tmp_path / "out", "h"), "1", "一、一般公共预算收入") == {"358.58"}
+    doc = json.loads((tmp_path / "out" / "h.json").read_text(encoding="utf-8"))
+    assert "hidden text not read: 1 character(s) in elements a browser does not show " \
+           "(display:none, visibility:hidden, font-size:0, hidden)" in doc["warnings"]
+
+
+def test_html_footnote_markers_are_kept_apart_from_amounts(tmp_path):
+    assert HTML_TEXT.count(HTML_OTHER) == 1
+    text = HTML_TEXT.replace(HTML_ROW, HTML_ROW.replace("358.58", "358.58<sup>1</sup>"))
+    text = text.replace(HTML_OTHER, HTML_OTHER.replace("3.1", "3.1<sub>注</sub>"))
+    (tmp_path / "h.html").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "h.html", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "h")
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+    assert value(facts, "1", "五、其他收入安排") == {"3.1"}
+    doc = json.loads((tmp_path / "out" / "h.json").read_text(encoding="utf-8"))
+    assert "2 amount(s) printed with a footnote marker (<sup>/<sub>) read without it: " \
+           "358.58 with marker 1 …" in doc["warnings"]

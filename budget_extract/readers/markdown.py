@@ -154,7 +154,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             continue
         elif t.type == "html_block":
             for el in parse_fragment(t.content, warnings):
-                blocks.extend(html_blocks(el))
+                blocks.extend(html_blocks(el, warnings))
         i += 1
     if repaired:
         warnings.append(f"{len(repaired)} pipe table(s) as a PDF converter or a dataframe writes "

@@ -25,6 +25,7 @@ from .backend import PdfBackend, PdfDamaged
 from .page import page_blocks
 from .plumber import PdfplumberBackend
 from .repair import rebuild_copy
+from .visible import drop_hidden, hidden_warning
 
 
 def read(
@@ -81,6 +82,7 @@ def _read(
     warnings: list[str] = []
     textless: list[int] = []
     blank: list[int] = []
+    hidden: dict[str, dict[int, int]] = {}
     try:
         page_iter = be.iter_pages()
         while True:
@@ -101,6 +103,8 @@ def _read(
                     "damaged, try re-exporting it",
                     shown,
                 ) from exc
+            for why, n in drop_hidden(page).items():  # what a viewer does not show
+                hidden.setdefault(why, {})[page.number] = n
             if not any(not c.text.isspace() for c in page.chars):
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
@@ -122,6 +126,7 @@ def _read(
             f"{_pages_phrase(textless)} no text layer (scanned images?) and "
             f"{'was' if len(textless) == 1 else 'were'} skipped; OCR is not supported yet"
         )
+    warnings.extend(hidden_warning(hidden))
     if not has_eof:
         warnings.append("the file has no %%EOF marker; it may be truncated")
     return Source(

@@ -129,8 +129,11 @@ class PdfplumberBackend:
                 c["top"],
                 c["x1"],
                 c["bottom"],
-                float(c.get("size") or (c["bottom"] - c["top"])),
+                float(c["size"] if c.get("size") is not None else c["bottom"] - c["top"]),
                 bool(c.get("upright", True)),
+                int(c.get("render_mode", 0)),
+                float(c.get("hscale", 1.0)),
+                _colour(c.get("non_stroking_color")),
             )
             for c in objects.get("char", ())
         ]
@@ -145,6 +148,10 @@ class PdfplumberBackend:
             segs.extend(rect_segments(r))
         for cv in objects.get("curve", ()):
             segs.extend(path_segments(cv))
+        backgrounds = [(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
+                       for kind in ("rect", "curve", "image") for o in objects.get(kind, ())
+                       if kind == "image" or (o.get("fill") and not is_white(
+                           o.get("non_stroking_color")))]
         return PageObjects(
             number=page.page_number,
             width=float(page.width),
@@ -153,7 +160,21 @@ class PdfplumberBackend:
             chars=chars,
             segments=segs,
             image_count=len(objects.get("image", ())),
+            backgrounds=backgrounds,
         )
+
+
+def _colour(value: Any) -> tuple[float, ...] | None:
+    """A character's fill colour as numbers (gray, RGB, CMYK); None for a pattern or an
+    unknown value (then it counts as visible)."""
+    if isinstance(value, (int, float)):
+        return (float(value),)
+    if not isinstance(value, (tuple, list)) or not value:
+        return None
+    try:
+        return tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _declared_page_count(doc: Any) -> int:

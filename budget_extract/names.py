@@ -1,0 +1,29 @@
+"""File names as printed in messages: control characters escaped.
+
+A file name may hold a newline (``x.pdf\\nerror: y.pdf: …`` would forge an error line),
+ANSI escape sequences (which recolour or clear the terminal), bidi overrides (which show
+``fdp.exe`` as ``exe.pdf``), or bytes that are not UTF-8 (surrogate escapes, which cannot
+even be printed).  Every name the command line prints goes through :func:`shown`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_ESCAPED = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def shown(name: object) -> str:
+    """``name`` with control, format, separator and surrogate characters as ``\\xNN`` /
+    ``\\uNNNN`` escapes (a backslash itself stays as it is)."""
+    text = str(name)
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in _ESCAPED:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
