@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -40,6 +41,7 @@ from .emit.json_out import CONTRACT_VERSION
 from .executors import executor_for
 from .inputs import NotReadable, hash_input
 from .jobs import BatchJob, JobResult
+from .names import shown, unicode_name
 from .readers import SUPPORTED_SUFFIXES
 
 STATE_DIR = ".budget-extract"
@@ -98,6 +100,8 @@ class BatchResult:
     inputs: list[InputStatus]
     interrupted: bool = False
     datasets_written: bool = False
+    datasets_error: str = ""
+    """Why the combined datasets could not be built (disk full …); '' when they were."""
     debug: dict[str, str] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
@@ -157,7 +161,7 @@ def discover(root: str, outdir: str | None = None) -> list[Input]:
                 size = os.stat(p).st_size
             except OSError:
                 size = 0
-            rel = os.path.relpath(p, root).replace(os.sep, "/")
+            rel = unicode_name(os.path.relpath(p, root).replace(os.sep, "/"))
             found.append((p, rel, size))
     found.sort(key=lambda x: x[1])
     ids = document_ids([rel for _, rel, _ in found])
@@ -454,13 +458,17 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
                 state.compact(current)  # one line per current input
         except KeyboardInterrupt:
             result.interrupted = True
+        except (OSError, sqlite3.Error) as e:  # disk full, a file-size limit …: the
+            # temporary files are gone, the previous datasets untouched
+            result.datasets_error = datasets_error(outdir, e)
     _write_report(root, outdir, result)
     return result
 
 
 def shown_path(root: str, source_path: str) -> str:
-    """The input as the user named it: DIR as given, joined with the relative path."""
-    return os.path.join(root, *source_path.split("/"))
+    """The input as the user named it: DIR as given, joined with the relative path
+    (control characters escaped: a newline in a name cannot forge a line)."""
+    return shown(os.path.join(root, *source_path.split("/")))
 
 
 def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
@@ -518,6 +526,16 @@ def _build_datasets(outdir: str, state: State, result: BatchResult,
     return True
 
 
+def datasets_error(outdir: str, e: BaseException) -> str:
+    """One line for a dataset build that failed on the file system."""
+    cause = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)) or type(e).__name__
+    where = getattr(e, "filename", None) or outdir
+    return (f"the combined datasets (facts.csv, budget.sqlite …) could not be written in "
+            f"{shown(str(where))} ({cause}; is the disk full, or a file-size limit set?); "
+            "the documents' own files are complete, and the previous datasets are "
+            "untouched: run batch again when there is room")
+
+
 def report_dict(root: str, result: BatchResult) -> dict[str, Any]:
     """``report.json``: each input's status and error, and the totals (no timings)."""
     return {
@@ -535,6 +553,7 @@ def report_dict(root: str, result: BatchResult) -> dict[str, Any]:
             "checks_failed": result.total("checks_failed"),
         },
         "inputs": [asdict(s) for s in result.inputs],
+        **({"datasets_error": result.datasets_error} if result.datasets_error else {}),
     }
 
 

@@ -16,6 +16,7 @@ from . import __version__
 from .emit.files import safe_stem
 from .inputs import input_problem
 from .jobs import BatchJob, JobMode
+from .names import shown, unicode_name
 
 EPILOG = """\
 examples:
@@ -126,7 +127,7 @@ def _positive_int(text: str) -> int:
 
 
 def _fail(path: str, reason: str) -> None:
-    print(f"error: {path}: {reason}", file=sys.stderr)
+    print(f"error: {shown(path)}: {reason}", file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -172,7 +173,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             if not args.quiet:
-                print(f"{path}: {res.tables} tables, {res.facts} facts, {res.checks} checks "
+                print(f"{shown(path)}: {res.tables} tables, {res.facts} facts, "
+                      f"{res.checks} checks "
                       f"({res.checks_failed} failed) -> "
                       f"{os.path.join(args.outdir, res.document)}.json", file=sys.stderr)
     finally:
@@ -181,7 +183,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
-    return BatchJob(path=os.path.abspath(path), source_path=path, sha256="",
+    return BatchJob(path=os.path.abspath(path), source_path=unicode_name(path), sha256="",
                     document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
                     xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
                     password=args.password, mode=mode)
@@ -210,7 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
-    print(f"{args.input}: {len(res.check_list)} checks — "
+    print(f"{shown(args.input)}: {len(res.check_list)} checks — "
           + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "rounding", "fail", "skip")))
     for cid, status, msg in res.check_list:
         if status == "fail" or args.all or status == "rounding":
@@ -251,9 +253,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"--- {path}\n{tb}", file=sys.stderr)
     if not args.quiet:
         print(summary(result, args.outdir, time.monotonic() - t0), file=sys.stderr)
+    if result.datasets_error:
+        _fail(args.outdir, result.datasets_error)
     if result.interrupted:
         return 130
-    return 1 if result.count("failed") else 0
+    return 1 if result.count("failed") or result.datasets_error else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -113,6 +114,23 @@ def _main_importable() -> Iterator[None]:
         main.__file__ = path
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C waits while a worker is being started: interrupted between the fork and
+    sending the job, the new process reads a closed pipe and prints a traceback (from
+    multiprocessing's forkserver).  The held signal arrives right after, and the batch
+    then stops its workers as usual."""
+    if (threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "pthread_sigmask")):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -158,7 +176,7 @@ class LocalExecutor:
                                        daemon=True, name=f"budget-extract {job.source_path}")
                     deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
                     try:
-                        with _main_importable():
+                        with _main_importable(), _sigint_held():
                             proc.start()
                     finally:  # registered at once: Ctrl-C from here on kills it too
                         if proc.pid is not None:

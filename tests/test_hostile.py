@@ -402,3 +402,169 @@ def test_html_footnote_markers_are_kept_apart_from_amounts(tmp_path):
     doc = json.loads((tmp_path / "out" / "h.json").read_text(encoding="utf-8"))
     assert "2 amount(s) printed with a footnote marker (<sup>/<sub>) read without it: " \
            "358.58 with marker 1 …" in doc["warnings"]
+
+
+# --------------------------------------------------------------------------- names printed safely
+
+
+def test_names_cannot_forge_lines_or_drive_the_terminal(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    forged = src / "x\nerror: forged.md"
+    forged.write_bytes(b"")
+    ansi = src / "\x1b[2Jclear.md"
+    ansi.write_bytes(SEED.read_bytes())
+    raw = os.path.join(os.fsencode(src), b"bad\xff.md")  # not UTF-8
+    with open(raw, "wb"):
+        pass
+    good = os.path.join(os.fsencode(src), b"ok\xfe.md")
+    with open(good, "wb") as f:
+        f.write(SEED.read_bytes())
+    p = cli("extract", forged, ansi, os.fsdecode(raw), os.fsdecode(good), "-o", tmp_path / "out")
+    assert p.returncode == 1
+    assert "\x1b" not in p.stderr and "Traceback" not in p.stderr
+    lines = p.stderr.splitlines()
+    assert [ln for ln in lines if ln.startswith("error: ")] == [
+        f"error: {src}/x\\nerror: forged.md: the file is empty (0 bytes of content)",
+        f"error: {src}/bad\\xff.md: the file is empty (0 bytes of content)"]
+    assert any(ln.startswith(f"{src}/\\x1b[2Jclear.md: 19 tables") for ln in lines), lines
+    assert value(facts_of(tmp_path / "out", "_[2Jclear"), "1", "一、一般公共预算收入") == {"358.58"}
+    doc = json.loads((tmp_path / "out" / "ok\ufffd.json").read_text(encoding="utf-8"))
+    assert doc["source"]["path"] == f"{src}/ok\\xfe.md"
+
+    p = cli("batch", src, "-o", tmp_path / "b", "--no-xlsx")
+    assert p.returncode == 1
+    assert "\x1b" not in p.stderr and "Traceback" not in p.stderr
+    errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    assert errors == [f"error: {src}/bad\\xff.md: the file is empty (0 bytes of content)",
+                      f"error: {src}/x\\nerror: forged.md: the file is empty (0 bytes of content)"]
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    assert {i["source_path"]: i["status"] for i in report["inputs"]}["ok\\xfe.md"] == "ok"
+
+
+# --------------------------------------------------------------------------- faults
+
+
+@pytest.mark.slow  # a 16,500-column table takes seconds to read
+def test_a_table_wider_than_a_worksheet_is_left_out_of_the_workbook_only(tmp_path):
+    n = 16_500
+    wide = ("\n\n### 宽表\n\n单位：万元\n\n| 项目 | " + " | ".join(f"列{i}" for i in range(n))
+            + " |\n|" + "---|" * (n + 1) + "\n| 合计 | "
+            + " | ".join(f"{i}.00" for i in range(n)) + " |\n")
+    (tmp_path / "w.md").write_text(SEED_TEXT.split("单位公开表2\n")[0] + wide, encoding="utf-8")
+    p = cli("extract", tmp_path / "w.md", "-o", tmp_path / "out", "--xlsx")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads((tmp_path / "out" / "w.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 2
+    (w,) = [w for w in doc["warnings"] if "worksheet" in w]
+    assert w.startswith("table 2 (宽表): 16,501 columns, more than a worksheet holds (16,384): "
+                        "left out of the workbook")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "out" / "w.xlsx")
+    assert len(wb.sheetnames) == 3  # 目录, table 1, 核对
+    assert wb["目录"].cell(7, 6).value == "（16,501列，超出工作表上限，见CSV）"
+    facts = facts_of(tmp_path / "out", "w")
+    assert {f["value"] for f in facts if f["column"] == "列16499"} == {"16499.00"}
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def limited(limit: int):  # noqa: ANN201 - a preexec_fn
+    def set_limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ
+    return set_limit
+
+
+def cli_limited(limit: int, *args: object, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=limited(limit), env=env)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")
+def test_no_room_for_the_datasets_ends_in_one_line_and_a_rerun_finishes(tmp_path):
+    """The documents' files fit under the limit (about 520 KB each), budget.sqlite (1 MB
+    for two) does not: the raw sqlite3.OperationalError and no report.json, before."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.md").write_bytes(SEED.read_bytes())
+    (src / "b.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    p = cli_limited(800_000, "batch", src, "-o", out, "-q")
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+    assert p.stderr.startswith(f"error: {out}: the combined datasets (facts.csv, budget.sqlite "
+                               "…) could not be written in ")
+    assert len(p.stderr.splitlines()) == 1
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["datasets_error"] == p.stderr.split(": ", 2)[2].strip()
+    assert [i["status"] for i in report["inputs"]] == ["ok", "ok"]
+    assert (out / "a.json").is_file() and (out / "b.json").is_file()
+    assert not (out / "budget.sqlite").exists() and not (out / "facts.csv").exists()
+    assert not [q for q in out.rglob("*") if ".part" in q.name or q.name.startswith(".tmp-")]
+
+    p = cli("batch", src, "-o", out, "-q")  # with room: ends like an uninterrupted run
+    assert p.returncode == 0, p.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "datasets_error" not in report and report["summary"]["reused"] == 2
+    import sqlite3
+
+    with sqlite3.connect(out / "budget.sqlite") as db:
+        assert db.execute("select count(distinct document) from facts").fetchone() == (2,)
+    p = cli("batch", src, "-o", tmp_path / "clean", "-q")
+    assert p.returncode == 0
+    assert (out / "facts.csv").read_bytes() == (tmp_path / "clean" / "facts.csv").read_bytes()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")
+def test_no_room_for_temporary_files_is_named_and_leaves_none(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    (tmp_path / "s.md").write_bytes(SEED.read_bytes())
+    env = dict(os.environ, TMPDIR=str(tmp))
+    p = cli_limited(100_000, "extract", tmp_path / "s.md", "-o", tmp_path / "out", "--xlsx",
+                    env=env)
+    assert p.returncode == 1
+    assert p.stderr == (f"error: {tmp_path / 's.md'}: no room to write temporary files in {tmp} "
+                        "(File too large; a file-size limit (ulimit -f) is set): free space "
+                        "there or set TMPDIR to another folder\n")
+    assert os.listdir(tmp) == []  # openpyxl's worksheet files went with the job's folder
+
+
+# --------------------------------------------------------------------------- own messages
+
+
+def test_fonts_without_a_unicode_mapping_get_their_own_message(tmp_path):
+    """The tiny 收入总表 whose CJK font has Identity-H encoding and no ToUnicode table:
+    pdfminer reads glyph numbers, ``(cid:25910)``; it was called "not a budget"."""
+    data = bi.pdf_bytes([bi.budget_page()])
+    for old, new in [(b"/Encoding /UniGB-UCS2-H", b"/Encoding /Identity-H  "),
+                     (b"/Registry (Adobe) /Ordering (GB1) /Supplement 2",
+                      b"/Registry (XY) /Ordering (Z) /Supplement 0     ")]:
+        assert len(old) == len(new) and data.count(old) == 1
+        data = data.replace(old, new)  # same length: the xref offsets stay right
+    (tmp_path / "cid.pdf").write_bytes(data)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    p = cli("extract", tmp_path / "cid.pdf", tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 1
+    (line,) = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    # 某单位2026年单位预算 12 (its digits in the CJK font too), 收入总表 4, 单位：万元 5,
+    # the header 18, 合计 2, 某单位 3: 44 of 78 (the amounts' 34 digits and dots decode)
+    assert line == (f"error: {tmp_path / 'cid.pdf'}: the PDF's text cannot be decoded: 44 of "
+                    "its 78 characters are glyph numbers with no Unicode mapping (fonts "
+                    "without a ToUnicode table); copying text from a viewer gives the same "
+                    "garbage — OCR the file or ask the publisher for another export")
+    assert (tmp_path / "out" / "seed.json").is_file()
+
+
+def test_a_table_printed_sideways_gets_its_own_message(tmp_path):
+    """The tiny 收入总表 turned 90° on a square page that is not marked as rotated."""
+    page = b"q 0 1 -1 0 842 0 cm\n" + bi.budget_page() + b"Q\n"
+    (tmp_path / "side.pdf").write_bytes(bi.pdf_bytes([page], size=(842, 842)))
+    p = cli("extract", tmp_path / "side.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 1
+    assert p.stderr == (f"error: {tmp_path / 'side.pdf'}: no budget table found: the text runs "
+                        "sideways on page 1 (tables printed turned on the page, the page not "
+                        "marked as rotated): rotate those pages and extract again\n")

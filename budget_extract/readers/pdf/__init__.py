@@ -22,6 +22,7 @@ import hashlib
 from ...errors import ExtractError
 from ...model import Block, Source
 from .backend import PdfBackend, PdfDamaged
+from .glyphs import GlyphCensus
 from .page import page_blocks
 from .plumber import PdfplumberBackend
 from .repair import rebuild_copy
@@ -83,6 +84,7 @@ def _read(
     textless: list[int] = []
     blank: list[int] = []
     hidden: dict[str, dict[int, int]] = {}
+    glyphs = GlyphCensus()
     try:
         page_iter = be.iter_pages()
         while True:
@@ -105,6 +107,7 @@ def _read(
                 ) from exc
             for why, n in drop_hidden(page).items():  # what a viewer does not show
                 hidden.setdefault(why, {})[page.number] = n
+            glyphs.add(page)
             if not any(not c.text.isspace() for c in page.chars):
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
@@ -115,6 +118,10 @@ def _read(
     if n_pages == 0:
         raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
                          "or export it again", shown)
+    undecodable = glyphs.undecodable_reason()
+    if undecodable:
+        raise ExtractError(undecodable, shown)
+    warnings.extend(glyphs.warnings())
     if not blocks:
         raise ExtractError(
             f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
