@@ -82,7 +82,7 @@ def read_input(path: str) -> bytes:
     """The bytes of the regular file ``path`` (at most :data:`MAX_INPUT_MB`)."""
     fd = open_input(path)
     with os.fdopen(fd, "rb") as f:
-        data = f.read(MAX_INPUT_MB * 1024 * 1024 + 1)
+        data = f.read()  # not read(cap): that would allocate the cap up front
     if len(data) > MAX_INPUT_MB * 1024 * 1024:  # grew while being read
         raise NotReadable(f"is over the {MAX_INPUT_MB:,} MB limit for one input: not read")
     return data
