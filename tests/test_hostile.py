@@ -568,3 +568,41 @@ def test_a_table_printed_sideways_gets_its_own_message(tmp_path):
     assert p.stderr == (f"error: {tmp_path / 'side.pdf'}: no budget table found: the text runs "
                         "sideways on page 1 (tables printed turned on the page, the page not "
                         "marked as rotated): rotate those pages and extract again\n")
+
+
+def incremental_update(base: bytes, new_content: bytes, *, break_startxref: bool) -> bytes:
+    """``base`` (one page, content stream object 7) with an incremental update replacing
+    that stream; ``break_startxref`` points the last ``startxref`` 7 bytes too far."""
+    import re
+
+    prev = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", base).group(1))
+    size = int(re.search(rb"/Size (\d+)", base).group(1))
+    out = bytearray(base)
+    offset = len(out)
+    out += (b"7 0 obj\n<< /Length %d >>\nstream\n" % len(new_content) + new_content
+            + b"\nendstream\nendobj\n")
+    xref = len(out)
+    out += (b"xref\n7 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root 1 0 R /Prev %d >>\n"
+            b"startxref\n%d\n%%%%EOF\n" % (offset, size, prev, xref + (7 if break_startxref
+                                                                       else 0)))
+    return bytes(out)
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["intact", "broken-startxref"])
+def test_the_last_revision_is_read_as_a_viewer_shows_it(tmp_path, broken):
+    """The update corrects 100.00 → 101.00 and 20.00 → 19.00; with a broken startxref
+    pdfminer fell back to the first revision and read the old amounts, silently."""
+    page = bi.budget_page()
+    data = incremental_update(bi.pdf_bytes([page]), page.replace(b"(100.00)", b"(101.00)")
+                              .replace(b"(20.00)", b"(19.00)"), break_startxref=broken)
+    (tmp_path / "upd.pdf").write_bytes(data)
+    p = cli("extract", tmp_path / "upd.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "upd")}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "101.00"), ("其他收入", "19.00")]}
+    doc = json.loads((tmp_path / "out" / "upd.json").read_text(encoding="utf-8"))
+    rebuilt = [w for w in doc["warnings"] if "broken startxref" in w]
+    assert rebuilt == (["the PDF's last update is not where its end says (a broken "
+                        "startxref); it was read from a rebuilt copy, as a viewer shows it — "
+                        "check the result against the file"] if broken else [])

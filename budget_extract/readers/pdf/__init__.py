@@ -25,7 +25,7 @@ from .backend import PdfBackend, PdfDamaged
 from .glyphs import GlyphCensus
 from .page import page_blocks
 from .plumber import PdfplumberBackend
-from .repair import rebuild_copy
+from .repair import rebuild_copy, startxref_broken
 from .visible import drop_hidden, hidden_warning
 
 
@@ -48,6 +48,14 @@ def read(
         )
     sha256 = hashlib.sha256(data).hexdigest()
     has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
+    if has_eof and backend is None and startxref_broken(data):
+        fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it
+        if fixed is not None:
+            src = _read(fixed, path, password, None, sha256, True)
+            src.warnings.insert(0, "the PDF's last update is not where its end says (a "
+                                   "broken startxref); it was read from a rebuilt copy, as a "
+                                   "viewer shows it — check the result against the file")
+            return src
     try:
         return _read(data, path, password, backend, sha256, has_eof)
     except PdfDamaged as exc:
