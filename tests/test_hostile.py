@@ -606,3 +606,35 @@ def test_the_last_revision_is_read_as_a_viewer_shows_it(tmp_path, broken):
     assert rebuilt == (["the PDF's last update is not where its end says (a broken "
                         "startxref); it was read from a rebuilt copy, as a viewer shows it — "
                         "check the result against the file"] if broken else [])
+
+
+# --------------------------------------------------------------------------- cheaper limits
+
+
+def test_a_40000_dot_leader_in_the_toc_costs_one_pass(tmp_path):
+    """A 目录 line of 40,000 dots not ending the line ran the leader regex quadratically
+    (over 100 s; only the 300 s limit stopped it)."""
+    anchor = "1. 主要职责\n"
+    assert SEED_TEXT.count(anchor) == 1
+    text = SEED_TEXT.replace(anchor, "1. 主要职责" + "." * 40_000 + "x\n", 1)
+    (tmp_path / "leader.md").write_text(text, encoding="utf-8")
+    import time
+
+    t0 = time.monotonic()
+    p = cli("extract", tmp_path / "leader.md", "-o", tmp_path / "out", "--timeout", "60")
+    assert p.returncode == 0, p.stderr
+    assert time.monotonic() - t0 < 30
+    assert value(facts_of(tmp_path / "out", "leader"), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_the_leader_pattern_is_unchanged_in_what_it_matches():
+    import random
+    import re
+
+    from budget_extract.segment import LEADER
+
+    before = re.compile(r"\s*[…\.·．]{3,}\s*\d*\s*$")  # the quadratic original
+    rng = random.Random(14)
+    for _ in range(20_000):
+        s = "".join(rng.choice(". …·．1a 目") for _ in range(rng.randint(0, 14)))
+        assert LEADER.sub("", s) == before.sub("", s), repr(s)
