@@ -638,3 +638,24 @@ def test_the_leader_pattern_is_unchanged_in_what_it_matches():
     for _ in range(20_000):
         s = "".join(rng.choice(". …·．1a 目") for _ in range(rng.randint(0, 14)))
         assert LEADER.sub("", s) == before.sub("", s), repr(s)
+
+
+def test_a_span_bomb_is_capped_before_it_expands(tmp_path):
+    """1,800 cells of colspan=1000 rowspan=1000 (65 KB) expanded to billions of grid
+    positions: 77 s and the 4 GB memory cap, before.  Spans past 200,000 positions in
+    all are read as single cells; the seed's own tables beside it are read as printed."""
+    cells = "<td colspan=1000 rowspan=1000>x</td>" * 30
+    bomb = "<table>" + ("<tr>" + cells + "</tr>") * 60 + "</table>"
+    assert HTML_TEXT.count("</body>") == 1
+    (tmp_path / "b.html").write_text(HTML_TEXT.replace("</body>", bomb + "</body>"),
+                                     encoding="utf-8")
+    import time
+
+    t0 = time.monotonic()
+    p = cli("extract", tmp_path / "b.html", "-o", tmp_path / "out", "--memory-limit", "1024")
+    assert p.returncode == 0, p.stderr
+    assert time.monotonic() - t0 < 60
+    doc = json.loads((tmp_path / "out" / "b.json").read_text(encoding="utf-8"))
+    assert "a table's cell spans cover more than 200,000 grid positions (a real table covers " \
+           "a few thousand): the rest of its spans were read as single cells" in doc["warnings"]
+    assert value(facts_of(tmp_path / "out", "b"), "1", "一、一般公共预算收入") == {"358.58"}

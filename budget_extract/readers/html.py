@@ -56,8 +56,14 @@ def element_text(el: etree._Element, *, markers: bool = True) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+MAX_SPAN_AREA = 200_000
+"""Grid positions a table's spans may cover in all (a real table covers a few thousand):
+past it, spans are read as single cells, so a few KB of ``colspan=1000 rowspan=1000``
+cannot expand to gigabytes."""
+
+
 def table_to_grid(table: etree._Element, page: int | None = None,
-                  notes: list[str] | None = None) -> Grid:
+                  notes: list[str] | None = None, warnings: list[str] | None = None) -> Grid:
     """Lay an HTML table out on a grid, honouring rowspan/colspan (the HTML table model).
     Amounts printed with a footnote marker (``<sup>1</sup>``) are read without it; their
     texts as printed go to ``notes``."""
@@ -65,6 +71,8 @@ def table_to_grid(table: etree._Element, page: int | None = None,
     occupied: dict[tuple[int, int], bool] = {}
     cells: list[GridCell] = []
     n_cols = 0
+    covered = 0
+    clipped = False
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -74,6 +82,15 @@ def table_to_grid(table: etree._Element, page: int | None = None,
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
             rs = min(rs, len(rows) - r)
+            if covered + rs * cs > MAX_SPAN_AREA:  # checked before expanding it
+                if not clipped and warnings is not None:
+                    warnings.append(f"a table's cell spans cover more than "
+                                    f"{MAX_SPAN_AREA:,} grid positions (a real table covers a "
+                                    "few thousand): the rest of its spans were read as single "
+                                    "cells")
+                clipped = True
+                rs = cs = 1
+            covered += rs * cs
             text = element_text(td)
             if any(True for _ in td.iter("sup", "sub")):
                 bare = element_text(td, markers=False)
@@ -252,7 +269,7 @@ def html_blocks(root: etree._Element, warnings: list[str] | None = None) -> list
                 continue
             emitted.add(node)
             notes: list[str] = []
-            grid = table_to_grid(node, notes=notes)
+            grid = table_to_grid(node, notes=notes, warnings=warnings)
             if notes and warnings is not None:
                 warnings.append(f"{len(notes)} amount(s) printed with a footnote marker "
                                 f"(<sup>/<sub>) read without it: {notes[0]}"
