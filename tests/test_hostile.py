@@ -659,3 +659,24 @@ def test_a_span_bomb_is_capped_before_it_expands(tmp_path):
     assert "a table's cell spans cover more than 200,000 grid positions (a real table covers " \
            "a few thousand): the rest of its spans were read as single cells" in doc["warnings"]
     assert value(facts_of(tmp_path / "out", "b"), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_text_outside_the_crop_box_is_not_read(tmp_path):
+    """A viewer shows the CropBox: a copy of the table with other amounts drawn in the
+    part of the MediaBox it cuts away is not read."""
+    rows = [["项目", "合计", "一般公共预算拨款收入", "其他收入"],
+            ["合计", "999.00", "900.00", "99.00"], ["某单位", "999.00", "900.00", "99.00"]]
+    hidden = bi.ruled_table(rows, [50, 150, 250, 420, 545], 700)  # tops 700-760: y 82-142
+    page = bi.budget_page()  # its table: tops 140-200
+    data = bi.pdf_bytes([[hidden, page]], crop=(0, 300, 595, 842))
+    (tmp_path / "crop.pdf").write_bytes(data)
+    p = cli("extract", tmp_path / "crop.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "crop")}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+    doc = json.loads((tmp_path / "out" / "crop.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 1
+    # 项目合计一般公共预算拨款收入其他收入 18, 合计999.00900.0099.00 19, 某单位… 20
+    assert ("hidden text not read: 57 character(s) outside the page's visible area on "
+            "page 1 (a viewer does not show them)") in doc["warnings"]

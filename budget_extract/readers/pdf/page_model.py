@@ -59,6 +59,9 @@ class PageObjects:
     segments: list[Segment]
     image_count: int = 0
     """Images on the page; with no characters they mark a scanned page."""
+    view: tuple[float, float, float, float] | None = None
+    """The crop box (x0, top, x1, bottom) in these coordinates — what a viewer shows —
+    when smaller than the page; None: the whole page."""
     backgrounds: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Boxes (x0, top, x1, bottom) painted in a colour other than white, and images: where
     white text can be seen.  Elsewhere the page is white paper."""

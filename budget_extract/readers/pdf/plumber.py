@@ -160,8 +160,33 @@ class PdfplumberBackend:
             chars=chars,
             segments=segs,
             image_count=len(objects.get("image", ())),
+            view=_crop_box(page),
             backgrounds=backgrounds,
         )
+
+
+def _crop_box(page: Any) -> tuple[float, float, float, float] | None:
+    """The page's CropBox in pdfplumber's coordinates when it is smaller than the page.
+
+    pdfplumber gives characters relative to the MediaBox but the CropBox as declared: the
+    two agree only for an unrotated MediaBox starting at (0, 0); otherwise None (the
+    whole page counts as visible, as before)."""
+    try:
+        if "CropBox" not in page.page_obj.attrs or page.rotation:
+            return None
+        mb = page.mediabox
+        if (float(mb[0]), float(mb[1])) != (0.0, 0.0):
+            return None
+        x0, top, x1, bottom = (float(v) for v in page.cropbox)
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    x0, top = max(x0, 0.0), max(top, 0.0)
+    x1, bottom = min(x1, float(page.width)), min(bottom, float(page.height))
+    if x1 - x0 < 1 or bottom - top < 1:  # a degenerate box: viewers ignore it
+        return None
+    if (x0, top, x1, bottom) == (0.0, 0.0, float(page.width), float(page.height)):
+        return None
+    return (x0, top, x1, bottom)
 
 
 def _colour(value: Any) -> tuple[float, ...] | None:

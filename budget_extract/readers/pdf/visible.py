@@ -30,16 +30,23 @@ REASONS = {
 }
 
 
+def visible_box(page: PageObjects) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of what a viewer shows: the crop box when the backend knows
+    it, else the whole page."""
+    return page.view if page.view is not None else (0.0, 0.0, page.width, page.height)
+
+
 def _cut_columns(page: PageObjects) -> tuple[list[float], list[float]]:
     """x of the vertical rulings that run into the top edge, and into the bottom edge, of
-    the page from inside it: the columns of a table cut by the page edge."""
+    the visible box from inside it: the columns of a table cut by the page edge."""
+    _, vtop, _, vbottom = visible_box(page)
     top, bottom = [], []
     for g in page.segments:
         if g.horizontal:
             continue
-        if g.top <= _EDGE and g.bottom > _EDGE:
+        if g.top <= vtop + _EDGE and g.bottom > vtop + _EDGE:
             top.append(g.x0)
-        if g.bottom >= page.height - _EDGE and g.top < page.height - _EDGE:
+        if g.bottom >= vbottom - _EDGE and g.top < vbottom - _EDGE:
             bottom.append(g.x0)
     return top, bottom
 
@@ -63,11 +70,12 @@ def hidden_reason(c: Char, page: PageObjects,
     if c.hscale == 0:
         return "squeezed"
     cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
-    if not -_EDGE <= cx <= page.width + _EDGE:
+    vx0, vtop, vx1, vbottom = visible_box(page)
+    if not vx0 - _EDGE <= cx <= vx1 + _EDGE:
         return "outside"
-    if not -_EDGE <= cy <= page.height + _EDGE:
+    if not vtop - _EDGE <= cy <= vbottom + _EDGE:
         top, bottom = cut if cut is not None else _cut_columns(page)
-        if not _in_cut_cell(cx, top if cy < 0 else bottom):
+        if not _in_cut_cell(cx, top if cy < vtop else bottom):
             return "outside"
     if c.fill is not None and is_white(c.fill) and not any(
             x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in page.backgrounds):
@@ -95,14 +103,15 @@ def drop_hidden(page: PageObjects) -> Counter[str]:
 
 def _on_page(s: Segment, page: PageObjects, cut: tuple[list[float], list[float]]) -> bool:
     """Whether ruling ``s`` can bound something shown: not wholly left or right of the
-    page, and not wholly above or below it unless a table runs over that edge (its
+    visible box, and not wholly above or below it unless a table runs over that edge (its
     rulings off the page close the cells cut by the page break).  A grid drawn off the
     page would otherwise make an empty table out of sight."""
-    if s.x1 < -_EDGE or s.x0 > page.width + _EDGE:
+    vx0, vtop, vx1, vbottom = visible_box(page)
+    if s.x1 < vx0 - _EDGE or s.x0 > vx1 + _EDGE:
         return False
-    if s.bottom < -_EDGE:
+    if s.bottom < vtop - _EDGE:
         return bool(cut[0])
-    if s.top > page.height + _EDGE:
+    if s.top > vbottom + _EDGE:
         return bool(cut[1])
     return True
 
