@@ -24,25 +24,27 @@ The run, in order:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from . import __version__
+from .emit.bundle import write_rendered
 from .emit.combined import DATASET_FILES, DatasetWriter
 from .emit.dataset import DATASET_VERSION
-from .emit.files import safe_stem, write_bytes, write_text
+from .emit.files import safe_stem, write_text
 from .emit.json_out import CONTRACT_VERSION
 from .executors import executor_for
+from .inputs import NotReadable, hash_input
 from .jobs import BatchJob, JobResult
+from .names import shown, unicode_name
 from .readers import SUPPORTED_SUFFIXES
 
 STATE_DIR = ".budget-extract"
-RESERVED_STEMS = {"report", "datapackage", "metadata"}  # S.json would overwrite a batch file
 
 
 @dataclass
@@ -100,6 +102,8 @@ class BatchResult:
     inputs: list[InputStatus]
     interrupted: bool = False
     datasets_written: bool = False
+    datasets_error: str = ""
+    """Why the combined datasets could not be built (disk full …); '' when they were."""
     debug: dict[str, str] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
@@ -159,7 +163,7 @@ def discover(root: str, outdir: str | None = None) -> list[Input]:
                 size = os.stat(p).st_size
             except OSError:
                 size = 0
-            rel = os.path.relpath(p, root).replace(os.sep, "/")
+            rel = unicode_name(os.path.relpath(p, root).replace(os.sep, "/"))
             found.append((p, rel, size))
     found.sort(key=lambda x: x[1])
     ids = document_ids([rel for _, rel, _ in found])
@@ -168,40 +172,58 @@ def discover(root: str, outdir: str | None = None) -> list[Input]:
 
 
 def document_ids(rels: list[str]) -> dict[str, str]:
+    """Each input's document id (see :func:`unique_ids`), by its relative path."""
+    return dict(zip(rels, unique_ids(rels), strict=True))
+
+
+DOC_SUFFIXES = ("", ".json", ".facts.csv", ".xlsx")
+"""What a document with id S writes: the folder ``S/`` (its tables), ``S.json``,
+``S.facts.csv`` and ``S.xlsx``."""
+
+
+def unique_ids(rels: list[str], reserved: frozenset[str] | None = None) -> list[str]:
     """Each input's document id: ``sub/dir/stem``; ``stem.ext`` when two inputs in one
-    folder share a stem (or the stem is a batch file's name); ``-2``, ``-3`` … after that.
-    Compared case-insensitively, since output folders may live on such file systems."""
+    folder share a stem, or when one of the files the stem names would be another
+    document's or the batch's own (``facts.csv.md`` would make a folder ``facts.csv/``
+    where the dataset's ``facts.csv`` goes; ``预算.xlsx.html`` a folder where ``预算.md``'s
+    workbook goes); ``-2``, ``-3`` … after that.  Deterministic: the same inputs in the
+    same order get the same ids.  Compared case-insensitively, since output folders may
+    live on such file systems."""
+    if reserved is None:
+        reserved = frozenset(f.casefold() for f in (*DATASET_FILES, "report.json", STATE_DIR))
+
     def parts(rel: str, keep_ext: bool) -> str:
         *dirs, name = rel.split("/")
         stem = name if keep_ext else os.path.splitext(name)[0]
         return "/".join([safe_stem(d) for d in dirs] + [safe_stem(stem)])
 
-    plain = {rel: parts(rel, False) for rel in rels}
+    plain = [parts(rel, False) for rel in rels]
     counts: dict[str, int] = {}
-    for d in plain.values():
+    for d in plain:
         counts[d.casefold()] = counts.get(d.casefold(), 0) + 1
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for rel in rels:
-        d = plain[rel]
-        top_reserved = "/" not in d and d.casefold() in RESERVED_STEMS
-        if counts[d.casefold()] > 1 or top_reserved:
-            d = parts(rel, True)
-        base, n = d, 2
-        while d.casefold() in taken or ("/" not in d and d.casefold() in RESERVED_STEMS):
-            d = f"{base}-{n}"
+    claimed = set(reserved)
+
+    def clash(d: str) -> bool:
+        return any((d + s).casefold() in claimed for s in DOC_SUFFIXES)
+
+    out: list[str] = []
+    for rel, d in zip(rels, plain, strict=True):
+        cands = [parts(rel, True)] if counts[d.casefold()] > 1 else [d, parts(rel, True)]
+        chosen = next((c for c in cands if not clash(c)), None)
+        n = 2
+        while chosen is None:
+            if not clash(f"{cands[-1]}-{n}"):
+                chosen = f"{cands[-1]}-{n}"
             n += 1
-        taken.add(d.casefold())
-        out[rel] = d
+        claimed.update((chosen + s).casefold() for s in DOC_SUFFIXES)
+        out.append(chosen)
     return out
 
 
 def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """The input's SHA-256; :class:`~budget_extract.inputs.NotReadable` for anything but a
+    regular file under the size cap (hashing a FIFO or /dev/zero would never end)."""
+    return hash_input(path)
 
 
 # --------------------------------------------------------------------------- state
@@ -381,6 +403,10 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
         for inp in inputs:
             try:
                 sha = sha256_file(inp.path)
+            except NotReadable as e:  # a FIFO, a device, over the size cap: never read
+                statuses[inp.source_path] = InputStatus(
+                    inp.source_path, inp.document, status="failed", error=e.reason)
+                continue
             except OSError as e:
                 statuses[inp.source_path] = InputStatus(
                     inp.source_path, inp.document, status="failed",
@@ -439,13 +465,17 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
                 state.compact(current)  # one line per current input
         except KeyboardInterrupt:
             result.interrupted = True
+        except (OSError, sqlite3.Error) as e:  # disk full, a file-size limit …: the
+            # temporary files are gone, the previous datasets untouched
+            result.datasets_error = datasets_error(outdir, e)
     _write_report(root, outdir, result)
     return result
 
 
 def shown_path(root: str, source_path: str) -> str:
-    """The input as the user named it: DIR as given, joined with the relative path."""
-    return os.path.join(root, *source_path.split("/"))
+    """The input as the user named it: DIR as given, joined with the relative path
+    (control characters escaped: a newline in a name cannot forge a line)."""
+    return shown(os.path.join(root, *source_path.split("/")))
 
 
 def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
@@ -456,8 +486,7 @@ def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
         # system offers it) instead of one per file, then the journal line.
         bulk = hasattr(os, "sync")
         try:
-            for rel, data in res.files.items():  # S.json comes last
-                write_bytes(os.path.join(outdir, *rel.split("/")), data, fsync=not bulk)
+            write_rendered(outdir, res.files, fsync=not bulk)  # S.json last
             write_text(state.rows_path(res.document),
                        json.dumps(res.records, ensure_ascii=False, sort_keys=True,
                                   default=str), fsync=not bulk)
@@ -504,6 +533,16 @@ def _build_datasets(outdir: str, state: State, result: BatchResult,
     return True
 
 
+def datasets_error(outdir: str, e: BaseException) -> str:
+    """One line for a dataset build that failed on the file system."""
+    cause = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)) or type(e).__name__
+    where = getattr(e, "filename", None) or outdir
+    return (f"the combined datasets (facts.csv, budget.sqlite …) could not be written in "
+            f"{shown(str(where))} ({cause}; is the disk full, or a file-size limit set?); "
+            "the documents' own files are complete, and the previous datasets are "
+            "untouched: run batch again when there is room")
+
+
 def report_dict(root: str, result: BatchResult) -> dict[str, Any]:
     """``report.json``: each input's status and error, and the totals (no timings)."""
     return {
@@ -521,6 +560,7 @@ def report_dict(root: str, result: BatchResult) -> dict[str, Any]:
             "checks_failed": result.total("checks_failed"),
         },
         "inputs": [asdict(s) for s in result.inputs],
+        **({"datasets_error": result.datasets_error} if result.datasets_error else {}),
     }
 
 

@@ -9,6 +9,7 @@ can gate on it; 130 interrupted (Ctrl-C).  A failed input gets one line on stder
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 
 def _quiet_interrupt(kind: type[BaseException], value: BaseException, tb: object) -> None:
@@ -29,7 +30,9 @@ import signal  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .emit.files import safe_stem  # noqa: E402
+from .inputs import input_problem  # noqa: E402
 from .jobs import BatchJob, JobMode  # noqa: E402
+from .names import shown, unicode_name  # noqa: E402
 
 EPILOG = """\
 examples:
@@ -160,26 +163,37 @@ def _positive_int(text: str) -> int:
 
 
 def _fail(path: str, reason: str) -> None:
-    print(f"error: {path}: {reason}", file=sys.stderr)
+    print(f"error: {shown(path)}: {reason}", file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Each input in its own worker process with the time and memory limits (as in
     ``batch``): a hostile file is stopped and reported, a crashing PDF library takes only
     its worker down, and the other inputs are still written."""
+    from .batch import unique_ids
     from .emit.bundle import write_rendered
     from .executors import LocalExecutor
 
-    jobs = [_job(p, args, "extract") for p in args.inputs if os.path.isfile(p)]
+    problems = {p: input_problem(p) for p in args.inputs}  # FIFOs, devices: never opened
+    files = [p for p in args.inputs if not problems[p]]
+    # one output stem per input, as batch gives them: x.md, x.md-2, x.html for
+    # a/x.md b/x.md c/x.html (never one x.json for all three)
+    first: dict[str, str] = {}  # a file named twice gets one stem
+    for p in files:
+        first.setdefault(os.path.realpath(p), p)
+    stem_of = dict(zip(first, unique_ids([os.path.basename(p) for p in first.values()]),
+                       strict=True))
+    jobs = [replace(_job(p, args, "extract"), document=stem_of[os.path.realpath(p)])
+            for p in files]
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run(jobs)  # one at a time, in order: results come back in order
     failed = 0
     try:
         for path in args.inputs:
-            if not os.path.isfile(path):
+            if problems[path]:
                 _fail(path, "is a folder: extract takes files; for every file under a "
-                            f"folder use: budget-extract batch {path} -o OUTDIR"
-                      if os.path.isdir(path) else "no such file")
+                            f"folder use: budget-extract batch {shown(path)} -o OUTDIR"
+                      if os.path.isdir(path) else problems[path] or "")
                 failed += 1
                 continue
             res = next(results)
@@ -197,7 +211,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             if not args.quiet:
-                print(f"{path}: {res.tables} tables, {res.facts} facts, {res.checks} checks "
+                print(f"{shown(path)}: {res.tables} tables, {res.facts} facts, "
+                      f"{res.checks} checks "
                       f"({res.checks_failed} failed) -> "
                       f"{os.path.join(args.outdir, res.document)}.json", file=sys.stderr)
     finally:
@@ -206,7 +221,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
-    return BatchJob(path=os.path.abspath(path), source_path=path, sha256="",
+    return BatchJob(path=os.path.abspath(path), source_path=unicode_name(path), sha256="",
                     document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
                     xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
                     password=args.password, mode=mode, review=getattr(args, "review", False))
@@ -217,6 +232,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     as ``extract``."""
     from .executors import LocalExecutor
 
+    problem = input_problem(args.input)  # `check` on a FIFO must not hang
+    if problem:
+        _fail(args.input, problem)
+        return 1
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run([_job(args.input, args, "check")])
     try:
@@ -232,9 +251,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     for _id, status, _msg in res.check_list:
         counts[status] = counts.get(status, 0) + 1
     base = ["pass", "rounding", "fail", "warn", "skip"]
-    shown = base + sorted(set(counts) - set(base))
-    print(f"{args.input}: {len(res.check_list)} checks — "
-          + ", ".join(f"{counts.get(s, 0)} {s}" for s in shown))
+    order = base + sorted(set(counts) - set(base))
+    print(f"{shown(args.input)}: {len(res.check_list)} checks — "
+          + ", ".join(f"{counts.get(s, 0)} {s}" for s in order))
     for cid, status, msg in res.check_list:
         if status in ("fail", "rounding", "warn") or args.all:
             mark = {"pass": "ok  ", "rounding": "~   ", "fail": "FAIL", "warn": "WARN",
@@ -275,12 +294,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"--- {path}\n{tb}", file=sys.stderr)
     if not args.quiet:
         print(summary(result, args.outdir, time.monotonic() - t0), file=sys.stderr)
+    if result.datasets_error:
+        _fail(args.outdir, result.datasets_error)
     if result.interrupted:
         return 130
-    return 1 if result.count("failed") else 0
+    return 1 if result.count("failed") or result.datasets_error else 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .isolation import sanitise_sys_path
+
+    sanitise_sys_path()  # lazy imports never come from the folder the user is in
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

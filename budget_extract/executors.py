@@ -29,6 +29,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .isolation import helpers_started_safely, python_command, sanitise_sys_path
 from .jobs import (
     BatchJob,
     JobResult,
@@ -77,6 +79,7 @@ def _child(conn: Connection, job: BatchJob, memory_mb: int,
            worker: Callable[[BatchJob], JobResult]) -> None:
     """Worker process body: no Ctrl-C (the parent decides), capped memory, one job; it
     dies with the forkserver, which exits when the batch does (even by SIGKILL)."""
+    sanitise_sys_path()  # the path was copied from the parent: no cwd for lazy imports
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     limit_memory(memory_mb)
@@ -118,6 +121,23 @@ def _main_importable() -> Iterator[None]:
         main.__file__ = path
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C waits while a worker is being started: interrupted between the fork and
+    sending the job, the new process reads a closed pipe and prints a traceback (from
+    multiprocessing's forkserver).  The held signal arrives right after, and the batch
+    then stops its workers as usual."""
+    if (threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "pthread_sigmask")):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -126,6 +146,10 @@ def _context() -> Any:
         # runs that itself, and importing it first makes runpy warn on stderr
         spec = getattr(sys.modules.get("__main__"), "__spec__", None)
         ctx.set_forkserver_preload([m for m in PRELOAD if m != getattr(spec, "name", None)])
+        from multiprocessing import forkserver
+
+        with helpers_started_safely():  # `python -c`: no cwd on the server's import path
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
@@ -255,7 +279,7 @@ def run_isolated(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
     multiprocessing children, and keeps a crashing PDF library away from the worker.
     """
     try:
-        p = subprocess.run([sys.executable, "-m", "budget_extract.jobs", str(memory_mb)],
+        p = subprocess.run([*python_command("budget_extract.jobs"), str(memory_mb)],
                            input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
                            capture_output=True, timeout=timeout if timeout > 0 else None,
                            check=False)

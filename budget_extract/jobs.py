@@ -14,8 +14,10 @@ caps its own memory, and writes a pickled :class:`JobResult` on stdout.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import traceback
@@ -91,7 +93,29 @@ def _extract(job: BatchJob) -> Any:
 
 def run_job(job: BatchJob) -> JobResult:
     """Extract one input and render what ``job.mode`` asks for; never raises for bad input
-    (the reason is in the result) — only for interruption."""
+    (the reason is in the result) — only for interruption.
+
+    Libraries write temporary files (openpyxl one per worksheet, left behind when writing
+    fails); here they all go to a private folder removed when the job ends, however it
+    ends, and a full temporary folder is named as such, not as an internal error."""
+    try:
+        tmp = tempfile.mkdtemp(prefix="budget-extract-job-")
+    except OSError as e:
+        return failure(job, f"cannot create a temporary folder in {tempfile.gettempdir()} "
+                            f"({e.strerror}); free space there or set TMPDIR to another folder")
+    old = tempfile.tempdir
+    tempfile.tempdir = tmp
+    try:
+        return _run_job(job, os.path.dirname(tmp))
+    finally:
+        tempfile.tempdir = old
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _run_job(job: BatchJob, tmp_parent: str) -> JobResult:
     try:
         doc = _extract(job)
         doc.stem = job.document
@@ -103,11 +127,35 @@ def run_job(job: BatchJob) -> JobResult:
         return failure(job, memory_reason(_memory_cap_mb))
     except RecursionError:
         return failure(job, "the file is nested too deeply to read")
+
     except Exception as e:  # a bug: one line here, the traceback kept for --debug
-        if near_memory_cap():  # C code out of memory often fails some other way
-            return failure(job, memory_reason(_memory_cap_mb), traceback.format_exc())
-        return failure(job, f"internal error ({type(e).__name__}: {e}); rerun with --debug "
-                            "and report it", traceback.format_exc())
+        code = _no_room(e)
+        if code is None:
+            return _internal(job, e)
+        limit = "; a file-size limit (ulimit -f) is set" if code == errno.EFBIG else ""
+        return failure(job, f"no room to write temporary files in {tmp_parent} "
+                            f"({os.strerror(code)}{limit}): free space there or set TMPDIR "
+                            "to another folder")
+
+
+def _no_room(e: Exception) -> int | None:
+    """The errno of a write that failed for want of room (disk full, quota, file-size
+    limit): an OSError's, or lxml's ``SerialisationError: IO_EFBIG`` (openpyxl writes
+    worksheets through lxml)."""
+    if isinstance(e, OSError):
+        return e.errno if e.errno in _NO_ROOM else None
+    text = str(e)
+    for name in ("EFBIG", "ENOSPC", "EDQUOT"):
+        if f"IO_{name}" in text and hasattr(errno, name):
+            return int(getattr(errno, name))
+    return None
+
+
+def _internal(job: BatchJob, e: Exception) -> JobResult:
+    if near_memory_cap():  # C code out of memory often fails some other way
+        return failure(job, memory_reason(_memory_cap_mb), traceback.format_exc())
+    return failure(job, f"internal error ({type(e).__name__}: {e}); rerun with --debug "
+                        "and report it", traceback.format_exc())
 
 
 def _render(job: BatchJob, doc: Any) -> JobResult:

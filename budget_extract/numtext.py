@@ -22,7 +22,24 @@ __all__ = [
     "is_figure",
     "normalize_width",
     "split_amount",
+    "strip_invisible",
+    "unreadable_amount",
 ]
+
+# --------------------------------------------------------------------------- invisible text
+
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
+            "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+"""Characters that print nothing: soft hyphen, zero-width space/joiners, the bidi marks
+(LRM, RLM, embeddings, isolates), word joiner and invisible operators, and a BOM inside
+text.  A viewer shows ``1\u200b00.00`` as ``100.00``; so must the reader."""
+
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters in :data:`INVISIBLE`."""
+    return text.translate(_DROP_INVISIBLE) if text else text
 
 # --------------------------------------------------------------------------- loose shapes
 
@@ -35,9 +52,13 @@ NUMBER_LINE = re.compile(r"^[-+−(（]?[\d,，]*\d(\.\d+)?[)）%]?$")
 or more such lines in one cell are rows the table left without a ruling between them."""
 
 NUMERIC_CELL = re.compile(
-    r"^[-－(（]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?[)）]?%?$|^[-－][0-9０-９.．,，]+$")
-"""A grid cell (already whitespace-normalised) holding a number, full-width digits
-included: what tells a header row from a body row."""
+    r"^[-－(（]?[0-9０-９][0-9０-９,，\u00a0\u2009\u202f]*(?:[.．][0-9０-９]+)?[)）]?%?$"
+    r"|^[-－][0-9０-９.．,，]+$|^[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?[-－]$"
+    r"|^[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+$")
+"""A grid cell (already whitespace-normalised) holding a number, full-width digits,
+typographic thousands spaces, a trailing minus and exponent notation included: what
+tells a header row from a body row (a row of amounts is a body row even where one of
+them cannot be read)."""
 
 NUMBER_IN_TEXT = r"-?(?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 """A number inside running text (``共安排1,234.50万元``), as a pattern fragment to build
@@ -63,6 +84,13 @@ _EMPTY = {"", "-", "--", "---", "—", "——", "–", "––", "/", "／", "-
 # Optional sign, then either correctly grouped thousands or plain digits, then decimals.
 _NUMBER = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+)|\d+)(\.\d+)?", re.ASCII)
 
+# Typographic thousands separators: NO-BREAK SPACE, THIN SPACE, NARROW NO-BREAK SPACE,
+# FIGURE SPACE (``1 234 567.00``).  Read as commas between groups of three digits only;
+# an ordinary space is not one (two amounts in one cell are not one amount).
+_GROUP_SPACE = re.compile(r"(?<=\d)[\u00a0\u2009\u202f\u2007](?=\d{3}(?:\D|$))")
+
+_EXPONENT = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+
 
 def normalize_width(text: str) -> str:
     """Full-width digits and number punctuation as ASCII (same length, same positions)."""
@@ -77,21 +105,23 @@ def split_amount(text: str) -> tuple[str, str, str] | None:
     """
     if not isinstance(text, str):
         return None
-    s = text.strip()
+    s = strip_invisible(text).strip()
     if s in _EMPTY:
         return None
-    s = normalize_width(s)
+    s = _GROUP_SPACE.sub(",", normalize_width(s))
     if s in _EMPTY:
         return None
     negative = False
     if len(s) >= 3 and s[0] == "(" and s[-1] == ")":
         negative, s = True, s[1:-1]
+    elif len(s) >= 2 and s[-1] == "-" and s[0].isdigit():
+        negative, s = True, s[:-1]  # accounting software's trailing minus: ``123.00-``
     m = _NUMBER.fullmatch(s)
     if not m:
         return None
     sign, whole, frac = m.group(1), m.group(2), m.group(3) or ""
     if negative and sign:
-        return None  # "(-12)" is not a printed amount
+        return None  # "(-12)" and "-12-" are not printed amounts
     if negative or sign == "-":
         sign = "-"
     else:
@@ -113,3 +143,23 @@ def amount_text(text: str) -> str:
     """
     parts = split_amount(text)
     return "".join(parts) if parts else ""
+
+
+_NUMBERISH = re.compile(r"^[\d.,+\-()eE%\s]*\d[\d.,+\-()eE%\s]*$")
+
+
+def unreadable_amount(text: str) -> str | None:
+    """Why a cell that looks like a number (digits and number punctuation only) is not
+    read as an amount, or None when it is one or plainly is not a number.
+
+    Amounts are never dropped silently: a table reports such cells in its warnings.
+    """
+    if not isinstance(text, str) or split_amount(text) is not None:
+        return None
+    s = normalize_width(strip_invisible(text)).strip()
+    if not _NUMBERISH.match(s) or "%" in s:
+        return None
+    if _EXPONENT.match(s.replace(" ", "")):
+        return "exponent notation (a spreadsheet's display of a number too wide for its " \
+               "column: the digits are lost)"
+    return "not a well-formed number (separators or signs out of place)"

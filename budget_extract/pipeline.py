@@ -25,12 +25,14 @@ def build_document(stem: str, src: Source) -> Document:
     seg = segment(src.blocks)
     cands = detect_tables(src.blocks, seg)
     if not cands and not narrative_only(src, seg):
+        _sideways(src, "no tables found")
         raise ExtractError("no tables found: this does not look like a budget disclosure "
                            "(no 收支总表, 支出表 … were detected)", src.path)
     tables = [build_table(c, seg.toc, seg.meta.get("unit_name", "")) for c in cands]
     for t in tables:
         interpret_table(t, seg.meta.get("unit_name", ""))
     if all(t.kind == TableKind.UNKNOWN for t in tables) and not mentions_budget(src):
+        _sideways(src, "no budget table found")
         n = len(tables)
         raise ExtractError(f"not a budget disclosure: {n} table{'s' if n > 1 else ''} found, "
                            "but none is a budget table (收支总表, 支出表 …) and the text "
@@ -55,6 +57,16 @@ def build_document(stem: str, src: Source) -> Document:
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
                         f"“{f['text']}”" for f in flags)
     return doc
+
+
+def _sideways(src: Source, what: str) -> None:
+    """Raise the sideways-text error when the reader saw text running sideways: such a
+    file is a disclosure whose tables are printed turned on the page, not "no budget"."""
+    from .readers.pdf.glyphs import SIDEWAYS
+
+    sideways = [w for w in src.warnings if w.startswith(SIDEWAYS)]
+    if sideways:
+        raise ExtractError(f"{what}: {sideways[0]}", src.path)
 
 
 NARRATIVE_ONLY_WARNING = ("no tables in this file: a narrative-only disclosure (its budget "

@@ -16,6 +16,7 @@ import time
 from typing import TextIO
 
 from .batch import BatchResult, InputStatus
+from .names import shown
 
 
 class LineProgress:
@@ -36,7 +37,7 @@ class LineProgress:
         self.n += 1
         if self.quiet or status.status != "ok":
             return
-        print(f"[{self.n}/{self.files}] {status.source_path}: {status.tables} tables, "
+        print(f"[{self.n}/{self.files}] {shown(status.source_path)}: {status.tables} tables, "
               f"{status.facts} facts, {status.checks_failed} failed checks", file=self.stream)
 
     def error(self, line: str) -> None:

@@ -26,7 +26,12 @@ TOC_ENTRY = re.compile(
 )
 PART_HEAD = re.compile(r"^第[一二三四五六七八九十]+部分")
 CN_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-LEADER = re.compile(r"\s*[…\.·．]{3,}\s*\d*\s*$")
+LEADER = re.compile(r"(?<!\s)\s*(?<![…\.·．])[…\.·．]{3,}\s*\d*\s*$")
+"""A dot leader and page number ending a 目录 line.  The look-behinds start a match only
+at the first blank or dot of a run, so a 40,000-dot line costs one pass, not 40,000."""
+MAX_TOC_LINE = 500
+"""Longer lines are no 目录 entry (real ones hold a title and a page number), and
+:data:`TOC_ENTRY`'s lazy title is quadratic on a long leader that does not end the line."""
 REPLACEMENT = "\ufffd"
 
 PART_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -129,14 +134,18 @@ PACKED_ENTRIES = re.compile(
 
 def _is_entry(raw: str) -> bool:
     t = norm(raw)
-    return bool(TOC_ENTRY.match(LEADER.sub("", raw)) or PART_HEAD.match(t) or CN_SECTION.match(t))
+    return bool(_toc_entry(LEADER.sub("", raw)) or PART_HEAD.match(t) or CN_SECTION.match(t))
+
+
+def _toc_entry(text: str) -> re.Match[str] | None:
+    return TOC_ENTRY.match(text) if len(text) <= MAX_TOC_LINE else None
 
 
 def _toc_line(raw: str, heading: bool, entries: list[TocEntry], warnings: list[str]) -> None:
     """One 目录 line: a part heading, a numbered entry, or the rest of a split entry."""
     t = norm(LEADER.sub("", raw))
     part = entries[-1].part if entries else ""
-    m = TOC_ENTRY.match(LEADER.sub("", raw).replace(REPLACEMENT, ""))
+    m = _toc_entry(LEADER.sub("", raw).replace(REPLACEMENT, ""))
     if PART_HEAD.match(t) or CN_SECTION.match(t):
         entries.append(TocEntry(number="", title=t, part=t))
     elif m:

@@ -61,10 +61,12 @@ def rc4(key: bytes, data: bytes) -> bytes:
 
 def pdf_bytes(pages: list[Content], *, size: tuple[float, float] = (595, 842),
               flate: bool = False, user_password: str | None = None,
-              owner_password: str = "owner") -> bytes:
+              owner_password: str = "owner",
+              crop: tuple[float, float, float, float] | None = None) -> bytes:
     """A complete PDF: one page per entry (a content stream, or several), fonts /F1 and /F2.
 
-    ``flate`` compresses the content streams; ``user_password`` encrypts the file with the
+    ``crop`` gives every page a /CropBox (llx lly urx ury); ``flate`` compresses the
+    content streams; ``user_password`` encrypts the file with the
     standard security handler (RC4, 40-bit, revision 2) — ``""`` gives the common
     "encrypted, but opens without a password" file that only restricts printing/copying.
     """
@@ -104,7 +106,8 @@ def pdf_bytes(pages: list[Content], *, size: tuple[float, float] = (595, 842),
             streams[nums[-1]] = (data, filt)
         contents = f"{nums[0]} 0 R" if len(nums) == 1 else \
             "[" + " ".join(f"{n} 0 R" for n in nums) + "]"
-        kids.append(add(f"<< /Type /Page /Parent {root} 0 R /MediaBox [0 0 {w} {h}] "
+        box = f"/CropBox [{' '.join(map(str, crop))}] " if crop else ""
+        kids.append(add(f"<< /Type /Page /Parent {root} 0 R /MediaBox [0 0 {w} {h}] {box}"
                         f"/Resources << /Font << /F1 {f1} 0 R /F2 {f2} 0 R >> >> "
                         f"/Contents {contents} >>".encode()))
     objs[cat - 1] = f"<< /Type /Catalog /Pages {root} 0 R >>".encode()

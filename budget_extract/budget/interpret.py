@@ -35,6 +35,7 @@ from ..model import (
     TableKind,
     TableLayout,
 )
+from ..numtext import unreadable_amount
 from ..tables.build import form_layout
 from .codes import guess_scheme
 from .codes_link import link_codes
@@ -71,6 +72,22 @@ def interpret_table(table: Table, unit_name: str = "") -> None:
     table.code_scheme = guess_scheme([r.code for r in table.rows if r.code]) or ""
     for r in table.rows:
         r.values_yuan = _values_yuan(table, r)
+    if table.kind != TableKind.PERFORMANCE_TARGET:
+        table.warnings.extend(_unreadable(table))
+
+
+def _unreadable(table: Table) -> list[str]:
+    """One warning per table for value cells that look like numbers but cannot be read
+    (``1.2E+07``, ``1,23.00``): such an amount is missing from the facts, never silently."""
+    roles = {c.key: c.role for c in table.columns}
+    bad = [(r, k, v.text, why) for r in table.rows for k, v in r.cells.items()
+           if roles.get(k) == "value" and (why := unreadable_amount(v.text))]
+    if not bad:
+        return []
+    shown = "; ".join(f"row {r.row_no} “{r.label}”, column {k}: “{text}” ({why})"
+                      for r, k, text, why in bad[:3])
+    more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+    return [f"{len(bad)} amount(s) not read: {shown}{more}"]
 
 
 def _is_empty(table: Table, placeholder: bool) -> bool:

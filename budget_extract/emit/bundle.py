@@ -7,7 +7,9 @@ writer touches the output folder, and every file is written atomically by it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 
 from ..model import Document
 from .csv_out import facts_csv, wide_csv, wide_name
@@ -54,11 +56,34 @@ def render_outputs(doc: Document, *, bom: bool = False, xlsx: bool = False,
     return out
 
 
-def write_rendered(outdir: str, files: dict[str, bytes]) -> list[str]:
-    """Write rendered files atomically, in order; return their paths."""
+_TABLE_CSV = re.compile(r"^\d{2,}-.*\.csv$")
+
+
+def write_rendered(outdir: str, files: dict[str, bytes], *, fsync: bool = True) -> list[str]:
+    """Write rendered files atomically, in order; return their paths.
+
+    A document written again (re-extracted, with fewer tables than before) must not keep
+    the old run's table CSVs beside the new ones: before its ``S.json`` (the mark of a
+    complete document) is written, table files (``NN-….csv``) in its folder ``S/`` that
+    this rendering did not write are removed; nothing else there is touched.
+    """
     written = []
     for rel, data in files.items():
         p = os.path.join(outdir, *rel.split("/"))
-        write_bytes(p, data)
+        if rel.endswith(".json"):
+            _remove_stale_tables(outdir, rel[:-len(".json")], files)
+        write_bytes(p, data, fsync=fsync)
         written.append(p)
     return written
+
+
+def _remove_stale_tables(outdir: str, stem: str, files: dict[str, bytes]) -> None:
+    folder = os.path.join(outdir, *stem.split("/"))
+    try:
+        names = os.listdir(folder)
+    except OSError:  # no folder (no tables, then or now)
+        return
+    for name in names:
+        if _TABLE_CSV.match(name) and f"{stem}/{name}" not in files:
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                os.unlink(os.path.join(folder, name))

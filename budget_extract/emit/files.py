@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
 
 
@@ -19,9 +19,13 @@ MAX_STEM_BYTES = 240
 
 def safe_stem(name: str) -> str:
     """A file stem that cannot escape the output folder or upset a file system: no path
-    separators or control characters, no leading/trailing dots or blanks (``..``), no
-    Windows device name (``CON``, ``NUL`` …), and short enough in UTF-8 bytes (a long
-    Chinese name is three bytes a character) for every output name built on it."""
+    separators, control characters or bidi overrides, no bytes that are not UTF-8, no
+    leading/trailing dots or blanks (``..``), no Windows device name (``CON``, ``NUL`` …),
+    and short enough in UTF-8 bytes (a long Chinese name is three bytes a character) for
+    every output name built on it."""
+    # bytes that are not UTF-8 (a name from another system) arrive as surrogate escapes,
+    # which no file can be named with: shown as U+FFFD instead
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     stem = _UNSAFE.sub("_", name).strip(" .")[:180]
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1]

@@ -305,6 +305,11 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+MAX_COLUMNS = 16_384
+"""Columns of a worksheet (A … XFD): a wider table is left out of the workbook, with a
+warning, rather than losing the document."""
+
+
 def document_xlsx(doc: Document) -> bytes:
     """The workbook's bytes: a contents sheet, one sheet per table, a checks sheet."""
     wb = Workbook()
@@ -322,6 +327,16 @@ def document_xlsx(doc: Document) -> bytes:
         c = toc.cell(top, j, h)
         c.font, c.fill = _BOLD, _HEADER_FILL
     for i, t in enumerate(doc.tables, 1):
+        width = t.grid.n_cols if t.grid is not None else len(t.columns)
+        if width > MAX_COLUMNS:  # Excel cannot open it (openpyxl fails past XFD)
+            doc.warnings.append(f"table {_table_label(t)} ({t.title}): {width:,} columns, "
+                                f"more than a worksheet holds ({MAX_COLUMNS:,}): left out of "
+                                "the workbook; its CSV holds it whole")
+            row = [_table_label(t), _text(t.title), t.kind.value, t.unit,
+                   ",".join(str(p) for p in t.pages), f"（{width:,}列，超出工作表上限，见CSV）"]
+            for j, v in enumerate(row, 1):
+                toc.cell(top + i, j, v)
+            continue
         name = sheet_name(f"{_table_label(t)} {short_title(doc, t)}", taken)
         write_table_sheet(wb.create_sheet(name), doc, t)
         row = [_table_label(t), _text(t.title), published_kind(t.kind), t.unit,

@@ -11,7 +11,9 @@ import re
 from typing import Protocol
 
 from ..errors import ExtractError
+from ..inputs import NotReadable, read_input
 from ..model import Source
+from ..numtext import INVISIBLE, strip_invisible
 from .text import utf16_as_utf8
 
 SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt")
@@ -70,10 +72,9 @@ def read(path: str, password: str | None = None) -> Source:
     entry point, ``read(data, path, password) -> Source``) hashes and parses the bytes.
     """
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except IsADirectoryError:
-        raise ExtractError("is a directory, not a file", path) from None
+        data = read_input(path)  # regular files only: a FIFO or a device never blocks
+    except NotReadable as e:
+        raise ExtractError(e.reason, path) from None
     except OSError as e:
         raise ExtractError(f"cannot read the file ({e.strerror})", path) from None
     if not data.strip():
@@ -83,12 +84,28 @@ def read(path: str, password: str | None = None) -> Source:
         raise ExtractError("this is an Office (XLSX/DOCX/XLS) file; only PDF, Markdown and HTML "
                            "are supported so far", path)
     src = _reader(fmt).read(data, path, password)
+    drop_invisible(src)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)
     if named is not None and named != src.format:
         src.warnings.insert(0, f"the file is named {ext} but holds {_NAMES[src.format]}; "
                                f"it was read as {_NAMES[src.format]}")
     return src
+
+
+def drop_invisible(src: Source) -> None:
+    """Remove characters that print nothing (zero-width space, LRM/RLM, a BOM or soft
+    hyphen inside text) from every text and cell, whatever the reader: a viewer shows
+    ``100.00`` for ``1\u200b00.00``, and a row whose amounts hold one must not become a
+    header row."""
+    marks = set(INVISIBLE)
+    for b in src.blocks:
+        if marks.intersection(b.text):
+            b.text = strip_invisible(b.text)
+        if b.grid is not None:
+            for c in b.grid.cells:
+                if marks.intersection(c.text):
+                    c.text = strip_invisible(c.text)
 
 
 _NAMES = {"pdf": "a PDF", "html": "HTML", "markdown": "Markdown"}

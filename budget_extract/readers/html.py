@@ -13,6 +13,7 @@ import re
 from lxml import etree, html
 
 from ..model import Block, Grid, GridCell, Source
+from ..numtext import is_amount
 from .text import source_text
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "td", "th"}
@@ -26,18 +27,26 @@ def _span(el: etree._Element, name: str) -> int:
         return 1
 
 
-def element_text(el: etree._Element) -> str:
+def element_text(el: etree._Element, *, markers: bool = True) -> str:
     """Text of an element with ``<br>`` and block children as line breaks.
 
     Iterative (``iter`` + text/tail), so hostile, deeply nested markup cannot exhaust the
-    Python stack.
+    Python stack.  ``markers=False`` leaves out what ``<sup>``/``<sub>`` hold (footnote
+    markers: ``20.00<sup>1</sup>`` is 20.00 with note 1, not 20.001).
     """
     parts: list[str] = [el.text or ""] if isinstance(el.tag, str) else []
+    skip: set[etree._Element] = set()
     for node in el.iterdescendants():
         if not isinstance(node.tag, str):
             parts.append(node.tail or "")
             continue
         tag = node.tag.lower()
+        parent = node.getparent()
+        if not markers and (tag in ("sup", "sub") or parent in skip):
+            skip.add(node)
+            if parent not in skip:
+                parts.append(node.tail or "")
+            continue
         if tag == "br" or tag in _BLOCK_TAGS:
             parts.append("\n")
         if tag not in ("script", "style"):
@@ -47,12 +56,23 @@ def element_text(el: etree._Element) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def table_to_grid(table: etree._Element, page: int | None = None) -> Grid:
-    """Lay an HTML table out on a grid, honouring rowspan/colspan (the HTML table model)."""
+MAX_SPAN_AREA = 200_000
+"""Grid positions a table's spans may cover in all (a real table covers a few thousand):
+past it, spans are read as single cells, so a few KB of ``colspan=1000 rowspan=1000``
+cannot expand to gigabytes."""
+
+
+def table_to_grid(table: etree._Element, page: int | None = None,
+                  notes: list[str] | None = None, warnings: list[str] | None = None) -> Grid:
+    """Lay an HTML table out on a grid, honouring rowspan/colspan (the HTML table model).
+    Amounts printed with a footnote marker (``<sup>1</sup>``) are read without it; their
+    texts as printed go to ``notes``."""
     rows = [tr for tr in table.iter("tr") if _owning_table(tr) is table]
     occupied: dict[tuple[int, int], bool] = {}
     cells: list[GridCell] = []
     n_cols = 0
+    covered = 0
+    clipped = False
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -62,7 +82,24 @@ def table_to_grid(table: etree._Element, page: int | None = None) -> Grid:
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
             rs = min(rs, len(rows) - r)
-            cells.append(GridCell(text=element_text(td), row=r, col=c, rowspan=rs, colspan=cs,
+            if covered + rs * cs > MAX_SPAN_AREA:  # checked before expanding it
+                if not clipped and warnings is not None:
+                    warnings.append(f"a table's cell spans cover more than "
+                                    f"{MAX_SPAN_AREA:,} grid positions (a real table covers a "
+                                    "few thousand): the rest of its spans were read as single "
+                                    "cells")
+                clipped = True
+                rs = cs = 1
+            covered += rs * cs
+            text = element_text(td)
+            if any(True for _ in td.iter("sup", "sub")):
+                bare = element_text(td, markers=False)
+                if bare != text and is_amount(bare):  # an amount with a footnote marker
+                    text = bare
+                    if notes is not None:
+                        marks = "".join("".join(m.itertext()) for m in td.iter("sup", "sub"))
+                        notes.append(f"{bare} with marker {marks.strip()}")
+            cells.append(GridCell(text=text, row=r, col=c, rowspan=rs, colspan=cs,
                                   page=page))
             for dr in range(rs):
                 for dc in range(cs):
@@ -117,6 +154,62 @@ def _parse(markup: str, fragment: bool) -> tuple[list[etree._Element], bool]:
     return [f for f in found if isinstance(f, etree._Element)], too_deep
 
 
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+    r"|font-size\s*:\s*0+(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def drop_unrendered(roots: list[etree._Element]) -> int:
+    """Remove what a browser does not render — ``display:none``, ``visibility:hidden``,
+    ``font-size:0`` (inline, or by a ``.class``/``#id`` rule of a ``<style>``), the
+    ``hidden`` attribute, ``<template>`` — and return how many characters of text it held.
+    A hidden ``9`` inside ``1…00.00`` must not make 1900.00 of what the page shows as
+    100.00."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for root in roots:
+        for st in root.iter("style"):
+            for sel, body in _CSS_RULE.findall(st.text or ""):
+                if _HIDDEN_STYLE.search(body + ";"):
+                    for part in sel.split(","):
+                        part = part.strip()
+                        if re.fullmatch(r"[a-zA-Z0-9]*\.[\w-]+", part):
+                            classes.add(part.split(".", 1)[1])
+                        elif re.fullmatch(r"[a-zA-Z0-9]*#[\w-]+", part):
+                            ids.add(part.split("#", 1)[1])
+    victims: list[etree._Element] = []
+    gone: set[etree._Element] = set()
+    for root in roots:
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            parent = el.getparent()
+            if parent in gone:
+                gone.add(el)
+                continue
+            if (el.tag.lower() == "template" or el.get("hidden") is not None
+                    or _HIDDEN_STYLE.search((el.get("style") or "") + ";")
+                    or (classes and classes.intersection((el.get("class") or "").split()))
+                    or (ids and el.get("id") in ids)):
+                gone.add(el)
+                victims.append(el)
+    chars = 0
+    for el in victims:
+        chars += len("".join(el.itertext()).strip())
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail or ""
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(el)
+    return chars
+
+
 def _parse_robustly(markup: str, fragment: bool, warnings: list[str] | None
                     ) -> list[etree._Element]:
     """Parse ``markup``; if it is nested past libxml2's limit, parse it again without the
@@ -129,6 +222,11 @@ def _parse_robustly(markup: str, fragment: bool, warnings: list[str] | None
         if warnings is not None:
             warnings.append(_TOO_DEEP + ("; what lies deeper still was dropped" if still
                                          else ""))
+    hidden = drop_unrendered(found)
+    if hidden and warnings is not None:
+        warnings.append(f"hidden text not read: {hidden} character(s) in elements a browser "
+                        "does not show (display:none, visibility:hidden, font-size:0, "
+                        "hidden)")
     return found
 
 
@@ -142,7 +240,7 @@ def parse_fragment(markup: str, warnings: list[str] | None = None) -> list[etree
 _TEXT_TAGS = {"p", "li", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def html_blocks(root: etree._Element) -> list[Block]:
+def html_blocks(root: etree._Element, warnings: list[str] | None = None) -> list[Block]:
     """Headings, paragraphs, list items and tables of an HTML tree, in document order.
 
     A flat walk over ``iter()``: an element inside a table or inside an element already
@@ -170,7 +268,12 @@ def html_blocks(root: etree._Element) -> list[Block]:
             if inside_emitted(node):
                 continue
             emitted.add(node)
-            grid = table_to_grid(node)
+            notes: list[str] = []
+            grid = table_to_grid(node, notes=notes, warnings=warnings)
+            if notes and warnings is not None:
+                warnings.append(f"{len(notes)} amount(s) printed with a footnote marker "
+                                f"(<sup>/<sub>) read without it: {notes[0]}"
+                                + (" …" if len(notes) > 1 else ""))
             if grid.n_rows:
                 blocks.append(Block(kind="table", grid=grid))
             continue
@@ -207,7 +310,7 @@ def read_html(text: str) -> tuple[list[Block], list[str]]:
         return [], []
     warnings: list[str] = []
     roots = _parse_robustly(text, False, warnings)
-    return (html_blocks(roots[0]) if roots else []), warnings
+    return (html_blocks(roots[0], warnings) if roots else []), warnings
 
 
 def read_html_text(text: str) -> list[Block]:

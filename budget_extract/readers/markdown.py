@@ -12,6 +12,7 @@ first row, an index column) are put back as printed first
 from __future__ import annotations
 
 import hashlib
+import re
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -52,12 +53,51 @@ def _raw_cell_count(line: str) -> int:
     return s.count("|") + 1
 
 
+_LEAF = {"heading_open", "paragraph_open", "table_open", "fence", "code_block", "html_block",
+         "hr"}
+_MARKERS = re.compile(r"^[ \t]*(?:(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$))+")
+
+
+def _lost_lines(tokens: list[Token], lines: list[str]) -> list[int]:
+    """Lines with text that no leaf block holds: what markdown-it dropped.
+
+    Past its nesting limit (20 levels: ``- - - - - - - - - - x`` is ten lists) the parser
+    stops and silently skips the rest of the enclosing block, often the rest of the file.
+    Lines that are only list or quote markers, and link reference definitions, hold no text.
+    """
+    covered = [False] * len(lines)
+    for t in tokens:
+        if t.type in _LEAF and t.map:
+            for k in range(t.map[0], min(t.map[1], len(lines))):
+                covered[k] = True
+    return [k for k, ln in enumerate(lines) if not covered[k] and ln.strip()
+            and _MARKERS.sub("", ln).strip() and not re.match(r"^ {0,3}\[[^\]]+\]:", ln)]
+
+
+def _recover(text: str) -> tuple[list[Token], list[str], list[str]]:
+    """Tokens of ``text``; when lines were dropped (see :func:`_lost_lines`), those lines
+    are read again without their list and quote markers, with a warning."""
+    lines = text.split("\n")
+    tokens = _MD.parse(text)
+    lost = _lost_lines(tokens, lines)
+    if not lost:
+        return tokens, lines, []
+    for k in lost:
+        lines[k] = _MARKERS.sub("", lines[k])
+    tokens = _MD.parse("\n".join(lines))
+    still = _lost_lines(tokens, lines)
+    warn = (f"lines {lost[0] + 1}-{lost[-1] + 1}: Markdown nested deeper than the parser's "
+            f"limit (lists or quotes in {len(lost)} line(s)); read without their list and "
+            "quote markers")
+    if still:
+        warn += f"; {len(still)} line(s) still unreadable from line {still[0] + 1}"
+    return tokens, lines, [warn]
+
+
 def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
     """Blocks of a Markdown document and warnings about what was repaired."""
-    tokens = _MD.parse(text)
-    lines = text.split("\n")
+    tokens, lines, warnings = _recover(text)
     blocks: list[Block] = []
-    warnings: list[str] = []
     i = 0
     list_numbers: list[str] = []
     repaired: list[str] = []
@@ -114,7 +154,7 @@ def read_markdown_text(text: str) -> tuple[list[Block], list[str]]:
             continue
         elif t.type == "html_block":
             for el in parse_fragment(t.content, warnings):
-                blocks.extend(html_blocks(el))
+                blocks.extend(html_blocks(el, warnings))
         i += 1
     if repaired:
         warnings.append(f"{len(repaired)} pipe table(s) as a PDF converter or a dataframe writes "

@@ -23,9 +23,11 @@ from ...errors import ExtractError
 from ...model import Block, Source
 from ...pageprogress import page_done
 from .backend import PdfBackend, PdfDamaged
+from .glyphs import GlyphCensus
 from .page import page_blocks
 from .plumber import PdfplumberBackend
-from .repair import rebuild_copy
+from .repair import rebuild_copy, startxref_broken
+from .visible import drop_hidden, hidden_warning
 
 
 def read(
@@ -47,6 +49,14 @@ def read(
         )
     sha256 = hashlib.sha256(data).hexdigest()
     has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
+    if has_eof and backend is None and startxref_broken(data):
+        fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it
+        if fixed is not None:
+            src = _read(fixed, path, password, None, sha256, True)
+            src.warnings.insert(0, "the PDF's last update is not where its end says (a "
+                                   "broken startxref); it was read from a rebuilt copy, as a "
+                                   "viewer shows it — check the result against the file")
+            return src
     try:
         return _read(data, path, password, backend, sha256, has_eof)
     except PdfDamaged as exc:
@@ -82,6 +92,8 @@ def _read(
     warnings: list[str] = []
     textless: list[int] = []
     blank: list[int] = []
+    hidden: dict[str, dict[int, int]] = {}
+    glyphs = GlyphCensus()
     try:
         page_iter = be.iter_pages()
         while True:
@@ -103,6 +115,9 @@ def _read(
                     shown,
                 ) from exc
             page_done(page.number, be.page_count)  # the batch's progress bar moves
+            for why, n in drop_hidden(page).items():  # what a viewer does not show
+                hidden.setdefault(why, {})[page.number] = n
+            glyphs.add(page)
             if not any(not c.text.isspace() for c in page.chars):
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
@@ -113,6 +128,10 @@ def _read(
     if n_pages == 0:
         raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
                          "or export it again", shown)
+    undecodable = glyphs.undecodable_reason()
+    if undecodable:
+        raise ExtractError(undecodable, shown)
+    warnings.extend(glyphs.warnings())
     if not blocks:
         raise ExtractError(
             f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
@@ -124,6 +143,7 @@ def _read(
             f"{_pages_phrase(textless)} no text layer (scanned images?) and "
             f"{'was' if len(textless) == 1 else 'were'} skipped; OCR is not supported yet"
         )
+    warnings.extend(hidden_warning(hidden))
     if not has_eof:
         warnings.append("the file has no %%EOF marker; it may be truncated")
     return Source(

@@ -221,7 +221,9 @@ def _guarded_page_class() -> Any:
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
-    class Counting(PDFPageAggregatorWithMarkedContent):
+    from .plumber_textstate import TextStateDevice, TextStatePage
+
+    class Counting(TextStateDevice, PDFPageAggregatorWithMarkedContent):
         """pdfplumber's layout device, counting what the page paints."""
 
         count = 0
@@ -245,7 +247,7 @@ def _guarded_page_class() -> Any:
             self._one()
             super().render_image(*a, **k)
 
-    class GuardedPage(Page):  # type: ignore[misc]
+    class GuardedPage(TextStatePage, Page):  # type: ignore[misc]
         """``Page.layout`` as pdfplumber computes it, with the counting device and
         without wrapping the limit error into a generic PdfminerException."""
 

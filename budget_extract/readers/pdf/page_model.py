@@ -7,7 +7,7 @@ pdfplumber without touching them (see :mod:`.backend`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -21,6 +21,12 @@ class Char:
     bottom: float
     size: float
     upright: bool = True
+    render_mode: int = 0
+    """The text rendering mode (``Tr``): 3 paints nothing, 7 only clips (both invisible)."""
+    hscale: float = 1.0
+    """Horizontal scaling (``Tz`` / 100): 0 squeezes the glyph to nothing."""
+    fill: tuple[float, ...] | None = None
+    """The fill colour's components (gray, RGB or CMYK) when known; None otherwise."""
 
 
 @dataclass(slots=True)
@@ -53,3 +59,9 @@ class PageObjects:
     segments: list[Segment]
     image_count: int = 0
     """Images on the page; with no characters they mark a scanned page."""
+    view: tuple[float, float, float, float] | None = None
+    """The crop box (x0, top, x1, bottom) in these coordinates — what a viewer shows —
+    when smaller than the page; None: the whole page."""
+    backgrounds: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """Boxes (x0, top, x1, bottom) painted in a colour other than white, and images: where
+    white text can be seen.  Elsewhere the page is white paper."""

@@ -129,8 +129,11 @@ class PdfplumberBackend:
                 c["top"],
                 c["x1"],
                 c["bottom"],
-                float(c.get("size") or (c["bottom"] - c["top"])),
+                float(c["size"] if c.get("size") is not None else c["bottom"] - c["top"]),
                 bool(c.get("upright", True)),
+                int(c.get("render_mode", 0)),
+                float(c.get("hscale", 1.0)),
+                _colour(c.get("non_stroking_color")),
             )
             for c in objects.get("char", ())
         ]
@@ -145,6 +148,10 @@ class PdfplumberBackend:
             segs.extend(rect_segments(r))
         for cv in objects.get("curve", ()):
             segs.extend(path_segments(cv))
+        backgrounds = [(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
+                       for kind in ("rect", "curve", "image") for o in objects.get(kind, ())
+                       if kind == "image" or (o.get("fill") and not is_white(
+                           o.get("non_stroking_color")))]
         return PageObjects(
             number=page.page_number,
             width=float(page.width),
@@ -153,7 +160,46 @@ class PdfplumberBackend:
             chars=chars,
             segments=segs,
             image_count=len(objects.get("image", ())),
+            view=_crop_box(page),
+            backgrounds=backgrounds,
         )
+
+
+def _crop_box(page: Any) -> tuple[float, float, float, float] | None:
+    """The page's CropBox in pdfplumber's coordinates when it is smaller than the page.
+
+    pdfplumber gives characters relative to the MediaBox but the CropBox as declared: the
+    two agree only for an unrotated MediaBox starting at (0, 0); otherwise None (the
+    whole page counts as visible, as before)."""
+    try:
+        if "CropBox" not in page.page_obj.attrs or page.rotation:
+            return None
+        mb = page.mediabox
+        if (float(mb[0]), float(mb[1])) != (0.0, 0.0):
+            return None
+        x0, top, x1, bottom = (float(v) for v in page.cropbox)
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    x0, top = max(x0, 0.0), max(top, 0.0)
+    x1, bottom = min(x1, float(page.width)), min(bottom, float(page.height))
+    if x1 - x0 < 1 or bottom - top < 1:  # a degenerate box: viewers ignore it
+        return None
+    if (x0, top, x1, bottom) == (0.0, 0.0, float(page.width), float(page.height)):
+        return None
+    return (x0, top, x1, bottom)
+
+
+def _colour(value: Any) -> tuple[float, ...] | None:
+    """A character's fill colour as numbers (gray, RGB, CMYK); None for a pattern or an
+    unknown value (then it counts as visible)."""
+    if isinstance(value, (int, float)):
+        return (float(value),)
+    if not isinstance(value, (tuple, list)) or not value:
+        return None
+    try:
+        return tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _declared_page_count(doc: Any) -> int:

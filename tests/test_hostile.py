@@ -1,0 +1,682 @@
+"""Issue 14: hostile inputs and unlucky faults, through the command line as a user runs it.
+
+Each test builds its hostile input here (nothing is stored), runs ``budget-extract`` and
+asserts the exit code, the first words of the message, that the run's other files are
+written, and the exact values read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import bad_inputs as bi
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = bi.SEED_MD
+
+# The modules an attacker would plant: the first imports of multiprocessing's forkserver
+# and resource tracker, and modules the tool imports lazily (PDF, SQLite, XLSX).
+PLANTED = ["selectors", "socket", "struct", "threading", "signal", "multiprocessing",
+           "sqlite3", "zipfile", "hashlib", "tempfile", "csv", "decimal", "pickle",
+           "subprocess", "ctypes", "resource", "secrets", "random", "base64", "zlib"]
+
+
+def console_script(tmp: Path, *, force_py310: bool = False) -> Path:
+    """A launcher like the installed ``budget-extract`` (a script in another folder, so
+    Python puts that folder, not the working directory, first on the path).
+    ``force_py310`` takes the Python 3.10 route (no ``PYTHONSAFEPATH``)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    script = tmp / "budget-extract"
+    force = "import budget_extract.isolation as i; i.SAFE_PATH_ENV = False\n" if force_py310 else ""
+    script.write_text(f"import sys\n{force}from budget_extract.cli import main\n"
+                      "if __name__ == '__main__':\n    sys.exit(main())\n", encoding="utf-8")
+    return script
+
+
+def run(script: Path, *args: object, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def plant(folder: Path, marker_dir: Path) -> None:
+    for name in PLANTED:
+        (folder / f"{name}.py").write_text(
+            f"open({str(marker_dir / name)!r}, 'w').write('ran')\n", encoding="utf-8")
+
+
+@pytest.mark.slow  # starts a forkserver per run
+@pytest.mark.parametrize("force_py310", [False, True], ids=["safepath", "py310-route"])
+def test_no_code_is_imported_from_the_input_folder(tmp_path, force_py310):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    plant(downloads, markers)
+    (downloads / "seed.md").write_bytes(SEED.read_bytes())
+    script = console_script(tmp_path / "bin", force_py310=force_py310)
+
+    p = run(script, "extract", "seed.md", "-o", tmp_path / "x", cwd=downloads)
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr
+    assert sorted(os.listdir(markers)) == []
+    doc = json.loads((tmp_path / "x" / "seed.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 19
+
+    p = run(script, "batch", ".", "-o", tmp_path / "b", "-j", "2", cwd=downloads)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(markers)) == []
+    assert (tmp_path / "b" / "budget.sqlite").is_file()
+    assert (tmp_path / "b" / "seed.xlsx").is_file()
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    assert [i["status"] for i in report["inputs"]] == ["ok"]
+
+    p = run(script, "check", "seed.md", cwd=downloads)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("seed.md: 240 checks")
+    assert sorted(os.listdir(markers)) == []
+
+
+def test_the_dask_worker_command_keeps_the_cwd_off_the_path(tmp_path):
+    """``python -m`` would put the working directory first; the worker's command does not."""
+    from budget_extract.isolation import python_command
+
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    plant(tmp_path, markers)
+    (tmp_path / "probe.py").write_text("import sys; print('probe ran', sys.argv[1:])\n",
+                                       encoding="utf-8")
+    cmd = python_command("probe")
+    p = subprocess.run([*cmd, "x"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert p.returncode == 1 and "No module named probe" in p.stderr  # not found in cwd
+    p = subprocess.run([*python_command("json.tool"), "--help"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=60)
+    assert p.returncode == 0 and p.stdout.startswith("usage: python -m json.tool")
+    assert sorted(os.listdir(markers)) == []
+
+
+# --------------------------------------------------------------------------- nothing dropped
+
+
+def cli(*args: object, cwd: object = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def facts_of(outdir: Path, stem: str) -> list[dict[str, str]]:
+    import csv
+
+    with open(outdir / f"{stem}.facts.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def value(facts: list[dict[str, str]], table_no: str, label: str, column_part: str = "") -> set:
+    return {f["value"] for f in facts if f["table_no"] == table_no and f["row_label"] == label
+            and column_part in f["column"]}
+
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+TOTALS_ROW = "| 一、一般公共预算收入     | 358.58 | 一、一般公共服务支出      |        |"
+
+
+def test_markdown_nested_past_the_parser_limit_loses_nothing(tmp_path):
+    """Ten ``- `` on a line is 20 levels of nesting: markdown-it stopped there and skipped
+    the rest of the file (the whole 收支总表).  Now those lines are read without their
+    markers, with a warning, and every table after them is extracted."""
+    anchor = "单位公开表1\n"
+    assert SEED_TEXT.count(anchor) == 1
+    text = SEED_TEXT.replace(anchor, "- - - - - - - - - - 注意\n\n" + anchor, 1)
+    (tmp_path / "nested.md").write_text(text, encoding="utf-8")
+    (tmp_path / "seed.md").write_text(SEED_TEXT, encoding="utf-8")
+    p = cli("extract", tmp_path / "nested.md", tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads((tmp_path / "out" / "nested.json").read_text(encoding="utf-8"))
+    seed = json.loads((tmp_path / "out" / "seed.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == len(seed["tables"]) == 19
+    assert any(w.startswith("lines ") and "nested deeper than the parser's limit" in w
+               for w in doc["warnings"]), doc["warnings"]
+    facts = facts_of(tmp_path / "out", "nested")
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("358\u200b.58", "358.58"),          # zero-width space inside
+    ("\u200e358.58", "358.58"),          # LRM before
+    ("358.\ufeff58", "358.58"),          # a BOM inside
+    ("35\u00ad8.58", "358.58"),          # soft hyphen
+    ("1\u00a0358.58", "1358.58"),        # NBSP as thousands separator
+    ("1\u202f358.58", "1358.58"),        # narrow no-break space
+    ("１３５８．５８", "1358.58"),        # full-width digits
+    ("（358.58）", "-358.58"),           # accounting negative, full-width brackets
+    ("358.58-", "-358.58"),              # trailing minus
+])
+def test_amount_formats_are_read(tmp_path, printed, read):
+    assert SEED_TEXT.count(TOTALS_ROW) == 1
+    text = SEED_TEXT.replace(TOTALS_ROW, TOTALS_ROW.replace("358.58", printed))
+    (tmp_path / "s.md").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "s")
+    assert value(facts, "1", "一、一般公共预算收入") == {read}
+    doc = json.loads((tmp_path / "out" / "s.json").read_text(encoding="utf-8"))
+    assert not [w for w in doc["warnings"] if "not read" in w]
+
+
+@pytest.mark.parametrize("printed, why", [
+    ("3.5858E+02", "exponent notation"),
+    ("3,58.58", "not a well-formed number"),
+])
+def test_unreadable_amounts_are_reported(tmp_path, printed, why):
+    text = SEED_TEXT.replace(TOTALS_ROW, TOTALS_ROW.replace("358.58", printed))
+    (tmp_path / "s.md").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "s")
+    assert value(facts, "1", "一、一般公共预算收入") == set()
+    assert value(facts, "1", "五、其他收入安排") == {"3.1"}  # the rest of the table is read
+    doc = json.loads((tmp_path / "out" / "s.json").read_text(encoding="utf-8"))
+    (w,) = [w for w in doc["warnings"] if "not read" in w]
+    assert w.startswith("table 1 (") and f"“{printed}” ({why}" in w
+    assert "一、一般公共预算收入" in w
+
+
+# --------------------------------------------------------------------------- outputs never collide
+
+
+def test_extract_gives_inputs_with_one_stem_their_own_outputs(tmp_path):
+    """The README's ``extract docs/*.md docs/*.html`` with one stem in three folders: one
+    x.json for all three, tables mixed — now x.md, x.md-2, x.html, as batch names them."""
+    for sub in "ab":
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "c").mkdir()
+    short = SEED_TEXT.split("单位公开表2\n")[0]  # the 收支总表 only
+    (tmp_path / "a" / "x.md").write_text(short, encoding="utf-8")
+    (tmp_path / "c" / "x.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    p = cli("extract", tmp_path / "a/x.md", tmp_path / "b/x.md", tmp_path / "c/x.html",
+            "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert sorted(q.name for q in out.glob("*.json")) == ["x.html.json", "x.md-2.json",
+                                                           "x.md.json"]
+    a = json.loads((out / "x.md.json").read_text(encoding="utf-8"))
+    b = json.loads((out / "x.md-2.json").read_text(encoding="utf-8"))
+    assert a["source"]["path"].endswith("a/x.md") and len(a["tables"]) == 1
+    assert b["source"]["path"].endswith("b/x.md") and len(b["tables"]) == 19
+    assert len(list((out / "x.md").glob("*.csv"))) == 1
+    assert len(list((out / "x.md-2").glob("*.csv"))) == 19
+    assert value(facts_of(out, "x.html"), "1", "一、一般公共预算收入") == {"358.58"}
+    # the same file named twice is one document
+    p = cli("extract", tmp_path / "b/x.md", tmp_path / "b/../b/x.md", "-o", tmp_path / "o2")
+    assert p.returncode == 0 and [q.name for q in (tmp_path / "o2").glob("*.json")] == ["x.json"]
+
+
+def test_batch_names_cannot_clash_with_the_datasets_or_each_other(tmp_path):
+    """``facts.csv.md`` made a folder where the dataset's facts.csv goes (every rerun
+    failed); ``预算.xlsx.html`` a folder where ``预算.md``'s workbook goes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ["facts.csv.md", "budget.sqlite.md", "预算.md", "report.md"]:
+        (src / name).write_bytes(SEED.read_bytes())
+    (src / "预算.xlsx.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):  # and again: a rerun ends the same
+        p = cli("batch", src, "-o", out, "-j", "2")
+        assert p.returncode == 0, p.stderr
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert {i["source_path"]: i["document"] for i in report["inputs"]} == {
+            "budget.sqlite.md": "budget.sqlite.md", "facts.csv.md": "facts.csv.md",
+            "report.md": "report.md", "预算.md": "预算", "预算.xlsx.html": "预算.xlsx.html"}
+        assert (out / "facts.csv").is_file() and (out / "budget.sqlite").is_file()
+        assert (out / "预算.xlsx").is_file() and (out / "预算.xlsx.html.xlsx").is_file()
+        assert not list(out.rglob("*.part"))
+    import csv as _csv
+    with open(out / "facts.csv", encoding="utf-8", newline="") as f:
+        docs = {r["document"] for r in _csv.DictReader(f)}
+    assert docs == {"budget.sqlite.md", "facts.csv.md", "report.md", "预算", "预算.xlsx.html"}
+
+
+def test_stale_table_files_are_removed_when_a_document_is_rewritten(tmp_path):
+    (tmp_path / "s.md").write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    assert cli("extract", tmp_path / "s.md", "-o", out).returncode == 0
+    assert len(list((out / "s").glob("*.csv"))) == 19
+    (out / "s" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "s.md").write_text(SEED_TEXT.split("单位公开表2\n")[0], encoding="utf-8")
+    p = cli("extract", tmp_path / "s.md", "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert [q.name for q in (out / "s").glob("*.csv")] == ["01-income_expenditure_summary.csv"]
+    assert (out / "s" / "notes.txt").read_text(encoding="utf-8") == "mine"  # not ours: kept
+
+
+# --------------------------------------------------------------------------- only regular files
+
+
+def special_files(folder: Path) -> dict[str, str]:
+    """Hostile non-files with supported names, and the first words of their refusal."""
+    import socket
+
+    os.mkfifo(folder / "pipe.pdf")
+    os.symlink("/dev/zero", folder / "zero.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.md"))
+    sock.close()
+    with open(folder / "huge.pdf", "wb") as f:  # sparse: no disk used
+        f.truncate(1 << 40)
+    return {"pipe.pdf": "is a named pipe (FIFO), not a regular file",
+            "zero.pdf": "is a device, not a regular file",
+            "sock.md": "is a socket, not a regular file",
+            "huge.pdf": "is 1,048,576 MB, over the 1,024 MB limit for one input"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX")
+def test_fifos_devices_sockets_and_huge_files_are_refused_unread(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    expected = special_files(src)
+    (src / "seed.md").write_bytes(SEED.read_bytes())
+    names = sorted(expected)
+    p = cli("extract", *[src / n for n in names], src / "seed.md", "-o", tmp_path / "x")
+    assert p.returncode == 1
+    errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(errors) == len(names), p.stderr
+    for line, n in zip(errors, names, strict=True):
+        assert line.startswith(f"error: {src / n}: {expected[n]}"), line
+        assert line.endswith(": not read"), line
+    assert value(facts_of(tmp_path / "x", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+
+    p = cli("batch", src, "-o", tmp_path / "b", "--no-xlsx")
+    assert p.returncode == 1
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    got = {i["source_path"]: (i["status"], i.get("error", "")) for i in report["inputs"]}
+    assert got["seed.md"] == ("ok", "")
+    for n in names:
+        assert got[n][0] == "failed" and got[n][1].startswith(expected[n]), got[n]
+    assert (tmp_path / "b" / "facts.csv").is_file()
+
+    p = cli("check", src / "pipe.pdf")
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"error: {src / 'pipe.pdf'}: is a named pipe (FIFO)")
+
+
+# --------------------------------------------------------------------------- what a viewer shows
+
+
+def hidden_text_pdf(folder: Path) -> Path:
+    """The tiny 收入总表 (合计/某单位: 120.00 = 100.00 + 20.00), with digits a viewer does not
+    show right after four amounts, a second copy of the table with other numbers drawn
+    left of the page, and white text on a black box (shown: it stays)."""
+    h = 842
+
+    def at(x: float, top: float, text: str, state: str) -> bytes:
+        # q/Q: the rendering mode and scaling are graphics state, they outlive ET
+        return f"q BT {state} /F1 10 Tf {x} {h - top - 10} Td ({text}) Tj ET Q\n".encode()
+
+    after = 254 + 30.58  # x where "100.00" (Helvetica 10 pt) ends in its cell
+    hostile = (at(after, 165, "7", "3 Tr")                        # invisible
+               + b"q 1 g\n" + at(after, 185, "7", "") + b"Q\n"     # white on white
+               + at(424 + 25.02, 165, "9", "").replace(b"/F1 10 Tf", b"/F1 0 Tf")  # size 0
+               + at(424 + 25.02, 185, "9", "0 Tz")                 # scaling 0
+               + b"q 0 g 50 790 250 20 re f 1 g\n" + at(60, 37, "SHOWN WHITE ON BLACK", "")
+               + b"Q\n")
+    rows = [["项目", "合计", "一般公共预算拨款收入", "其他收入"],
+            ["合计", "999.00", "900.00", "99.00"], ["某单位", "999.00", "900.00", "99.00"]]
+    outside = bi.ruled_table(rows, [-650, -550, -450, -280, -155], 140)
+    page = bi.budget_page()
+    return bi._write(folder, "hidden.pdf", bi.pdf_bytes([[outside, page, hostile]]))
+
+
+def test_text_a_viewer_does_not_show_is_not_read(tmp_path):
+    pdf = hidden_text_pdf(tmp_path)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    p = cli("extract", pdf, tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "hidden")
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+    doc = json.loads((tmp_path / "out" / "hidden.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 1
+    hidden = sorted(w for w in doc["warnings"] if w.startswith("hidden text not read"))
+    assert hidden == [
+        "hidden text not read: 1 character(s) at font size 0 on page 1 (a viewer does not "
+        "show them)",
+        "hidden text not read: 1 character(s) at horizontal scaling 0 on page 1 (a viewer "
+        "does not show them)",
+        "hidden text not read: 1 character(s) invisible (rendering mode 3) on page 1 (a "
+        "viewer does not show them)",
+        "hidden text not read: 1 character(s) white on a white page on page 1 (a viewer does "
+        "not show them)",
+        # 项目合计一般公共预算拨款收入其他收入 18, 合计999.00900.0099.00 19, 某单位… 20
+        "hidden text not read: 57 character(s) outside the page's visible area on page 1 (a "
+        "viewer does not show them)",
+    ]
+    assert (tmp_path / "out" / "seed.json").is_file()
+    from budget_extract.readers.pdf import read
+
+    src = read(pdf.read_bytes(), str(pdf))
+    assert "SHOWN WHITE ON BLACK" in [b.text for b in src.blocks]
+
+
+HTML_TEXT = bi.SEED_HTML.read_text(encoding="utf-8")
+HTML_ROW = "<tr><td>一、一般公共预算收入</td><td>358.58</td><td>一、一般公共服务支出</td><td></td></tr>"
+HTML_OTHER = "<tr><td>五、其他收入安排</td><td>3.1</td>"
+
+
+@pytest.mark.parametrize("printed, extra_css", [
+    ('35<span style="display:none">9</span>8.58', ""),
+    ('35<span style="visibility: hidden">9</span>8.58', ""),
+    ('35<span hidden>9</span>8.58', ""),
+    ('35<span class="x">9</span>8.58', "<style>p{color:red} span.x, .y { display : none }</style>"),
+    ('35<font style="font-size:0px">9</font>8.58', ""),
+])
+def test_html_hidden_elements_are_not_read(tmp_path, printed, extra_css):
+    assert HTML_TEXT.count(HTML_ROW) == 1 and "</head>" in HTML_TEXT
+    text = HTML_TEXT.replace(HTML_ROW, HTML_ROW.replace("358.58", printed))
+    text = text.replace("</head>", extra_css + "</head>")
+    (tmp_path / "h.html").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "h.html", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert value(facts_of(tmp_path / "out", "h"), "1", "一、一般公共预算收入") == {"358.58"}
+    doc = json.loads((tmp_path / "out" / "h.json").read_text(encoding="utf-8"))
+    assert "hidden text not read: 1 character(s) in elements a browser does not show " \
+           "(display:none, visibility:hidden, font-size:0, hidden)" in doc["warnings"]
+
+
+def test_html_footnote_markers_are_kept_apart_from_amounts(tmp_path):
+    assert HTML_TEXT.count(HTML_OTHER) == 1
+    text = HTML_TEXT.replace(HTML_ROW, HTML_ROW.replace("358.58", "358.58<sup>1</sup>"))
+    text = text.replace(HTML_OTHER, HTML_OTHER.replace("3.1", "3.1<sub>注</sub>"))
+    (tmp_path / "h.html").write_text(text, encoding="utf-8")
+    p = cli("extract", tmp_path / "h.html", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    facts = facts_of(tmp_path / "out", "h")
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+    assert value(facts, "1", "五、其他收入安排") == {"3.1"}
+    doc = json.loads((tmp_path / "out" / "h.json").read_text(encoding="utf-8"))
+    assert "2 amount(s) printed with a footnote marker (<sup>/<sub>) read without it: " \
+           "358.58 with marker 1 …" in doc["warnings"]
+
+
+# --------------------------------------------------------------------------- names printed safely
+
+
+def test_names_cannot_forge_lines_or_drive_the_terminal(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    forged = src / "x\nerror: forged.md"
+    forged.write_bytes(b"")
+    ansi = src / "\x1b[2Jclear.md"
+    ansi.write_bytes(SEED.read_bytes())
+    raw = os.path.join(os.fsencode(src), b"bad\xff.md")  # not UTF-8
+    with open(raw, "wb"):
+        pass
+    good = os.path.join(os.fsencode(src), b"ok\xfe.md")
+    with open(good, "wb") as f:
+        f.write(SEED.read_bytes())
+    p = cli("extract", forged, ansi, os.fsdecode(raw), os.fsdecode(good), "-o", tmp_path / "out")
+    assert p.returncode == 1
+    assert "\x1b" not in p.stderr and "Traceback" not in p.stderr
+    lines = p.stderr.splitlines()
+    assert [ln for ln in lines if ln.startswith("error: ")] == [
+        f"error: {src}/x\\nerror: forged.md: the file is empty (0 bytes of content)",
+        f"error: {src}/bad\\xff.md: the file is empty (0 bytes of content)"]
+    assert any(ln.startswith(f"{src}/\\x1b[2Jclear.md: 19 tables") for ln in lines), lines
+    assert value(facts_of(tmp_path / "out", "_[2Jclear"), "1", "一、一般公共预算收入") == {"358.58"}
+    doc = json.loads((tmp_path / "out" / "ok\ufffd.json").read_text(encoding="utf-8"))
+    assert doc["source"]["path"] == f"{src}/ok\\xfe.md"
+
+    p = cli("batch", src, "-o", tmp_path / "b", "--no-xlsx")
+    assert p.returncode == 1
+    assert "\x1b" not in p.stderr and "Traceback" not in p.stderr
+    errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    assert errors == [f"error: {src}/bad\\xff.md: the file is empty (0 bytes of content)",
+                      f"error: {src}/x\\nerror: forged.md: the file is empty (0 bytes of content)"]
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    assert {i["source_path"]: i["status"] for i in report["inputs"]}["ok\\xfe.md"] == "ok"
+
+
+# --------------------------------------------------------------------------- faults
+
+
+@pytest.mark.slow  # a 16,500-column table takes seconds to read
+def test_a_table_wider_than_a_worksheet_is_left_out_of_the_workbook_only(tmp_path):
+    n = 16_500
+    wide = ("\n\n### 宽表\n\n单位：万元\n\n| 项目 | " + " | ".join(f"列{i}" for i in range(n))
+            + " |\n|" + "---|" * (n + 1) + "\n| 合计 | "
+            + " | ".join(f"{i}.00" for i in range(n)) + " |\n")
+    (tmp_path / "w.md").write_text(SEED_TEXT.split("单位公开表2\n")[0] + wide, encoding="utf-8")
+    p = cli("extract", tmp_path / "w.md", "-o", tmp_path / "out", "--xlsx")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads((tmp_path / "out" / "w.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 2
+    (w,) = [w for w in doc["warnings"] if "worksheet" in w]
+    assert w.startswith("table 2 (宽表): 16,501 columns, more than a worksheet holds (16,384): "
+                        "left out of the workbook")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "out" / "w.xlsx")
+    assert len(wb.sheetnames) == 3  # 目录, table 1, 核对
+    assert wb["目录"].cell(7, 6).value == "（16,501列，超出工作表上限，见CSV）"
+    facts = facts_of(tmp_path / "out", "w")
+    assert {f["value"] for f in facts if f["column"] == "列16499"} == {"16499.00"}
+    assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def limited(limit: int):  # noqa: ANN201 - a preexec_fn
+    def set_limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ
+    return set_limit
+
+
+def cli_limited(limit: int, *args: object, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=limited(limit), env=env)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")
+def test_no_room_for_the_datasets_ends_in_one_line_and_a_rerun_finishes(tmp_path):
+    """The documents' files fit under the limit (about 520 KB each), budget.sqlite (1 MB
+    for two) does not: the raw sqlite3.OperationalError and no report.json, before."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.md").write_bytes(SEED.read_bytes())
+    (src / "b.html").write_bytes(bi.SEED_HTML.read_bytes())
+    out = tmp_path / "out"
+    p = cli_limited(800_000, "batch", src, "-o", out, "-q")
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+    assert p.stderr.startswith(f"error: {out}: the combined datasets (facts.csv, budget.sqlite "
+                               "…) could not be written in ")
+    assert len(p.stderr.splitlines()) == 1
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["datasets_error"] == p.stderr.split(": ", 2)[2].strip()
+    assert [i["status"] for i in report["inputs"]] == ["ok", "ok"]
+    assert (out / "a.json").is_file() and (out / "b.json").is_file()
+    assert not (out / "budget.sqlite").exists() and not (out / "facts.csv").exists()
+    assert not [q for q in out.rglob("*") if ".part" in q.name or q.name.startswith(".tmp-")]
+
+    p = cli("batch", src, "-o", out, "-q")  # with room: ends like an uninterrupted run
+    assert p.returncode == 0, p.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "datasets_error" not in report and report["summary"]["reused"] == 2
+    import sqlite3
+
+    with sqlite3.connect(out / "budget.sqlite") as db:
+        assert db.execute("select count(distinct document) from facts").fetchone() == (2,)
+    p = cli("batch", src, "-o", tmp_path / "clean", "-q")
+    assert p.returncode == 0
+    assert (out / "facts.csv").read_bytes() == (tmp_path / "clean" / "facts.csv").read_bytes()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")
+def test_no_room_for_temporary_files_is_named_and_leaves_none(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    (tmp_path / "s.md").write_bytes(SEED.read_bytes())
+    env = dict(os.environ, TMPDIR=str(tmp))
+    p = cli_limited(100_000, "extract", tmp_path / "s.md", "-o", tmp_path / "out", "--xlsx",
+                    env=env)
+    assert p.returncode == 1
+    assert p.stderr == (f"error: {tmp_path / 's.md'}: no room to write temporary files in {tmp} "
+                        "(File too large; a file-size limit (ulimit -f) is set): free space "
+                        "there or set TMPDIR to another folder\n")
+    assert os.listdir(tmp) == []  # openpyxl's worksheet files went with the job's folder
+
+
+# --------------------------------------------------------------------------- own messages
+
+
+def test_fonts_without_a_unicode_mapping_get_their_own_message(tmp_path):
+    """The tiny 收入总表 whose CJK font has Identity-H encoding and no ToUnicode table:
+    pdfminer reads glyph numbers, ``(cid:25910)``; it was called "not a budget"."""
+    data = bi.pdf_bytes([bi.budget_page()])
+    for old, new in [(b"/Encoding /UniGB-UCS2-H", b"/Encoding /Identity-H  "),
+                     (b"/Registry (Adobe) /Ordering (GB1) /Supplement 2",
+                      b"/Registry (XY) /Ordering (Z) /Supplement 0     ")]:
+        assert len(old) == len(new) and data.count(old) == 1
+        data = data.replace(old, new)  # same length: the xref offsets stay right
+    (tmp_path / "cid.pdf").write_bytes(data)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    p = cli("extract", tmp_path / "cid.pdf", tmp_path / "seed.md", "-o", tmp_path / "out")
+    assert p.returncode == 1
+    (line,) = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
+    # 某单位2026年单位预算 12 (its digits in the CJK font too), 收入总表 4, 单位：万元 5,
+    # the header 18, 合计 2, 某单位 3: 44 of 78 (the amounts' 34 digits and dots decode)
+    assert line == (f"error: {tmp_path / 'cid.pdf'}: the PDF's text cannot be decoded: 44 of "
+                    "its 78 characters are glyph numbers with no Unicode mapping (fonts "
+                    "without a ToUnicode table); copying text from a viewer gives the same "
+                    "garbage — OCR the file or ask the publisher for another export")
+    assert (tmp_path / "out" / "seed.json").is_file()
+
+
+def test_a_table_printed_sideways_gets_its_own_message(tmp_path):
+    """The tiny 收入总表 turned 90° on a square page that is not marked as rotated."""
+    page = b"q 0 1 -1 0 842 0 cm\n" + bi.budget_page() + b"Q\n"
+    (tmp_path / "side.pdf").write_bytes(bi.pdf_bytes([page], size=(842, 842)))
+    p = cli("extract", tmp_path / "side.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 1
+    assert p.stderr == (f"error: {tmp_path / 'side.pdf'}: no budget table found: the text runs "
+                        "sideways on page 1 (tables printed turned on the page, the page not "
+                        "marked as rotated): rotate those pages and extract again\n")
+
+
+def incremental_update(base: bytes, new_content: bytes, *, break_startxref: bool) -> bytes:
+    """``base`` (one page, content stream object 7) with an incremental update replacing
+    that stream; ``break_startxref`` points the last ``startxref`` 7 bytes too far."""
+    import re
+
+    prev = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", base).group(1))
+    size = int(re.search(rb"/Size (\d+)", base).group(1))
+    out = bytearray(base)
+    offset = len(out)
+    out += (b"7 0 obj\n<< /Length %d >>\nstream\n" % len(new_content) + new_content
+            + b"\nendstream\nendobj\n")
+    xref = len(out)
+    out += (b"xref\n7 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root 1 0 R /Prev %d >>\n"
+            b"startxref\n%d\n%%%%EOF\n" % (offset, size, prev, xref + (7 if break_startxref
+                                                                       else 0)))
+    return bytes(out)
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["intact", "broken-startxref"])
+def test_the_last_revision_is_read_as_a_viewer_shows_it(tmp_path, broken):
+    """The update corrects 100.00 → 101.00 and 20.00 → 19.00; with a broken startxref
+    pdfminer fell back to the first revision and read the old amounts, silently."""
+    page = bi.budget_page()
+    data = incremental_update(bi.pdf_bytes([page]), page.replace(b"(100.00)", b"(101.00)")
+                              .replace(b"(20.00)", b"(19.00)"), break_startxref=broken)
+    (tmp_path / "upd.pdf").write_bytes(data)
+    p = cli("extract", tmp_path / "upd.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "upd")}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "101.00"), ("其他收入", "19.00")]}
+    doc = json.loads((tmp_path / "out" / "upd.json").read_text(encoding="utf-8"))
+    rebuilt = [w for w in doc["warnings"] if "broken startxref" in w]
+    assert rebuilt == (["the PDF's last update is not where its end says (a broken "
+                        "startxref); it was read from a rebuilt copy, as a viewer shows it — "
+                        "check the result against the file"] if broken else [])
+
+
+# --------------------------------------------------------------------------- cheaper limits
+
+
+def test_a_40000_dot_leader_in_the_toc_costs_one_pass(tmp_path):
+    """A 目录 line of 40,000 dots not ending the line ran the leader regex quadratically
+    (over 100 s; only the 300 s limit stopped it)."""
+    anchor = "1. 主要职责\n"
+    assert SEED_TEXT.count(anchor) == 1
+    text = SEED_TEXT.replace(anchor, "1. 主要职责" + "." * 40_000 + "x\n", 1)
+    (tmp_path / "leader.md").write_text(text, encoding="utf-8")
+    import time
+
+    t0 = time.monotonic()
+    p = cli("extract", tmp_path / "leader.md", "-o", tmp_path / "out", "--timeout", "60")
+    assert p.returncode == 0, p.stderr
+    assert time.monotonic() - t0 < 30
+    assert value(facts_of(tmp_path / "out", "leader"), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_the_leader_pattern_is_unchanged_in_what_it_matches():
+    import random
+    import re
+
+    from budget_extract.segment import LEADER
+
+    before = re.compile(r"\s*[…\.·．]{3,}\s*\d*\s*$")  # the quadratic original
+    rng = random.Random(14)
+    for _ in range(20_000):
+        s = "".join(rng.choice(". …·．1a 目") for _ in range(rng.randint(0, 14)))
+        assert LEADER.sub("", s) == before.sub("", s), repr(s)
+
+
+def test_a_span_bomb_is_capped_before_it_expands(tmp_path):
+    """1,800 cells of colspan=1000 rowspan=1000 (65 KB) expanded to billions of grid
+    positions: 77 s and the 4 GB memory cap, before.  Spans past 200,000 positions in
+    all are read as single cells; the seed's own tables beside it are read as printed."""
+    cells = "<td colspan=1000 rowspan=1000>x</td>" * 30
+    bomb = "<table>" + ("<tr>" + cells + "</tr>") * 60 + "</table>"
+    assert HTML_TEXT.count("</body>") == 1
+    (tmp_path / "b.html").write_text(HTML_TEXT.replace("</body>", bomb + "</body>"),
+                                     encoding="utf-8")
+    import time
+
+    t0 = time.monotonic()
+    p = cli("extract", tmp_path / "b.html", "-o", tmp_path / "out", "--memory-limit", "1024")
+    assert p.returncode == 0, p.stderr
+    assert time.monotonic() - t0 < 60
+    doc = json.loads((tmp_path / "out" / "b.json").read_text(encoding="utf-8"))
+    assert "a table's cell spans cover more than 200,000 grid positions (a real table covers " \
+           "a few thousand): the rest of its spans were read as single cells" in doc["warnings"]
+    assert value(facts_of(tmp_path / "out", "b"), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_text_outside_the_crop_box_is_not_read(tmp_path):
+    """A viewer shows the CropBox: a copy of the table with other amounts drawn in the
+    part of the MediaBox it cuts away is not read."""
+    rows = [["项目", "合计", "一般公共预算拨款收入", "其他收入"],
+            ["合计", "999.00", "900.00", "99.00"], ["某单位", "999.00", "900.00", "99.00"]]
+    hidden = bi.ruled_table(rows, [50, 150, 250, 420, 545], 700)  # tops 700-760: y 82-142
+    page = bi.budget_page()  # its table: tops 140-200
+    data = bi.pdf_bytes([[hidden, page]], crop=(0, 300, 595, 842))
+    (tmp_path / "crop.pdf").write_bytes(data)
+    p = cli("extract", tmp_path / "crop.pdf", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "crop")}
+    assert got == {(r, c): v for r in ("合计", "某单位") for c, v in
+                   [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+    doc = json.loads((tmp_path / "out" / "crop.json").read_text(encoding="utf-8"))
+    assert len(doc["tables"]) == 1
+    # 项目合计一般公共预算拨款收入其他收入 18, 合计999.00900.0099.00 19, 某单位… 20
+    assert ("hidden text not read: 57 character(s) outside the page's visible area on "
+            "page 1 (a viewer does not show them)") in doc["warnings"]
