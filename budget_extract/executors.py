@@ -29,7 +29,6 @@ import pickle
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -121,23 +120,6 @@ def _main_importable() -> Iterator[None]:
         main.__file__ = path
 
 
-@contextlib.contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Ctrl-C waits while a worker is being started: interrupted between the fork and
-    sending the job, the new process reads a closed pipe and prints a traceback (from
-    multiprocessing's forkserver).  The held signal arrives right after, and the batch
-    then stops its workers as usual."""
-    if (threading.current_thread() is not threading.main_thread()
-            or not hasattr(signal, "pthread_sigmask")):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -148,7 +130,8 @@ def _context() -> Any:
         ctx.set_forkserver_preload([m for m in PRELOAD if m != getattr(spec, "name", None)])
         from multiprocessing import forkserver
 
-        with helpers_started_safely():  # `python -c`: no cwd on the server's import path
+        # `python -c`: no cwd on the server's import path; born with SIGINT blocked
+        with helpers_started_safely(), _sigint_blocked():
             forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
