@@ -464,7 +464,7 @@ def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
             if bulk:
                 os.sync()
         except OSError as e:
-            st.status, st.error = "failed", f"cannot write to {outdir} ({e.strerror})"
+            st.status, st.error = "failed", f"cannot write {e.filename or outdir} ({e.strerror})"
         else:
             st.status = "ok"
             st.pages, st.tables, st.facts = res.pages, res.tables, res.facts

@@ -12,6 +12,7 @@ untouched, and a rerun with room gives the same bytes as an uninterrupted run.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import resource
 import shutil
@@ -255,3 +256,35 @@ def test_batch_datasets_under_a_file_size_limit_then_a_rerun_with_room(tmp_path)
     assert p.returncode == 0, p.stderr
     assert _snapshot(out) == expected  # as if nothing had happened
     assert _temporaries(out) == []
+
+
+@pytest.mark.slow
+def test_batch_document_under_a_file_size_limit_is_failed_by_name_and_reported(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(bi.SEED_MD, src / "seed.md")
+    ref = tmp_path / "ref"
+    p = _cli_limited(None, "batch", src, "-o", ref, "-j", "1", "-q")
+    assert p.returncode == 0, p.stderr
+    expected = _snapshot(ref)
+    limit = 300_000  # the seed's S.json does not fit, its other files and an empty
+    assert len(expected["seed.json"]) > limit  # dataset do
+    assert all(len(v) < limit for k, v in expected.items()
+               if k.startswith("seed") and k != "seed.json")
+
+    out = tmp_path / "out"
+    p = _cli_limited(limit, "batch", src, "-o", out, "-j", "1", "-q")
+    assert p.returncode == 1, p.stderr
+    assert "Traceback" not in p.stderr
+    reason = (f"cannot write {out / 'seed.json'} (file too large: a file-size limit of "
+              f"{limit:,} bytes is set (ulimit -f); raise it and run again)")
+    assert _errors(p.stderr) == [f"error: {src / 'seed.md'}: {reason}"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(i["status"], i["error"]) for i in report["inputs"]] == [("failed", reason)]
+    assert not (out / "seed.json").exists()
+    assert (out / "budget.sqlite").is_file()  # the datasets, empty, are written
+    assert _temporaries(out) == []
+
+    p = _cli_limited(None, "batch", src, "-o", out, "-j", "1", "-q", "--retry-failed")
+    assert p.returncode == 0, p.stderr
+    assert _snapshot(out) == expected

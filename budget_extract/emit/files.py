@@ -9,8 +9,6 @@ import os
 import re
 import tempfile
 
-from .faults import write_failed
-
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
 
@@ -71,6 +69,8 @@ def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = make_tmp(folder)
     except OSError as e:  # a full disk refuses even the empty temporary file
+        from .faults import write_failed
+
         raise write_failed(path, e) from e
     try:
         with os.fdopen(fd, "wb") as f:
@@ -85,6 +85,8 @@ def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
         except OSError:
             pass
         if isinstance(e, OSError):  # disk full, a file-size limit: the path and the cause
+            from .faults import write_failed
+
             raise write_failed(path, e) from e
         raise
 
