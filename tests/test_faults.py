@@ -288,3 +288,26 @@ def test_batch_document_under_a_file_size_limit_is_failed_by_name_and_reported(t
     p = _cli_limited(None, "batch", src, "-o", out, "-j", "1", "-q", "--retry-failed")
     assert p.returncode == 0, p.stderr
     assert _snapshot(out) == expected
+
+
+def test_a_journal_line_without_room_is_cut_off_not_left_torn(tmp_path):
+    """Under a file-size limit the line is written in part, then EFBIG: the part is
+    removed, so the next line appended once there is room is read back whole."""
+    from budget_extract.batch import State
+
+    state = State(str(tmp_path))
+    state.append({"source_path": "a.md", "status": "ok"})
+    size = os.path.getsize(state.path)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, hard))  # SIGXFSZ: Python ignores
+    try:
+        with pytest.raises(WriteFailed) as e:
+            state.append({"source_path": "b.md", "status": "ok", "error": "x" * 100})
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert (e.value.errno, e.value.filename) == (errno.EFBIG, state.path)
+    assert e.value.strerror.startswith(f"file too large: a file-size limit of {size + 10:,} ")
+    assert os.path.getsize(state.path) == size
+    assert "b.md" not in state.records
+    state.append({"source_path": "c.md", "status": "ok"})
+    assert sorted(State(str(tmp_path)).records) == ["a.md", "c.md"]
