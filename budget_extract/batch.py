@@ -256,11 +256,26 @@ class State:
         return os.path.join(self.dir, "rows", *document.split("/")) + ".json"
 
     def append(self, rec: dict[str, Any]) -> None:
+        """Append one line.  A line the disk has no room for is cut off again: left torn,
+        the next run's first line would be glued to it and lost too."""
+        line = (json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            end = os.lseek(fd, 0, os.SEEK_END)
+            try:
+                view = memoryview(line)
+                while view:  # unbuffered: nothing is left to be flushed after a failure
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError as e:
+                from .emit.faults import write_failed
+
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, end)
+                raise write_failed(self.path, e) from e
+        finally:
+            os.close(fd)
         self.records[rec["source_path"]] = rec
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
 
     def compact(self, keep: set[str]) -> None:
         """Rewrite the journal with one line per current input."""
@@ -493,7 +508,7 @@ def _commit(res: JobResult, outdir: str, state: State, sig: str) -> InputStatus:
             if bulk:
                 os.sync()
         except OSError as e:
-            st.status, st.error = "failed", f"cannot write to {outdir} ({e.strerror})"
+            st.status, st.error = "failed", f"cannot write {e.filename or outdir} ({e.strerror})"
         else:
             st.status = "ok"
             st.pages, st.tables, st.facts = res.pages, res.tables, res.facts

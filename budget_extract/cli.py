@@ -207,7 +207,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 os.makedirs(args.outdir, exist_ok=True)
                 write_rendered(args.outdir, res.files)
             except OSError as e:
-                _fail(path, f"cannot write to {args.outdir} ({e.strerror})")
+                _fail(path, f"cannot write {e.filename or args.outdir} ({e.strerror})")
                 failed += 1
                 continue
             if not args.quiet:
@@ -287,7 +287,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         _fail(args.dir, str(e))
         return 1
     except OSError as e:
-        _fail(args.outdir, f"cannot write there ({e.strerror})")
+        _fail(args.outdir, f"cannot write {e.filename or 'there'} ({e.strerror})")
         return 1
     if args.debug:
         for path, tb in result.debug.items():

@@ -66,10 +66,16 @@ def make_tmp(folder: str, suffix: str = ".part") -> tuple[int, str]:
 def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically.  ``fsync=False`` skips forcing it to disk
     (still atomic against crashes and Ctrl-C, not against power loss) for callers that
-    write many files and then sync once, as the batch does."""
+    write many files and then sync once, as the batch does.  A failure leaves no temporary
+    file; a want of room is raised as :class:`~.faults.WriteFailed` naming ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = make_tmp(folder)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = make_tmp(folder)
+    except OSError as e:  # a full disk refuses even the empty temporary file
+        from .faults import write_failed
+
+        raise write_failed(path, e) from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -77,11 +83,15 @@ def write_bytes(path: str, data: bytes, *, fsync: bool = True) -> None:
             if fsync:
                 os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):  # disk full, a file-size limit: the path and the cause
+            from .faults import write_failed
+
+            raise write_failed(path, e) from e
         raise
 
 
