@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 import budget_extract
-from budget_extract.budget.checks.registry import CROSS_TABLE, TABLE_FAMILIES, identities_of
+from budget_extract.budget.checks.registry import (
+    CLAIM_CHECKS,
+    CROSS_TABLE,
+    TABLE_FAMILIES,
+    identities_of,
+)
 from budget_extract.budget.kinds import (
     KINDS,
     REGISTRY,
@@ -124,10 +129,19 @@ def test_identities_of_a_kind():
 
 
 def test_document_checks_are_the_documents():
-    """S.json lists the checks family by family: accounting, then 情况说明, then 绩效目标表."""
+    """S.json lists the checks family by family: accounting, then 情况说明, then 绩效目标表,
+    then what the prose claims."""
     doc = budget_extract.extract(SEED)
     family = ["narrative" if c.id.startswith("narrative.") else
-              "performance" if c.id.startswith("performance_target.") else "accounting"
+              "performance" if c.id.startswith("performance_target.") else
+              "claims" if c.id.startswith("claims.") else "accounting"
               for c in doc.checks]
-    assert family == sorted(family, key=["accounting", "narrative", "performance"].index)
-    assert {"accounting", "narrative", "performance"} <= set(family)
+    order = ["accounting", "narrative", "performance", "claims"]
+    assert family == sorted(family, key=order.index)
+    assert set(order) <= set(family)
+
+
+def test_every_claim_check_has_its_docs_row_in_order():
+    section = _section(CHECKS_MD.read_text(encoding="utf-8"), "What the text claims")
+    documented = [r[0].strip("`") for r in _table_rows(section)]
+    assert documented == list(CLAIM_CHECKS)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ...model import Table
 from ..kinds import TableKind as K
+from .claims import CLAIM_IDS
 from .cross import (
     Cell,
     ClassIdentities,
@@ -146,3 +147,8 @@ CROSS_TABLE: tuple[CrossCheck, ...] = (
 def identities_of(kind: str) -> list[str]:
     """The documented ids of the cross-table identities a kind takes part in."""
     return [c.doc_id for c in CROSS_TABLE if kind in c.kinds]
+
+
+# What the prose claims (checks/claims.py), in the order a figure gets them; docs/checks.md,
+# "What the text claims", lists the same ids.
+CLAIM_CHECKS: tuple[str, ...] = CLAIM_IDS
