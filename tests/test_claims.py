@@ -54,13 +54,34 @@ def _claim_ref(c: Check) -> dict[str, Any]:
     return next(r for r in c.refs if r.get("term") == "claim")
 
 
-def _plant(tmp_path: Path, old: str, new: str) -> Document:
-    """The seed Markdown with ``old`` (printed once) replaced by ``new``."""
+def _plant(tmp_path: Path, old: str, new: str, *, extra: str = "") -> Document:
+    """The seed Markdown with ``old`` (printed once) replaced by ``new``, and ``extra``
+    printed before its 政府性基金预算支出表."""
     text = SEED.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
+    text = text.replace(old, new)
+    if extra:
+        anchor = "## 淮北市人力资源和社会保障局信息中心2026年政府性基金预算支出表"
+        assert text.count(anchor) == 1
+        text = text.replace(anchor, extra + anchor)
     path = tmp_path / SEED.name
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return budget_extract.extract(path)
+
+
+# A 三公 table printing 上年 and 当年 side by side (西安's layout, p. 32), added to the seed:
+# the 上年 12.00 = 2.00 + 10.00, the 当年 10.10 = 1.00 + 9.10.
+THREE_PUBLIC = """## 淮北市人力资源和社会保障局信息中心2026年一般公共预算“三公”经费支出表
+
+单位：万元
+
+| 项目 | 上年 | | | 当年 | | |
+|---|---|---|---|---|---|---|
+| | 合计 | 公务接待费 | 公务用车运行维护费 | 合计 | 公务接待费 | 公务用车运行维护费 |
+| 合计 | 12.00 | 2.00 | 10.00 | 10.10 | 1.00 | 9.10 |
+
+"""
+THREE_PUBLIC_AT = "主要原因：人员正常工资增长。"
 
 
 # --------------------------------------------------------------------------- real input
@@ -151,6 +172,33 @@ def test_planted_wrong_direction(tmp_path: Path) -> None:
     assert _claim_ref(c)["narrative_section"] == "（三）一般公共预算支出具体情况。"
 
 
+def test_change_against_the_tables_prior_year() -> None:
+    """西安 p. 14 against its 三公 table (p. 32, 元): 10.10万元, 较上年减少1.90万元,
+    下降15.83% — 上年 120,000.00元: 10.10 − 12.00 = −1.90, 1.90 ÷ 12.00 = 15.83%."""
+    doc = real_docs.doc("西安市信访局2026年部门预算")
+    checks = [c for c in _claims(doc) if c.id.startswith("claims.prior_year.")]
+    assert [(c.id, c.status) for c in checks] == [
+        ("claims.prior_year.三公经费", "pass"), ("claims.prior_year.公务接待费", "pass"),
+        ("claims.prior_year.公务用车运行费", "pass")]
+    assert checks[0].refs[1]["value"] == "120,000.00"
+
+
+def test_planted_increase_where_the_table_says_it_fell(tmp_path: Path) -> None:
+    """A claim consistent with itself (10.10 − 1.90 = 8.20, 1.90 ÷ 8.20 = 23.17%) that the
+    table's 上年 column contradicts: 上年 12.00, so the amount fell."""
+    clean = _plant(tmp_path, THREE_PUBLIC_AT, THREE_PUBLIC_AT + "2026年“三公”经费预算10.10"
+                   "万元，较上年减少1.90万元，下降15.83%。", extra=THREE_PUBLIC)
+    assert _by_id(clean, "claims.prior_year.三公经费").status == "pass"
+    assert _failing(clean) == set()
+    doc = _plant(tmp_path, THREE_PUBLIC_AT, THREE_PUBLIC_AT + "2026年“三公”经费预算10.10"
+                 "万元，较上年增加1.90万元，增长23.17%。", extra=THREE_PUBLIC)
+    assert _failing(doc) == {"claims.prior_year.三公经费"}
+    c = _by_id(doc, "claims.prior_year.三公经费")
+    assert (c.expected, c.actual) == ("增加", "减少")
+    assert c.refs[1]["column"] == "上年/合计" and c.refs[1]["value"] == "12.00"
+    assert "15.83%" in c.message
+
+
 def test_planted_increase_larger_than_the_amount(tmp_path: Path) -> None:
     doc = _plant(tmp_path, "2026年预算2.35万元，比2025年预算减少0.16万元，下降6.37%",
                  "2026年预算2.35万元，比2025年预算增加2.51万元，增长6.37%")
@@ -237,3 +285,17 @@ def test_planted_share_not_matching_its_parts(tmp_path: Path) -> None:
     c = _by_id(doc, "claims.share.基本支出")
     assert (c.expected, c.actual) == ("13.13%", "31.13%")  # 112.58 ÷ 361.68
     assert "支出预算" in c.message
+
+
+def test_claims_reach_the_check_command_and_the_dataset(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    from budget_extract.api import records
+    from budget_extract.cli import main
+
+    doc = real_docs.doc(JUESUAN)
+    rows = [r for r in records(doc)["checks"] if r["id"].startswith("claims.")]
+    assert len(rows) == len(_claims(doc))
+    assert any(r["id"] == "claims.completion.一般公共预算财政拨款支出" and r["status"] == "fail"
+               for r in rows)
+    main(["check", str(real_docs.real_dir() / f"{JUESUAN}.pdf")])
+    assert "FAIL claims.completion.一般公共预算财政拨款支出" in capsys.readouterr().out

@@ -16,6 +16,8 @@ Ids (docs/checks.md, "What the text claims"):
 * ``claims.change.SUBJECT`` — 比上年增加/减少 N 万元, 增长/下降 P%: P = N ÷ (amount ∓ N);
 * ``claims.direction.SUBJECT`` — the direction: 增加 but 下降 P%, or 增加 more than the
   amount itself;
+* ``claims.prior_year.NAME`` — 比上年增加/减少 N, 增长/下降 P% against the table's own
+  上年 figure for the headline's cell (a 三公 table printing 上年 and 当年);
 * ``claims.base_year.SUBJECT`` — the year compared with comes before the report year;
 * ``claims.share.SUBJECT`` — 占 P%: the amount ÷ the total it is a part of;
 * ``claims.final_vs_budget.SUBJECT`` — 决算数大于/小于/等于预算数 from the two amounts;
@@ -44,6 +46,7 @@ __all__ = ["CLAIM_IDS", "claim_checks"]
 
 CLAIM_IDS: tuple[str, ...] = (
     "claims.headline.NAME",
+    "claims.prior_year.NAME",
     "claims.base_year.SUBJECT",
     "claims.direction.SUBJECT",
     "claims.change.SUBJECT",
@@ -68,6 +71,11 @@ def _dec(text: str | None) -> Decimal | None:
         return Decimal(str(text).replace(",", ""))
     except ArithmeticError:  # pragma: no cover - parse_figures gives plain numbers
         return None
+
+
+def _places(printed: str) -> int:
+    t = printed.replace(",", "")
+    return len(t.split(".")[1]) if "." in t else 0
 
 
 def _pct(d: Decimal) -> str:
@@ -152,6 +160,7 @@ class _Cells:
     ids: tuple[str, ...] = ()
     side: str = ""
     line: str = "total"  # total | current
+    row: str = ""  # a row label pattern: the figure is that row's 合计 (items as rows)
 
     def find(self, d: Doc) -> list[Fig]:
         if self.side:
@@ -163,23 +172,105 @@ class _Cells:
         t = d.get(self.kind)
         if t is None:
             return []
-        r = total_row(t) or d.main_row(t)
+        year = _year(d.ctx.meta)
+        cols = [c for c in t.columns if c.role == "value" and _period(c.path, year) == "current"]
+        if self.row:
+            pat = re.compile(rf"^(?:{self.row})$")
+            rows = [r for r in t.rows if pat.match(_row_name(r.label))]
+            total = [c for c in cols if canonical_id(t.kind, c.path) == "total"] or cols[:1]
+            return [d.ctx.fig(t, r, c, c.key) for r in rows for c in total]
+        r = total_row(t) or _own_row(d, t)
         if r is None:
             return []
-        return [d.ctx.fig(t, r, c, c.key) for c in t.columns
-                if c.role == "value" and canonical_id(t.kind, c.path) in self.ids]
+        return [d.ctx.fig(t, r, c, c.key) for c in cols if canonical_id(t.kind, c.path) in self.ids]
+
+
+_ROW_PREFIX = re.compile(r"^(?:其中[:：])?(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]"
+                         r"|[一二三四五六七八九十]+、)?")
+
+
+def _row_name(label: str) -> str:
+    return _ROW_PREFIX.sub("", _CLEAN.sub("", label or ""))
+
+
+def _own_row(d: Doc, t: Table) -> Any:
+    """A table without a 合计 row: its only row, or the publishing unit's own line; never
+    just the first of several (that is one item, not the total)."""
+    if len(t.rows) == 1:
+        return t.rows[0]
+    unit = _CLEAN.sub("", str(d.ctx.meta.get("unit_name") or ""))
+    return next((r for r in t.rows if unit and _CLEAN.sub("", r.label) == unit), None)
+
+
+_CHANGE_LEVEL = re.compile(r"增减|变化|变动|比上年|比\d{4}年")
+
+
+def _year(meta: dict[str, Any]) -> int | None:
+    y = str(meta.get("year") or "")
+    return int(y) if y.isdigit() else None
+
+
+def _period_of(level: str, year: int | None) -> str:
+    """``prior`` for a header level naming last year (上年, 2025年执行数 in a 2026
+    budget), ``current`` for this year's (当年, 2026年预算数), else ``""``."""
+    lv = re.sub(r"\s", "", level)
+    if re.fullmatch(r"上年度?(?:预算数?|执行数?|预算执行数)?", lv):
+        return "prior"
+    if re.fullmatch(r"(?:当年|本年度?)(?:预算数?)?", lv):
+        return "current"
+    m = re.fullmatch(r"(\d{4})年度?(?:年初)?(?:预算数?|执行数|预算执行数)?", lv)
+    if m and year is not None:
+        return {year - 1: "prior", year: "current"}.get(int(m.group(1)), "other")
+    return ""
+
+
+def _period(path: tuple[str, ...], year: int | None) -> str:
+    """A column's period: ``change`` (增减 columns), ``prior``, ``other`` (a year neither
+    this nor last), else ``current``."""
+    if any(_CHANGE_LEVEL.search(p) for p in path):
+        return "change"
+    for level in path:
+        p = _period_of(level, year)
+        if p in ("prior", "other"):
+            return p
+    return "current"
+
+
+def _prior_column(f: Fig, year: int | None) -> Fig | None:
+    """The same figure's 上年 cell: a column of f's table and row whose header differs from
+    f's only by its period level (上年 for 当年, 2025年 for 2026年)."""
+    if f.column is None or f.row is None:
+        return None
+
+    def rest(path: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(re.sub(r"\s", "", p) for p in path if not _period_of(p, year))
+
+    want = rest(f.column.path)
+    for c in f.table.columns:
+        if c.role == "value" and c is not f.column and _period(c.path, year) == "prior" \
+                and rest(c.path) == want:
+            fig = Fig(f.table, f.row, c, f.row.cells[c.key].text if c.key in f.row.cells
+                      else "", f.places, c.key)
+            return fig if fig.amount is not None else None
+    return None
 
 
 _IES, _FGS, _INC, _ES = (K.INCOME_EXPENDITURE_SUMMARY, K.FISCAL_GRANT_SUMMARY,
                          K.INCOME_SUMMARY, K.EXPENDITURE_SUMMARY)
 _GBE, _GBBE, _TP = (K.GENERAL_BUDGET_EXPENDITURE, K.GENERAL_BUDGET_BASIC_EXPENDITURE,
                     K.THREE_PUBLIC_EXPENDITURE)
+_OWNER = r"(?:部门|单位|本部门|本单位)?"
+# 三公 and 机关运行经费 are 一般公共预算 (财政拨款) money by definition: ``本部门当年一般公共
+# 预算“三公”经费预算支出`` names the same figure as ``“三公”经费预算``.
+_WIDE = _OWNER + r"(?:当年|本年度?)?(?:一般公共预算|财政拨款)?(?:拨款)?(?:安排的?)?"
+_FUNDED = {"三公经费", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费",
+           "公务用车运行费", "公务接待费", "机关运行经费"}
 _SUFFIX = r"(?:预算数?|预算安排|安排|财政拨款预算|预算支出|支出预算|决算数?|支出决算)?"
 
 # (name, subject pattern, where printed): a subject names a headline when the whole cleaned
 # subject matches; the figure passes when any of the cells agrees.
 HEADLINES: tuple[tuple[str, re.Pattern[str], tuple[_Cells, ...]], ...] = tuple(
-    (name, re.compile(rf"^(?:部门|单位|本部门|本单位)?(?:{pat}){_SUFFIX}$"), cells)
+    (name, re.compile(rf"^{_WIDE if name in _FUNDED else _OWNER}(?:{pat}){_SUFFIX}$"), cells)
     for name, pat, cells in (
         ("收入支出总计", r"收入支出总计|收支总计|收支总预算|收支预算总计|收支预算总额"
                          r"|收入、?支出预算总计|收入支出预算总计",
@@ -206,19 +297,23 @@ HEADLINES: tuple[tuple[str, re.Pattern[str], tuple[_Cells, ...]], ...] = tuple(
         ("公用经费", r"公用经费(?:支出)?",
          (_Cells(_GBBE, ("basic_public",)), _Cells(_GBE, ("basic_public",)))),
         ("三公经费", r"(?:财政拨款)?三公经费(?:财政拨款)?(?:支出)?",
-         (_Cells(_TP, ("total",)),)),
+         (_Cells(_TP, ("total",)), _Cells(_TP, row=r"三公经费(?:合计|支出)?"))),
         ("因公出国（境）费", r"因公出国[（(]境[）)](?:费用?|经费)(?:支出)?",
-         (_Cells(_TP, ("outbound_travel",)),)),
+         (_Cells(_TP, ("outbound_travel",)),
+          _Cells(_TP, row=r"因公出国[（(]境[）)](?:费用?|经费|支出)"))),
         ("公务用车购置及运行费", r"公务用车购置及运行(?:维护)?费(?:支出)?",
-         (_Cells(_TP, ("vehicle",)),)),
+         (_Cells(_TP, ("vehicle",)),
+          _Cells(_TP, row=r"公务用车购置及运行(?:维护)?(?:费|支出)"))),
         ("公务用车购置费", r"公务用车购置(?:费|支出)?",
-         (_Cells(_TP, ("vehicle_purchase",)),)),
+         (_Cells(_TP, ("vehicle_purchase",)), _Cells(_TP, row=r"公务用车购置(?:费|支出)"))),
         ("公务用车运行费", r"公务用车运行(?:维护)?费(?:支出)?",
-         (_Cells(_TP, ("vehicle_operation",)),)),
+         (_Cells(_TP, ("vehicle_operation",)),
+          _Cells(_TP, row=r"公务用车运行(?:维护)?(?:费|支出)"))),
         ("公务接待费", r"公务接待费(?:支出)?",
-         (_Cells(_TP, ("official_reception",)),)),
+         (_Cells(_TP, ("official_reception",)), _Cells(_TP, row=r"公务接待(?:费|支出)+"))),
         ("机关运行经费", r"(?:一般公共预算|财政拨款)?机关运行经费(?:财政拨款)?(?:支出)?",
-         (_Cells(K.OPERATING_EXPENDITURE, ("total", "admin_operating")),)),
+         (_Cells(K.OPERATING_EXPENDITURE, ("total", "admin_operating")),
+          _Cells(_TP, row=r"(?:行政经费|机关运行经费)(?:[（(]机关运行经费[）)])?"))),
         ("政府采购", r"政府采购(?:支出)?",
          (_Cells(K.PROCUREMENT_EXPENDITURE, ("total",)),)),
     ))
@@ -234,19 +329,22 @@ def headline_of(subject: str) -> tuple[str, tuple[_Cells, ...]] | None:
     return None
 
 
-def _headline(out: _Out, fig: dict[str, Any], d: Doc, year: int | None) -> None:
+def _headline(out: _Out, fig: dict[str, Any], d: Doc, year: int | None
+              ) -> tuple[str, Fig] | None:
+    """The headline check; returns the headline's name and the table cell the figure
+    agrees with (None if none)."""
     amount, unit = _dec(fig.get("amount")), fig.get("unit")
     if amount is None or unit not in UNITS:
-        return
+        return None
     if fig.get("year") is not None and year is not None and fig["year"] != year:
-        return  # a figure of another year (2025年预算…)
+        return None  # a figure of another year (2025年预算…)
     found = headline_of(fig.get("subject") or "")
     if found is None:
-        return
+        return None
     name, where = found
     cells = [f for c in where for f in c.find(d) if f.amount is not None]
     if not cells:
-        return
+        return None
     yuan = amount * UNITS[unit]
     tol_text = half_unit(fig["amount"]) * UNITS[unit]
     best: tuple[int, Fig] | None = None
@@ -271,6 +369,64 @@ def _headline(out: _Out, fig: dict[str, Any], d: Doc, year: int | None) -> None:
             f"{_amt(fig['amount'], unit)}; {where_text} {verb} {f.shown()}{f.unit}{also}",
             _amt(fig["amount"], unit), f"{f.shown()}{f.unit}",
             [_text_ref(fig), f.ref("actual")])
+    return (name, f) if rank < 2 else None
+
+
+def _against_prior(out: _Out, fig: dict[str, Any], name: str, f: Fig,
+                   year: int | None) -> None:
+    """比上年增加/减少 N, 增长/下降 P% against the table's own 上年 figure: the direction,
+    the difference and the percentage, each from the text's amount and that figure."""
+    direction = fig.get("change_direction")
+    if direction not in ("增加", "减少", "持平") or not fig.get("compared", True):
+        return
+    p = _prior_column(f, year)
+    if p is None or p.amount is None:
+        return
+    unit = fig["unit"]
+    scale = Decimal(UNITS.get(p.unit, 1)) / UNITS[unit]
+    a = _dec(fig["amount"])
+    assert a is not None
+    b = p.amount * scale
+    ha, hb = half_unit(fig["amount"]), p.tolerance * scale
+    diff = a - b
+    slack = ha + hb
+    truth = "持平" if abs(diff) <= slack and direction == "持平" or diff == 0 else \
+        ("增加" if diff > 0 else "减少")
+    problems: list[str] = []
+    rounding = False
+    if truth != direction:
+        if abs(diff) <= slack:
+            rounding = True
+        else:
+            problems.append(f"the text says {direction}, the table's 上年 figure says {truth}")
+    change = _dec(fig.get("change"))
+    if change is not None and direction != "持平":
+        change = _in_unit(change, fig)
+        gap = abs(abs(diff) - change)
+        if gap > slack + half_unit(fig["change"]):
+            problems.append(f"the difference is {abs(diff)}, not {change}")
+        elif gap:
+            rounding = True
+    pct = _dec(fig.get("change_pct"))
+    if pct is not None and b > hb:
+        def rate(x: Decimal, y: Decimal) -> Decimal | None:
+            return None if y <= 0 else abs(x - y) / y * HUNDRED
+
+        exact = abs(diff) / b * HUNDRED
+        status = _judge(pct, exact, _interval(rate, a, ha, b, hb), half_unit(fig["change_pct"]))
+        if status == "fail":
+            problems.append(f"the percentage is {_pct(exact)}, not {fig['change_pct']}%")
+        elif status == "rounding":
+            rounding = True
+    status = "fail" if problems else ("rounding" if rounding else "pass")
+    q = Decimal(1).scaleb(-_places(fig["amount"]))
+    out.add(f"claims.prior_year.{name}", status,
+            f"{_quote(fig['text'])} (p. {fig.get('page') or '-'}): {fig['amount']}{unit} against "
+            f"{title(p.table)} {p.row.label if p.row else ''}/{p.column.key if p.column else ''} "
+            f"{p.shown()}{p.unit} (上年): {a} − {b.quantize(q)} = {diff.quantize(q)}{unit}"
+            + (f"; {'; '.join(problems)}" if problems else
+               ", as the text says" + (" (within rounding)" if rounding else "")),
+            direction, truth, [_text_ref(fig), p.ref("actual")])
 
 
 # --------------------------------------------------------------------------- changes
@@ -542,11 +698,12 @@ def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]]
     ctx = Ctx(meta)
     ctx.levels = subject_levels(tables)
     d = Doc(ctx, tables)
-    y = str(meta.get("year") or "")
-    year = int(y) if y.isdigit() else None
+    year = _year(meta)
     out = _Out()
     for fig in figures:
-        _headline(out, fig, d, year)
+        matched = _headline(out, fig, d, year)
+        if matched is not None:
+            _against_prior(out, fig, matched[0], matched[1], year)
         if fig.get("change_direction") is not None or fig.get("change_pct") is not None:
             _base_year(out, fig, year)
             if fig.get("compared", True) and _direction(out, fig):
