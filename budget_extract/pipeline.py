@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 
 from .budget.checks import run_document_checks
-from .budget.claims import final_statements, prose_figures, prose_sections
+from .budget.claims import dated_statements, final_statements, prose_figures, prose_sections
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
@@ -49,7 +49,8 @@ def build_document(stem: str, src: Source) -> Document:
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
     prose = prose_sections(seg.sections, src.blocks)
-    claims = (prose_figures(prose, meta.unit_name or None), final_statements(prose))
+    claims = (prose_figures(prose, meta.unit_name or None), final_statements(prose),
+              dated_statements(prose))
     doc.checks = run_document_checks(tables, meta_dict, figures, targets, claims)
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]

@@ -112,8 +112,12 @@ def test_real_documents_fail_only_where_the_text_is_wrong(name: str) -> None:
 
 def test_template_has_no_claims() -> None:
     """The blank national 决算 template prints XXX for every figure: nothing to check, no
-    placeholder (大于（小于）) read as a statement."""
-    assert _claims(real_docs.doc("部门决算模板2024")) == []
+    placeholder (大于（小于）) read as a statement; only its 国有资产 date (截至2024年12月31日,
+    p. 21) is a claim, and right."""
+    checks = _claims(real_docs.doc("部门决算模板2024"))
+    assert [(c.id, c.status) for c in checks] == [
+        ("claims.as_of_year.（三）国有资产占有使用情况说明", "pass")]
+    assert _claim_ref(checks[0])["page"] == 21
 
 
 def test_final_account_statements_counted_by_hand() -> None:
@@ -299,3 +303,20 @@ def test_claims_reach_the_check_command_and_the_dataset(capsys: pytest.CaptureFi
                for r in rows)
     main(["check", str(real_docs.real_dir() / f"{JUESUAN}.pdf")])
     assert "FAIL claims.completion.一般公共预算财政拨款支出" in capsys.readouterr().out
+
+
+def test_planted_heading_with_another_year(tmp_path: Path) -> None:
+    clean = _by_id(budget_extract.extract(SEED), "claims.heading_year.一、关于2026年收支总表的说明")
+    assert clean.status == "pass"
+    doc = _plant(tmp_path, "### 一、关于2026年收支总表的说明", "### 一、关于2025年收支总表的说明")
+    assert _failing(doc) == {"claims.heading_year.一、关于2025年收支总表的说明"}
+    c = _by_id(doc, "claims.heading_year.一、关于2025年收支总表的说明")
+    assert (c.expected, c.actual) == ("2026", "2025")
+
+
+def test_planted_as_of_date_of_another_year(tmp_path: Path) -> None:
+    """A 预算 for 2026 states its assets 截至2025年12月31日 (or in 2026); 2023 is stale."""
+    doc = _plant(tmp_path, "截至2025年12月31日，淮北市", "截至2023年12月31日，淮北市")
+    assert _failing(doc) == {"claims.as_of_year.（四）国有资产占有使用情况。"}
+    c = _by_id(doc, "claims.as_of_year.（四）国有资产占有使用情况。")
+    assert (c.expected, c.actual) == ("2025 or 2026", "2023")

@@ -32,7 +32,8 @@ from ..numtext import NUMBER_IN_TEXT
 from .narrative import normalize_text, parse_figures
 from .numbers import amount_text
 
-__all__ = ["ProseSection", "final_statements", "prose_figures", "prose_sections"]
+__all__ = ["ProseSection", "dated_statements", "final_statements", "prose_figures",
+           "prose_sections"]
 
 _PARTS = ("explanation", "overview")
 
@@ -73,7 +74,7 @@ def prose_sections(sections: list[Any], blocks: list[Block]) -> list[ProseSectio
     out: list[ProseSection] = []
     starts = [s.start_block for s in sections] + [len(blocks)]
     for s, end in zip(sections, starts[1:], strict=True):
-        if s.part not in _PARTS or not s.text:
+        if s.part not in _PARTS or not (s.text or s.heading):
             continue
         own = [(normalize_text(b.text), b.page) for b in blocks[s.start_block:max(end,
                                                                                s.start_block + 1)]
@@ -239,6 +240,32 @@ def final_statements(sections: list[ProseSection]) -> list[dict[str, Any]]:
                             word=m.group("fword"))
             stmt["page"] = sec.page_of(s[first:first + 24])
             out.append(stmt)
+    return out
+
+
+_HEADING_YEAR = re.compile(r"(\d{4})年", re.ASCII)
+_NOT_ONE_YEAR = re.compile(r"比|较|相比|上年|以来|至|[-－—~～]")
+_AS_OF = re.compile(r"截[至止](?P<year>\d{4})年(?:\d{1,2}月(?:\d{1,2}日|底|末)?)?[，,]?"
+                    r"(?P<what>[^。；]{0,60}?)(?:共有|占有|拥有|资产总额|车辆)", re.ASCII)
+
+
+def dated_statements(sections: list[ProseSection]) -> list[dict[str, Any]]:
+    """The years a reader expects to be the report's: a section heading naming one year
+    (``一、关于2026年收支总表的说明``), and the date of the 国有资产 statement (``截至2025年
+    12月31日，…共有车辆…``).  ``{kind: "heading"|"as_of", year, text, section, page}``; a
+    heading comparing years (比2025年…, 2024—2026年) is no such claim."""
+    out: list[dict[str, Any]] = []
+    for sec in sections:
+        heading = normalize_text(sec.heading)
+        years = set(_HEADING_YEAR.findall(heading))
+        if len(years) == 1 and not _NOT_ONE_YEAR.search(heading):
+            out.append({"kind": "heading", "year": int(years.pop()), "text": heading,
+                        "section": sec.heading, "page": sec.page_of(heading[:24])})
+        s = normalize_text(sec.text)
+        for m in _AS_OF.finditer(s):
+            out.append({"kind": "as_of", "year": int(m.group("year")),
+                        "text": _sentence(s, m.start(), m.end()), "section": sec.heading,
+                        "page": sec.page_of(s[m.start():m.start() + 24])})
     return out
 
 

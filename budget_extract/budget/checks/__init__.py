@@ -93,11 +93,13 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
 def run_document_checks(tables: list[Table], meta: dict[str, Any],
                         narrative: list[dict[str, Any]],
                         performance_targets: list[dict[str, Any]],
-                        claims: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+                        claims: tuple[list[dict[str, Any]], ...] = ([], [], [])
                         ) -> list[Check]:
     """All of a document's checks in the order ``S.json`` lists them: the accounting checks,
     then the 情况说明 figures, then the 绩效目标表 amounts, then what the prose claims
-    (``claims``: the prose figures and the 决算 statements of :mod:`..claims`)."""
+    (``claims``: the prose figures, the 决算 statements and the dated headings and
+    statements of :mod:`..claims`)."""
     return (run_checks(tables, meta) + narrative_checks(narrative, tables)
             + performance_target_checks(performance_targets, tables)
-            + claim_checks(claims[0], claims[1], tables, meta))
+            + claim_checks(claims[0], claims[1], tables, meta,
+                           claims[2] if len(claims) > 2 else []))

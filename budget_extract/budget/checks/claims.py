@@ -21,7 +21,10 @@ Ids (docs/checks.md, "What the text claims"):
 * ``claims.base_year.SUBJECT`` — the year compared with comes before the report year;
 * ``claims.share.SUBJECT`` — 占 P%: the amount ÷ the total it is a part of;
 * ``claims.final_vs_budget.SUBJECT`` — 决算数大于/小于/等于预算数 from the two amounts;
-* ``claims.completion.SUBJECT`` — 完成预算的 P%: 决算 ÷ 预算, never against a 预算 of 0.
+* ``claims.completion.SUBJECT`` — 完成预算的 P%: 决算 ÷ 预算, never against a 预算 of 0;
+* ``claims.heading_year.HEADING`` — a heading naming one year names the report's;
+* ``claims.as_of_year.SECTION`` — the 国有资产 statement's 截至 date: the report year's end
+  in a 决算, the previous year's (or a date in the report year) in a 预算.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ CLAIM_IDS: tuple[str, ...] = (
     "claims.share.SUBJECT",
     "claims.final_vs_budget.SUBJECT",
     "claims.completion.SUBJECT",
+    "claims.heading_year.HEADING",
+    "claims.as_of_year.SECTION",
 )
 """The documented ids, in the order a figure (then a 决算 statement) gets its checks."""
 
@@ -691,10 +696,37 @@ def _statement(out: _Out, st: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- entry
 
 
+def _dated(out: _Out, item: dict[str, Any], year: int | None, phase: str) -> None:
+    """A heading's year, or the 截至 date of the 国有资产 statement, against the report's."""
+    if year is None:
+        return
+    y = item["year"]
+    head = f"{_quote(item['text'])} (p. {item.get('page') or '-'})"
+    refs = [{"narrative_section": item.get("section"), "text": item.get("text"),
+             "page": item.get("page"), "term": "claim"}]
+    if item["kind"] == "heading":
+        ok = y == year
+        out.add(f"claims.heading_year.{norm(item['text'])[:40]}", "pass" if ok else "fail",
+                f"{head} names {y}" + ("" if ok else f", not the report year {year}"),
+                str(year), str(y), refs)
+        return
+    final = phase == "决算"
+    ok = y == year if final else year - 1 <= y <= year
+    want = f"{year}" if final else f"{year - 1} or {year}"
+    why = ("a 决算 states its assets at the end of its own year" if final else
+           "a 预算 states its assets at a date before or in its year")
+    out.add(f"claims.as_of_year.{norm(item.get('section') or '')[:40] or 'text'}",
+            "pass" if ok else "fail",
+            f"{head}: 截至{y}年" + ("" if ok else f", but {why} ({want})"),
+            want, str(y), refs)
+
+
 def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]],
-                 tables: list[Table], meta: dict[str, Any]) -> list[Check]:
+                 tables: list[Table], meta: dict[str, Any],
+                 dated: list[dict[str, Any]] = ()) -> list[Check]:  # type: ignore[assignment]
     """The ``claims.*`` checks of a document, figure by figure in reading order, then the
-    决算 statements.  Ids are unique (a repeated id gets ``#2``)."""
+    决算 statements, then the dated headings and statements.  Ids are unique (a repeated
+    id gets ``#2``)."""
     ctx = Ctx(meta)
     ctx.levels = subject_levels(tables)
     d = Doc(ctx, tables)
@@ -711,6 +743,9 @@ def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]]
         _share(out, fig, figures)
     for st in statements:
         _statement(out, st)
+    phase = str(meta.get("budget_phase") or "")
+    for item in dated:
+        _dated(out, item, year, phase)
     seen: dict[str, int] = {}
     for c in out.checks:
         n = seen.get(c.id, 0) + 1
