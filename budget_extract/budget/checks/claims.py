@@ -442,7 +442,10 @@ def _base_year(out: _Out, fig: dict[str, Any], year: int | None) -> None:
     if py is None or year is None:
         return
     ok = py < year
-    out.add(f"claims.base_year.{_name(fig)}", "pass" if ok else "fail",
+    # a comparison not surely about the figure (after a list …) is named by its section
+    name = _name(fig) if fig.get("compared", True) else \
+        norm(fig.get("section") or "")[:40] or "text"
+    out.add(f"claims.base_year.{name}", "pass" if ok else "fail",
             f"{_quote(fig['text'])} (p. {fig.get('page') or '-'}) compares with {py}"
             + ("" if ok else f", which is not before the report year {year}: the base of a "
                              "comparison is an earlier year"),
