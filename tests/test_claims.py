@@ -151,6 +151,7 @@ def test_final_account_statements_counted_by_hand() -> None:
     assert _claim_ref(c)["page"] == 18
     c = _by_id(doc, "claims.completion.行政单位医疗")
     assert c.status == "pass" and c.actual == "99.55%"  # 2.22 ÷ 2.23
+    assert _claim_ref(c)["page"] == 19
     c = _by_id(doc, "claims.final_vs_budget.购房补贴")
     assert c.status == "pass" and c.actual == "等于"  # 11.72 = 11.72: 持平
 

@@ -579,7 +579,10 @@ def _share(out: _Out, fig: dict[str, Any], figures: list[dict[str, Any]]) -> Non
     ok = [r for r in results if r[0] != "fail"]
     status, exact, g, base = ok[0] if ok else results[0]
     tail = {"pass": "as printed", "rounding": "within the rounding of the printed figures",
+            "plugged": "one unit of the last digit off, as when a list's shares are made to "
+                       "add up to exactly 100%",
             "fail": "not what the numbers give"}[status]
+    status = "rounding" if status == "plugged" else status
     out.add(f"claims.share.{_name(fig)}", status,
             f"{_quote(fig['text'])} (p. {fig.get('page') or '-'}): {fig['amount']} ÷ "
             f"{g.get('subject') or 'total'} {base}{fig['unit']} = {_pct(exact)}, printed "
@@ -625,7 +628,7 @@ def _share_against(fig: dict[str, Any], amount: Decimal, share: Decimal,
     status = _judge(share, exact, box, hs)
     if status == "fail" and plugged and box is not None and \
             box[0] - 3 * hs <= share <= box[1] + 3 * hs:
-        status = "rounding"  # one last-digit unit moved so the shares add up to 100%
+        status = "plugged"  # one last-digit unit moved so the shares add up to 100%
     return status, exact, g, base
 
 
