@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from .budget.checks import run_document_checks
 from .budget.checks.document import document_checks
+from .budget.claims import dated_statements, final_statements, prose_figures, prose_sections
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
@@ -50,7 +51,10 @@ def build_document(stem: str, src: Source) -> Document:
     doc.sections = [Section(part=s.part, heading=s.heading, text=s.text)
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
-    doc.checks = run_document_checks(tables, meta_dict, figures, targets)
+    prose = prose_sections(seg.sections, src.blocks)
+    claims = (prose_figures(prose, meta.unit_name or None), final_statements(prose),
+              dated_statements(prose))
+    doc.checks = run_document_checks(tables, meta_dict, figures, targets, claims)
     doc.checks += document_checks(tables, meta_dict, src.blocks, seg, figures)
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]

@@ -11,6 +11,7 @@ import pytest
 
 import budget_extract
 from budget_extract.budget.checks.registry import (
+    CLAIM_CHECKS,
     CROSS_TABLE,
     DOCUMENT_FAMILIES,
     TABLE_FAMILIES,
@@ -130,13 +131,14 @@ def test_identities_of_a_kind():
 
 def test_document_checks_are_the_documents():
     """S.json lists the checks family by family: accounting, then 情况说明, then 绩效目标表,
-    then the document's structure and text."""
+    then what the prose claims, then the document's structure and text."""
     doc = budget_extract.extract(SEED)
     family = ["narrative" if c.id.startswith("narrative.") else
               "performance" if c.id.startswith("performance_target.") else
+              "claims" if c.id.startswith("claims.") else
               "document" if c.id.startswith(("structure.", "hygiene.")) else "accounting"
               for c in doc.checks]
-    order = ["accounting", "narrative", "performance", "document"]
+    order = ["accounting", "narrative", "performance", "claims", "document"]
     assert family == sorted(family, key=order.index)
     assert set(order) <= set(family)
 
@@ -146,3 +148,9 @@ def test_every_document_check_has_its_docs_row_in_order():
     section = _section(CHECKS_MD.read_text(encoding="utf-8"), "Checks of the document")
     documented = [r[0].strip("`") for r in _table_rows(section)]
     assert documented == [i for f in DOCUMENT_FAMILIES for i in f.ids]
+
+
+def test_every_claim_check_has_its_docs_row_in_order():
+    section = _section(CHECKS_MD.read_text(encoding="utf-8"), "What the text claims")
+    documented = [r[0].strip("`") for r in _table_rows(section)]
+    assert documented == list(CLAIM_CHECKS)

@@ -41,12 +41,14 @@ _NUM = NUMBER_IN_TEXT
 _UNIT = r"亿元|万元|千元|元|万(?=[，,。；;、）)”\s]|$)"
 # A threshold (单价100万元（含）以上) is not a stated figure.
 _NOT_THRESHOLD = r"(?!(?:（含）|\(含\))?以[上下内])"
-_UP = "增加|增长|上升|提高"
-_DOWN = "减少|下降|降低|减"
+_UP = "增加|增长|上升|提高|增幅|涨幅"
+_DOWN = "减少|下降|降低|减幅|降幅|减"
 _DIR = f"{_UP}|{_DOWN}"
 
 _TOKEN = re.compile(
     rf"(?P<change>(?:比|较|与)(?P<py>\d{{4}}|上)年度?(?P<basis>[^，,。；;：:\d%]{{0,12}}?)"
+    # 与2023年度相比，收入支出总计增加…: the subject repeated after 相比
+    rf"(?:相比[，,]?[^，,。；;：:\d%]{{0,16}}?)?"
     rf"(?:(?P<cdir>{_DIR})(?P<camt>{_NUM})(?P<cunit>{_UNIT})"
     rf"|(?P<flat>持平|相同|一致|不变)"
     rf"|(?P<cpdir>{_DIR})(?P<cpct>{_NUM})%))"

@@ -14,7 +14,9 @@ The families, each in its own module and listed in :mod:`.registry`:
 * :mod:`.sides` — side-by-side tables (items add up, 收入总计 = 支出总计);
 * :mod:`.cross` — the same figure in two tables, as data rows;
 * :mod:`.performance` — 绩效 tables against the project tables;
-* :mod:`.narrative` — the 情况说明 text against the tables.
+* :mod:`.narrative` — the 情况说明 text against the tables;
+* :mod:`.claims` — what the prose claims (headline totals, changes, shares, base years,
+  决算 vs 预算 statements), recomputed.
 
 All of them end in :func:`.evaluate.evaluate`: printed claim against Σ printed parts, with
 the tolerance rounding of the printed digits explains.  ``run_checks`` runs the accounting
@@ -29,6 +31,7 @@ from typing import Any
 from ...model import Check, Table
 from ..codes_link import subject_levels
 from ..kinds import spec
+from .claims import claim_checks
 from .column_groups import column_sums
 from .cross import Doc
 from .figures import Ctx, title
@@ -89,8 +92,14 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
 
 def run_document_checks(tables: list[Table], meta: dict[str, Any],
                         narrative: list[dict[str, Any]],
-                        performance_targets: list[dict[str, Any]]) -> list[Check]:
+                        performance_targets: list[dict[str, Any]],
+                        claims: tuple[list[dict[str, Any]], ...] = ([], [], [])
+                        ) -> list[Check]:
     """All of a document's checks in the order ``S.json`` lists them: the accounting checks,
-    then the 情况说明 figures, then the 绩效目标表 amounts."""
+    then the 情况说明 figures, then the 绩效目标表 amounts, then what the prose claims
+    (``claims``: the prose figures, the 决算 statements and the dated headings and
+    statements of :mod:`..claims`)."""
     return (run_checks(tables, meta) + narrative_checks(narrative, tables)
-            + performance_target_checks(performance_targets, tables))
+            + performance_target_checks(performance_targets, tables)
+            + claim_checks(claims[0], claims[1], tables, meta,
+                           claims[2] if len(claims) > 2 else []))

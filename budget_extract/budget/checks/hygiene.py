@@ -8,8 +8,7 @@
   leader dots is no typo);
 * ``hygiene.heading_year.pN`` — a heading or table title naming another year's 预算/决算
   than the report's (a 2023年度部门决算表 heading in a 2024 report);
-* ``hygiene.as_of_year.pN`` — a 截至YYYY年 date outside the report: in a 决算 it must be the
-  report year (截至2024年12月31日 in the 2024 决算); in a 预算 it cannot be after it.
+(A 截至YYYY年 date of another year is ``claims.as_of_year``, with the claims.)
 
 Each finding is a ``warn`` quoting the text with its page; a clean text adds no check.  A
 blank template (every budget table empty) is placeholders and
@@ -42,7 +41,6 @@ YEAR_TITLE = re.compile(
     r"(20\d{2})\s*年\s*度?(?!预算执行|决算执行|执行)[^，。；]{0,24}?(?:预算|决算)")
 # Findings listed per family; a text with more is a draft, and the rest are counted.
 MAX_LISTED = 20
-AS_OF = re.compile(r"截[至止]\s*(20\d{2})\s*年")
 _SENTENCE = re.compile(r"[，。；]")
 
 
@@ -97,13 +95,3 @@ def _year_checks(checks: list[Check], d: DocText, year: str, phase: str) -> None
                     f"a heading names {m.group(1)} in a {year} report{on(ln.page)}: "
                     f"“{norm(ln.text)}”", [page_ref(ln.page, text=norm(ln.text))])
                 break
-    for m in AS_OF.finditer(d.joined):
-        y = m.group(1)
-        wrong = y != year if phase == "决算" else int(y) > int(year)
-        if wrong:
-            page = d.page_at(m.start())
-            expect = (f"the {year} 决算 reports as of {year}" if phase == "决算" else
-                      f"a {year} budget cannot report as of a later year")
-            add(checks, f"hygiene.as_of_year{at(page)}", "warn",
-                f"a 截至{y}年 date in a {year} report ({expect}; p.{page}): "
-                f"“{quote(d.joined, m.start(), m.end())}”", [page_ref(page, text=m.group(0))])

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ...model import Check, Table
 from ..kinds import TableKind as K
+from .claims import CLAIM_IDS
 from .cross import (
     Cell,
     ClassIdentities,
@@ -176,5 +177,10 @@ DOCUMENT_FAMILIES: tuple[DocumentFamily, ...] = (
     DocumentFamily("hygiene_checks", hygiene_checks,
                    ("hygiene.template", "hygiene.placeholder.pN", "hygiene.template_residue.pN",
                     "hygiene.empty_reason.pN", "hygiene.doubled_punctuation.pN",
-                    "hygiene.heading_year.pN", "hygiene.as_of_year.pN")),
+                    "hygiene.heading_year.pN")),
 )
+
+
+# What the prose claims (checks/claims.py), in the order a figure gets them; docs/checks.md,
+# "What the text claims", lists the same ids.
+CLAIM_CHECKS: tuple[str, ...] = CLAIM_IDS
