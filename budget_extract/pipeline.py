@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from .budget.checks import run_document_checks
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
+from .budget.ocr_review import ocr_check_warnings
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
 from .model import Document, DocumentMeta, Section, Source, TableKind
@@ -48,6 +49,7 @@ def build_document(stem: str, src: Source) -> Document:
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
     figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
     doc.checks = run_document_checks(tables, meta_dict, figures, targets)
+    doc.warnings.extend(ocr_check_warnings(doc.checks, tables, src.ocr_pages))
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "

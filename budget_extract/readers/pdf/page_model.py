@@ -21,6 +21,9 @@ class Char:
     bottom: float
     size: float
     upright: bool = True
+    confidence: float | None = None
+    """OCR recognition confidence (0–1) of the line the glyph was read in; None for a
+    text layer."""
 
 
 @dataclass(slots=True)
