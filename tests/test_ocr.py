@@ -88,6 +88,21 @@ def test_clean_label_fixes_enumeration_marks():
     assert clean_cell("3.1") == "3.1"
 
 
+def test_low_confidence_cells_are_listed_with_page_and_box():
+    from budget_extract.readers.pdf.ocr.engine import TextLine
+    from budget_extract.readers.pdf.ocr.pages import MAX_LISTED, OcrPages
+
+    pages = OcrPages(b"", None, "scan.pdf")
+    pages.read = [1, 2, 3]
+    pages.low = [(2, TextLine(100.0, 200.5, 140.25, 212.0, "3O8.5", 0.61))] * (MAX_LISTED + 2)
+    out = pages.warnings(lambda p: "pages 1-3 have")
+    assert out[0].startswith("pages 1-3 have no text layer and were read by OCR")
+    assert out[1] == ("page 2: OCR read “3O8.5” with confidence 0.61 at [100.0, 200.5, 140.2, "
+                      "212.0]; check it against the page")
+    assert out[-1] == "… and 2 more table cells read by OCR with low confidence"
+    assert len(out) == 1 + MAX_LISTED + 1
+
+
 def test_scanned_file_without_the_extra_names_it(monkeypatch):
     monkeypatch.setattr("budget_extract.readers.pdf.ocr.pages.ocr_available", lambda: False)
     with pytest.raises(ExtractError, match=r"pages 1-4 have no text layer.*pip install "
@@ -190,3 +205,17 @@ def test_a_page_past_the_time_limit_is_refused(tmp_path, monkeypatch):
                                            "limit") as ei:
         read(str(one))
     assert ei.value.path == str(one)
+
+
+@needs_ocr
+def test_a_broken_ocr_install_is_one_line(monkeypatch):
+    """Installed but not loadable (the GUI OpenCV on a machine without libGL): a reason
+    naming the extra, not a traceback."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cv2", None)  # `import cv2` raises ImportError
+    # the packages are there (find_spec would find them), they just fail to load
+    monkeypatch.setattr("budget_extract.readers.pdf.ocr.pages.ocr_available", lambda: True)
+    with pytest.raises(ExtractError, match=r"page 1 needs OCR, but the OCR extra cannot be "
+                                           r"loaded .*pip install 'budget_extract\[ocr\]'"):
+        read(str(DEGRADED))

@@ -11,7 +11,7 @@ from typing import Any
 
 from ....errors import ExtractError
 from ....model import Block
-from . import OcrReader, ocr_available
+from . import OCR_EXTRA, OcrReader, ocr_available
 
 MAX_LISTED = 40
 """Low-confidence cells listed one by one in the warnings; the rest are counted."""
@@ -49,6 +49,9 @@ class OcrPages:
         except ExtractError as exc:
             exc.path = self._shown
             raise
+        except ImportError as exc:  # installed but broken (e.g. the GUI OpenCV without libGL)
+            raise ExtractError(f"page {number} needs OCR, but the OCR extra cannot be loaded "
+                               f"({exc}); reinstall it: {OCR_EXTRA}", self._shown) from exc
         self.read.append(number)
         self.low.extend((number, ln) for ln in page.low)
         if page.skew:
