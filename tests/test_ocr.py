@@ -76,6 +76,8 @@ def test_clean_number_fixes_what_the_recogniser_confuses():
     assert clean_number("1O3.2O") == "103.20"
     assert clean_number("371, 514, 655.00") == "371,514,655.00"
     assert clean_number("l7,200，000.00") == "17,200,000.00"
+    assert clean_number("25.908.655988") == "25,908.655988"  # thousands commas read as points
+    assert clean_number("1.234") == "1.234"
     assert clean_number("IT运维") is None
     assert clean_number("—") is None
 

@@ -27,6 +27,9 @@ def clean_number(text: str) -> str | None:
     fixed = re.sub(r"[.,]{2,}", ".", fixed).strip(",")
     if re.match(r"^-?\d+,\d{1,2}$", fixed):  # a decimal comma misread for the point
         fixed = fixed.replace(",", ".")
+    if re.match(r"^-?\d{1,3}([.,]\d{3})+\.\d+$", fixed):  # 25.908.655988: thousands
+        head, _dot, tail = fixed.rpartition(".")  # commas read as points, the last is
+        fixed = head.replace(".", ",") + "." + tail  # the decimal point
     return fixed if _NUMBER.match(fixed) else None
 
 

@@ -37,6 +37,11 @@ MIN_TABLE = (72.0, 20.0)
 pass for rulings and form a "table" the size of two characters; real tables are wider
 than an inch."""
 
+MARK_SHARE = 0.6
+"""A short text in a cell less than 0.6 times as tall as the page's typical cell line is a
+mark: the recogniser reads the ``**`` heading a 栏次 row as ``88`` or ``*串``, which would
+make the row a data row and the table's stub column numeric."""
+
 MAX_LINES = 4000
 """Text lines recognised per page at most (a dense table page has ~600)."""
 
@@ -106,8 +111,12 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
     page = OcrPage(PageObjects(number=number, width=w / scale, height=h / scale, rotation=0,
                                chars=[], segments=segments, image_count=1),
                    skew=img.skew)
+    heights = sorted(b[3] - b[1] for b in boxes if b[4])
+    mark_height = heights[len(heights) // 2] * MARK_SHARE if heights else 0
     for (bx0, by0, bx1, by1, in_table), (text, conf) in zip(boxes, results, strict=True):
         text = clean_cell(text) if in_table else clean_label(text)
+        if in_table and by1 - by0 < mark_height and len(text) <= 4:
+            text = "*" * len(text)  # a mark (the ** of a 栏次 row) read as 88 or *串
         if not text:
             continue
         line = TextLine(bx0 / scale, by0 / scale, bx1 / scale, by1 / scale, text, conf)
@@ -169,10 +178,26 @@ def _cell_lines(ink: Any, x0: float, y0: float, x1: float, y1: float,
             band = cell[start:end]
             cols = np.nonzero(np.count_nonzero(band, axis=0))[0]
             if len(cols) and np.count_nonzero(band) >= 6:
-                out.append((cx0 + int(cols[0]), cy0 + start, cx0 + int(cols[-1]) + 1,
-                            cy0 + end))
+                for a, b in _pieces(cols, end - start):
+                    out.append((cx0 + a, cy0 + start, cx0 + b, cy0 + end))
         start = -1
         gap = 0
+    return out
+
+
+def _pieces(cols: Any, height: int) -> list[tuple[int, int]]:
+    """A line's inked columns split where the gap is wider than the line is high: headers
+    letter-spaced across their cell (``支    出``, ``项    目``) are read piece by piece, as
+    the recogniser otherwise reads the empty middle as a character (支爾出)."""
+    out: list[tuple[int, int]] = []
+    a = prev = int(cols[0])
+    for c in cols[1:]:
+        c = int(c)
+        if c - prev > max(height * 1.2, 8):
+            out.append((a, prev + 1))
+            a = c
+        prev = c
+    out.append((a, prev + 1))
     return out
 
 
