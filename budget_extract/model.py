@@ -37,6 +37,9 @@ class GridCell:
     colspan: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    confidence: float | None = None
+    """OCR recognition confidence (0–1, the cell's least confident line); None for text
+    read from a text layer or markup."""
 
 
 @dataclass
@@ -115,6 +118,8 @@ class Source:
     pages: int | None
     blocks: list[Block]
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages read by OCR (no text layer): their values carry a recognition confidence."""
 
 
 # --------------------------------------------------------------------------- document layer
@@ -129,6 +134,8 @@ class CellValue:
     bbox: BBox | None = None
     grid_row: int | None = None
     grid_col: int | None = None
+    confidence: float | None = None
+    """OCR recognition confidence (0–1) when the cell was read from a scan."""
 
 
 @dataclass

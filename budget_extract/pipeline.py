@@ -14,6 +14,7 @@ from .budget.checks import run_document_checks
 from .budget.checks.document import document_checks
 from .budget.claims import dated_statements, final_statements, prose_figures, prose_sections
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
+from .budget.ocr_review import ocr_check_warnings
 from .budget.reconcile import narrative_figures
 from .errors import ExtractError
 from .model import Document, DocumentMeta, Section, Source, TableKind
@@ -56,6 +57,7 @@ def build_document(stem: str, src: Source) -> Document:
               dated_statements(prose))
     doc.checks = run_document_checks(tables, meta_dict, figures, targets, claims)
     doc.checks += document_checks(tables, meta_dict, src.blocks, seg, figures)
+    doc.warnings.extend(ocr_check_warnings(doc.checks, tables, src.ocr_pages))
     doc.narrative = [typed_figure(f) for f in figures]
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "

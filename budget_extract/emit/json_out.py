@@ -33,6 +33,10 @@ def table_dict(t: Table) -> dict[str, Any]:
             "parent_code": r.parent_code,
             "bbox": {k: [round(x, 2) for x in v.bbox] for k, v in r.cells.items() if v.bbox},
         })
+        conf = {k: round(v.confidence, 3) for k, v in r.cells.items()
+                if v.confidence is not None}
+        if conf:  # cells read by OCR: their recognition confidence, 0–1
+            rows[-1]["ocr_confidence"] = conf
     return {
         "table_no": t.table_no,
         "kind": published_kind(t.kind),

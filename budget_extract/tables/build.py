@@ -243,7 +243,8 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
                 if cell is None or not cell.text.strip():
                     continue
                 cells[c.key] = CellValue(text=cell.text.strip(), page=cell.page, bbox=cell.bbox,
-                                         grid_row=r, grid_col=c.index)
+                                         grid_row=r, grid_col=c.index,
+                                         confidence=cell.confidence)
             if not cells and len(side_names) > 1:
                 continue
             pages = [v.page for v in cells.values() if v.page is not None]

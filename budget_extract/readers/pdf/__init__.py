@@ -24,6 +24,8 @@ from ...model import Block, Source
 from ...pageprogress import page_done
 from .backend import PdfBackend, PdfDamaged
 from .glyphs import GlyphCensus
+from .ocr import OCR_EXTRA
+from .ocr.pages import OcrPages
 from .page import page_blocks
 from .plumber import PdfplumberBackend
 from .repair import rebuild_copy, startxref_broken
@@ -94,6 +96,7 @@ def _read(
     blank: list[int] = []
     hidden: dict[str, dict[int, int]] = {}
     glyphs = GlyphCensus()
+    ocr = OcrPages(data, password, shown)
     try:
         page_iter = be.iter_pages()
         while True:
@@ -119,12 +122,16 @@ def _read(
                 hidden.setdefault(why, {})[page.number] = n
             glyphs.add(page)
             if not any(not c.text.isspace() for c in page.chars):
+                if page.image_count and ocr.available:
+                    blocks.extend(ocr.page_blocks(page.number))
+                    continue
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
             blocks.extend(page_blocks(page))
         n_pages = be.page_count
     finally:
         be.close()
+        ocr.close()
     if n_pages == 0:
         raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
                          "or export it again", shown)
@@ -133,17 +140,24 @@ def _read(
         raise ExtractError(undecodable, shown)
     warnings.extend(glyphs.warnings())
     if not blocks:
+        if ocr.read:
+            raise ExtractError(
+                f"{_pages_phrase(sorted(ocr.read + textless + blank))} no text layer (scanned "
+                "images?) and OCR found no text on them", shown)
         raise ExtractError(
             f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
-            "OCR is not supported yet",
+            f"to read them by OCR, install the OCR extra: {OCR_EXTRA}",
             shown,
         )
     if textless:
         warnings.append(
             f"{_pages_phrase(textless)} no text layer (scanned images?) and "
-            f"{'was' if len(textless) == 1 else 'were'} skipped; OCR is not supported yet"
+            f"{'was' if len(textless) == 1 else 'were'} skipped; to read "
+            f"{'it' if len(textless) == 1 else 'them'} by OCR, install the OCR extra: "
+            f"{OCR_EXTRA}"
         )
     warnings.extend(hidden_warning(hidden))
+    warnings.extend(ocr.warnings(_pages_phrase))
     if not has_eof:
         warnings.append("the file has no %%EOF marker; it may be truncated")
     return Source(
@@ -153,6 +167,7 @@ def _read(
         pages=n_pages,
         blocks=blocks,
         warnings=warnings,
+        ocr_pages=list(ocr.read),
     )
 
 

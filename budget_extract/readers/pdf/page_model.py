@@ -27,6 +27,9 @@ class Char:
     """Horizontal scaling (``Tz`` / 100): 0 squeezes the glyph to nothing."""
     fill: tuple[float, ...] | None = None
     """The fill colour's components (gray, RGB or CMYK) when known; None otherwise."""
+    confidence: float | None = None
+    """OCR recognition confidence (0–1) of the line the glyph was read in; None for a
+    text layer."""
 
 
 @dataclass(slots=True)

@@ -86,6 +86,7 @@ class TableLayout:
                 colspan=cs,
                 page=page,
                 bbox=round_bbox(self.region_bbox(i)),
+                confidence=_confidence(cell_chars[i]),
             )
             for i, (r, c, rs, cs) in enumerate(self.regions)
         ]
@@ -97,6 +98,12 @@ class TableLayout:
             bbox=round_bbox(self.bbox),
             ruled=True,
         )
+
+
+def _confidence(chars: list[Char]) -> float | None:
+    """The least OCR confidence among a cell's characters (None: a text layer)."""
+    scores = [c.confidence for c in chars if c.confidence is not None]
+    return min(scores) if scores else None
 
 
 def _boundaries(
