@@ -245,5 +245,5 @@ def _chars(line: TextLine) -> list[Char]:
     step = (line.x1 - line.x0) / n
     size = line.bottom - line.top
     return [Char(ch, line.x0 + k * step, line.top, line.x0 + (k + 1) * step, line.bottom,
-                 size, True, line.confidence)
+                 size, True, confidence=line.confidence)
             for k, ch in enumerate(text) if not ch.isspace()]
