@@ -1,9 +1,11 @@
 """Layout variants of the seed (fixtures/build/make_variants.py) give the seed's facts.
 
 Each variant prints the seed's twelve tables as another real template would (公开NN表 /
-预算NN表 / 表一 / in-grid captions or none, the unit line inside the grid, a 栏次 row, 类/款/项
-code columns with or without leading zeros, tables crossing pages with the header
-repeated, partly repeated or absent, no rulings, 元 with thousands separators).  The content
+预算NN表 / 表一 / in-grid captions or none, the unit line inside the grid, a 栏次 row centred
+or right-aligned, a 行次 column in the 收支总表 panels, 类/款/项 code columns with or without
+leading zeros, codes right-aligned or centred, tables crossing pages with the header
+repeated, partly repeated or absent, no rulings, 元 with thousands separators, six
+decimals).  The content
 is the seed's, so the expected facts are the seed's own, known by construction
 (tests/variant_facts.py lists the only differences allowed).
 
@@ -33,7 +35,7 @@ COMBINED = [
     "yuan+codes=split+pages=repeat+captions=biao+codealign=center",
     "unit+pages=absent+captions=inside+hangci",
     "captions=gongkai+lanci+codes=nozero+pages=partial",
-    "captions=yusuan+unruled+lanci=right",
+    "captions=yusuan+unruled+lanci=right+decimals=6",
     "captions=none+codes=split+unit",
 ]
 
