@@ -362,8 +362,9 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             if m_cap.group("rest") and not title:
                 title = m_cap.group("rest")
             elif not title:
-                title = _title_above(recent[n + 1:])
+                title, unit_above = _title_above(recent[n + 1:])
                 title_lines = [title] if title else []
+                unit = unit or unit_above
             break
         if not title:
             if _is_title(t):
@@ -386,15 +387,22 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
     return caption, number, title, unit, title_lines
 
 
-def _title_above(lines: list[Block]) -> str:
-    """A title printed just above its caption (``一般公共预算支出表`` over ``部门公开表5``)."""
+def _title_above(lines: list[Block]) -> tuple[str, str]:
+    """A title printed just above its caption (``一般公共预算支出表`` over ``部门公开表5``),
+    and the unit of a unit line between them (title, ``单位：万元``, then ``（预算表3）`` just
+    over the columns)."""
+    unit = ""
     for b in lines:
         t = norm(b.text)
         if not t:
             continue
+        m_unit = UNIT.search(t)
+        if m_unit and not unit and len(t) <= len(m_unit.group(0)) + 2:
+            unit = m_unit.group("unit")
+            continue
         part = re.match(r"^第[一二三四五六七八九十]+部分", t)
-        return t if _is_title(t) and not CAPTION.match(t) and not part else ""
-    return ""
+        return (t if _is_title(t) and not CAPTION.match(t) and not part else ""), unit
+    return "", unit
 
 
 def _unit_in_grid(grid: Grid) -> str:
