@@ -192,3 +192,16 @@ def test_caption_row_in_the_grid_under_a_unit_line():
     assert left.n_rows == 3
     assert [(c.row, c.text) for c in left.cells if c.col == 0] == [
         (0, "单位名称：淮北市人力资源和社会保障局信息中心 单位：万元"), (1, "科目编码"), (2, "205")]
+
+
+def test_caption_under_the_unit_line_keeps_title_and_unit():
+    """Title, then ``单位：万元``, then ``（预算表3）`` just over the columns (the in-grid
+    caption of a template printed without rulings): the caption gives the number, the lines
+    above it the title and the unit."""
+    blocks = [Block(kind="paragraph", text="某某局2026年支出总表", page=1),
+              Block(kind="paragraph", text="单位：万元", page=1),
+              Block(kind="paragraph", text="（预算表3）", page=1),
+              Block(kind="table", page=1, grid=Grid.from_rows(
+                  [["科目编码", "科目名称", "合计"], ["205", "教育支出", "1.71"]], page=1))]
+    [cand] = detect_tables(blocks, segment(blocks))
+    assert (cand.number, cand.title, cand.unit) == ("3", "某某局2026年支出总表", "万元")
