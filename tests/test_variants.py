@@ -1,12 +1,12 @@
 """Layout variants of the seed (fixtures/build/make_variants.py) give the seed's facts.
 
 Each variant prints the seed's twelve tables as another real template would (公开NN表 /
-预算NN表 / 表一 / in-grid captions or none, the unit line inside the grid, a 栏次 row centred
-or right-aligned, a 行次 column in the 收支总表 panels, 类/款/项 code columns with or without
-leading zeros, codes right-aligned or centred, tables crossing pages with the header
-repeated, partly repeated or absent, no rulings, 元 with thousands separators, six
-decimals).  The content
-is the seed's, so the expected facts are the seed's own, known by construction
+预算NN表 / 表一 / in-grid captions or none, the title inside the grid, beside the caption
+or the unit, the unit line inside the grid, a 栏次 row centred or right-aligned, a 行次
+column in the 收支总表 panels, 类/款/项 code columns with or without leading zeros, codes
+right-aligned or centred, tables crossing pages with the header repeated, partly repeated
+or absent, no rulings, 元 with thousands separators, six decimals).  The content is the
+seed's, so the expected facts are the seed's own, known by construction
 (tests/variant_facts.py lists the only differences allowed).
 
 The PDFs are rendered once per session into a temporary folder (WeasyPrint, the
@@ -36,7 +36,7 @@ COMBINED = [
     "unit+pages=absent+captions=inside+hangci",
     "captions=gongkai+lanci+codes=nozero+pages=partial",
     "captions=yusuan+unruled+lanci=right+decimals=6",
-    "captions=none+codes=split+unit",
+    "captions=none+codes=split+unit+title=inside",
 ]
 
 
@@ -73,7 +73,15 @@ def variant_pdf(tmp_path_factory):
 
 
 # variants the tool does not read right yet: (reason); strict, so a fix shows
-KNOWN_FAILING: dict[str, str] = {}
+KNOWN_FAILING: dict[str, str] = {
+    # A5 pages at 11pt: an amount and the next panel's label 0.55 em apart merge into one
+    # word and leave no river between the columns (words split, and rivers count, from
+    # 0.6 em); with the header partly repeated the 栏次-less continuation loses tables too
+    "unruled+pages=repeat": "cramped columns without rulings merge",
+    "unruled+pages=partial": "cramped columns without rulings merge; tables lost",
+    # the title and 单位：万元 on one line over an empty table's header and row of 0s
+    "unruled+title=unit": "单位公开表7 and 8 (empty, a row of 0s) not found",
+}
 
 
 @pytest.mark.parametrize("name", [

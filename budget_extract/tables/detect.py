@@ -355,6 +355,10 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             unit = m_unit.group("unit")
             if len(t) <= len(m_unit.group(0)) + 2 or re.search(r"编制|部门|单位[:：]", t):
                 continue
+        elif m_unit and not unit and title and len(t) <= len(m_unit.group(0)) + 2:
+            unit = m_unit.group("unit")  # a bare unit line above the title, under the caption
+            joins = 2  # and no title wraps round it
+            continue
         m_cap = CAPTION.match(t)
         if m_cap and not caption and (not m_cap.group("rest") or _is_title(m_cap.group("rest"))):
             caption = t[: len(t) - len(m_cap.group("rest"))] if m_cap.group("rest") else t
