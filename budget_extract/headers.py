@@ -20,7 +20,8 @@ Before either, :func:`split_meta` takes out the meta lines a reader may leave in
 header cell with a box) is read by geometry instead of by grid row: each printed line may
 sit in a grid row of its own, so a cell's wrapped lines are joined into one level
 (:func:`wrapped_lines`) and a heading's span is inferred from what sits under it
-(:func:`infer_spans`).  :func:`is_column_numbers` recognises the 栏次 row under a header.
+(:func:`infer_spans`).  :func:`is_column_numbers` (from :mod:`.numtext`, where the PDF
+reader uses it too) recognises the 栏次 row under a header.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Grid, GridCell
-from .numtext import NUMERIC_CELL
+from .numtext import NUMERIC_CELL, is_column_numbers  # noqa: F401 (re-exported)
 from .segment import norm
 
 CODE = re.compile(r"^\d{2,7}$")
@@ -155,28 +156,6 @@ def split_meta(grid: Grid) -> tuple[Grid, TableMeta]:
                               page=c.page, bbox=c.bbox))
     return Grid(cells=cells, n_rows=grid.n_rows - len(empty_rows), n_cols=grid.n_cols,
                 page=grid.page, bbox=grid.bbox, ruled=grid.ruled), meta
-
-
-NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
-
-
-def is_column_numbers(texts: list[str]) -> bool:
-    """Whether a row numbers the columns (``栏次 | 1 | 2 | 3``, ``** | ** | 1 | 2 …``): its
-    texts are a 栏次-like label or blank, then consecutive small integers from 1.  Such a row
-    is part of the header, never data."""
-    nums: list[int] = []
-    labelled = False
-    for t in texts:
-        if not t:
-            continue
-        if NUMBER_LABEL.match(t):
-            labelled = True
-            continue
-        if not re.fullmatch(r"\d{1,2}", t):
-            return False
-        nums.append(int(t))
-    return (len(nums) >= 3 or (labelled and len(nums) >= 1)) and nums[0] == 1 and all(
-        b == a + 1 for a, b in zip(nums, nums[1:], strict=False))
 
 
 def fill_spans(rows: list[list[str]]) -> list[list[str]]:

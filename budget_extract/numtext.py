@@ -15,10 +15,12 @@ import re
 __all__ = [
     "FIGURE",
     "NUMBER_IN_TEXT",
+    "NUMBER_LABEL",
     "NUMBER_LINE",
     "NUMERIC_CELL",
     "amount_text",
     "is_amount",
+    "is_column_numbers",
     "is_figure",
     "normalize_width",
     "split_amount",
@@ -163,3 +165,28 @@ def unreadable_amount(text: str) -> str | None:
         return "exponent notation (a spreadsheet's display of a number too wide for its " \
                "column: the digits are lost)"
     return "not a well-formed number (separators or signs out of place)"
+
+
+# --------------------------------------------------------------------------- column numbers
+
+NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
+
+
+def is_column_numbers(texts: list[str]) -> bool:
+    """Whether a row numbers the columns (``栏次 | 1 | 2 | 3``, ``** | ** | 1 | 2 …``): its
+    texts are a 栏次-like label or blank, then consecutive small integers from 1.  Such a row
+    is part of the header, never data (and a PDF reader does not take its centred digits
+    for a body line's figures when it finds a table's columns)."""
+    nums: list[int] = []
+    labelled = False
+    for t in texts:
+        if not t:
+            continue
+        if NUMBER_LABEL.match(t):
+            labelled = True
+            continue
+        if not re.fullmatch(r"\d{1,2}", t):
+            return False
+        nums.append(int(t))
+    return (len(nums) >= 3 or (labelled and len(nums) >= 1)) and nums[0] == 1 and all(
+        b == a + 1 for a, b in zip(nums, nums[1:], strict=False))

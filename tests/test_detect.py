@@ -172,3 +172,36 @@ def test_no_number_anywhere_the_titled_tables_in_order():
     seg = segment(blocks)
     tables = [build_table(c, seg.toc) for c in detect_tables(blocks, seg)]
     assert [t.table_no for t in tables] == ["", "1", "2", "3"]
+
+
+def test_caption_row_in_the_grid_under_a_unit_line():
+    """A template may draw ``单位名称：… 单位：万元`` as the grid's first row and the caption
+    ``（预算表3）`` in the row under it: the caption is found past the meta row and its row is
+    taken out, the meta row left for the header reader."""
+    from budget_extract.model import GridCell
+    from budget_extract.tables.detect import _without_row, grid_heading, heading_row
+
+    cells = [GridCell("单位名称：淮北市人力资源和社会保障局信息中心 单位：万元", 0, 0, colspan=3),
+             GridCell("（预算表3）", 1, 0, colspan=3),
+             GridCell("科目编码", 2, 0), GridCell("科目名称", 2, 1), GridCell("合计", 2, 2),
+             GridCell("205", 3, 0), GridCell("教育支出", 3, 1), GridCell("1.71", 3, 2)]
+    grid = Grid(cells=cells, n_rows=4, n_cols=3, ruled=True)
+    assert heading_row(grid) == 1
+    assert grid_heading(grid) == ("（预算表3）", "3", "")  # caption as printed, no title
+    left = _without_row(grid, 1)
+    assert left.n_rows == 3
+    assert [(c.row, c.text) for c in left.cells if c.col == 0] == [
+        (0, "单位名称：淮北市人力资源和社会保障局信息中心 单位：万元"), (1, "科目编码"), (2, "205")]
+
+
+def test_caption_under_the_unit_line_keeps_title_and_unit():
+    """Title, then ``单位：万元``, then ``（预算表3）`` just over the columns (the in-grid
+    caption of a template printed without rulings): the caption gives the number, the lines
+    above it the title and the unit."""
+    blocks = [Block(kind="paragraph", text="某某局2026年支出总表", page=1),
+              Block(kind="paragraph", text="单位：万元", page=1),
+              Block(kind="paragraph", text="（预算表3）", page=1),
+              Block(kind="table", page=1, grid=Grid.from_rows(
+                  [["科目编码", "科目名称", "合计"], ["205", "教育支出", "1.71"]], page=1))]
+    [cand] = detect_tables(blocks, segment(blocks))
+    assert (cand.number, cand.title, cand.unit) == ("3", "某某局2026年支出总表", "万元")

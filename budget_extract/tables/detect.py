@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..headers import header_row_count, looks_numeric
+from ..headers import header_row_count, is_meta_text, looks_numeric
 from ..model import Block, Grid, GridCell
 from ..segment import Segmentation, norm
 from .continuation import columns_line_up, continues_code_tree, same_header
@@ -139,7 +139,7 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             in_caption, in_number, in_title = grid_heading(grid)
             if in_caption:  # the caption row is no header level: take it out of the grid
                 caption, number, title = in_caption, in_number, title or in_title
-                grid = _without_first_row(grid)
+                grid = _without_row(grid, heading_row(grid))
         cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
@@ -235,11 +235,26 @@ def _marks_continuation(b: Block, last: TableCandidate) -> bool:
     return not rest or (bool(last.title) and norm(last.title).startswith(rest))
 
 
+def heading_row(grid: Grid) -> int:
+    """The grid row that may hold a caption or title drawn inside the ruled area: the first
+    row, or the first after meta rows (``单位名称：… 单位：万元``, which a template may draw
+    above its in-grid caption as well as below it)."""
+    r = 0
+    while r < grid.n_rows - 1:
+        texts = [c.text for c in grid.cells if c.row == r and norm(c.text)]
+        if not texts or not all(is_meta_text(t) for t in texts):
+            return r
+        r += 1
+    return r
+
+
 def grid_heading(grid: Grid) -> tuple[str, str, str]:
-    """Caption, number and title printed in a grid's first row as its only cell (a title or
-    ``（预算表3）`` drawn inside the ruled area); empty strings when there is none."""
-    first = [c for c in grid.cells if c.row == 0 and norm(c.text)]
-    if grid.n_rows < 2 or len(first) != 1:
+    """Caption, number and title printed in a grid's first row (after any meta rows) as its
+    only cell (a title or ``（预算表3）`` drawn inside the ruled area); empty strings when
+    there is none."""
+    r = heading_row(grid)
+    first = [c for c in grid.cells if c.row == r and norm(c.text)]
+    if grid.n_rows < r + 2 or len(first) != 1 or first[0].rowspan > 1:
         return "", "", ""
     t = norm(first[0].text)
     m = CAPTION.match(t)
@@ -249,10 +264,12 @@ def grid_heading(grid: Grid) -> tuple[str, str, str]:
     return ("", "", t) if _is_title(t) and grid.n_cols >= 2 else ("", "", "")
 
 
-def _without_first_row(grid: Grid) -> Grid:
-    cells = [GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
+def _without_row(grid: Grid, r: int) -> Grid:
+    """The grid without its row `r` (a caption row: single-row cells only); the rows below
+    move up one."""
+    cells = [GridCell(text=c.text, row=c.row - (c.row > r), col=c.col, rowspan=c.rowspan,
                       colspan=c.colspan, page=c.page, bbox=c.bbox)
-             for c in grid.cells if c.row > 0]
+             for c in grid.cells if c.row != r]
     return Grid(cells=cells, n_rows=grid.n_rows - 1, n_cols=grid.n_cols, page=grid.page,
                 bbox=grid.bbox, ruled=grid.ruled)
 
@@ -338,6 +355,10 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             unit = m_unit.group("unit")
             if len(t) <= len(m_unit.group(0)) + 2 or re.search(r"编制|部门|单位[:：]", t):
                 continue
+        elif m_unit and not unit and title and len(t) <= len(m_unit.group(0)) + 2:
+            unit = m_unit.group("unit")  # a bare unit line above the title, under the caption
+            joins = 2  # and no title wraps round it
+            continue
         m_cap = CAPTION.match(t)
         if m_cap and not caption and (not m_cap.group("rest") or _is_title(m_cap.group("rest"))):
             caption = t[: len(t) - len(m_cap.group("rest"))] if m_cap.group("rest") else t
@@ -345,8 +366,9 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             if m_cap.group("rest") and not title:
                 title = m_cap.group("rest")
             elif not title:
-                title = _title_above(recent[n + 1:])
+                title, unit_above = _title_above(recent[n + 1:])
                 title_lines = [title] if title else []
+                unit = unit or unit_above
             break
         if not title:
             if _is_title(t):
@@ -369,15 +391,22 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
     return caption, number, title, unit, title_lines
 
 
-def _title_above(lines: list[Block]) -> str:
-    """A title printed just above its caption (``一般公共预算支出表`` over ``部门公开表5``)."""
+def _title_above(lines: list[Block]) -> tuple[str, str]:
+    """A title printed just above its caption (``一般公共预算支出表`` over ``部门公开表5``),
+    and the unit of a unit line between them (title, ``单位：万元``, then ``（预算表3）`` just
+    over the columns)."""
+    unit = ""
     for b in lines:
         t = norm(b.text)
         if not t:
             continue
+        m_unit = UNIT.search(t)
+        if m_unit and not unit and len(t) <= len(m_unit.group(0)) + 2:
+            unit = m_unit.group("unit")
+            continue
         part = re.match(r"^第[一二三四五六七八九十]+部分", t)
-        return t if _is_title(t) and not CAPTION.match(t) and not part else ""
-    return ""
+        return (t if _is_title(t) and not CAPTION.match(t) and not part else ""), unit
+    return "", unit
 
 
 def _unit_in_grid(grid: Grid) -> str:

@@ -18,7 +18,7 @@ from itertools import pairwise
 from statistics import median
 
 from ...model import Grid, GridCell
-from ...numtext import is_figure
+from ...numtext import is_column_numbers, is_figure
 from .borderless_body import body_columns, body_rows, columns, row_gap
 from .borderless_header import MAX_ABOVE, Header, above_candidates, header_cells, read_header
 from .geometry import Word, bbox_of, cx, rivers, round_bbox
@@ -81,7 +81,8 @@ def _columns_of(run: list[TextLine]) -> list[float] | None:
     by the header words refine the cuts.  Without two body lines, all lines decide.
     """
     every = _rivers(run)
-    body_lines = [ln for ln in run if any(is_figure(w.text) for w in ln.words)]
+    body_lines = [ln for ln in run if any(is_figure(w.text) for w in ln.words)
+                  and not _numbers_columns(ln.words)]
     if len(body_lines) < 2:
         cuts = [(a + b) / 2 for a, b in every]
         return cuts or None
@@ -95,6 +96,12 @@ def _columns_of(run: list[TextLine]) -> list[float] | None:
     cuts.extend((x + y) / 2 for x, y in every if y <= lo or x >= hi)  # header-only columns
     cuts.sort()
     return cuts or None
+
+
+def _numbers_columns(words: Sequence[Word]) -> bool:
+    """A 栏次 row (``栏次 1 2 3 …``): its digits sit centred under the headings, not where
+    the body's amounts are aligned, so it does not decide where the body's columns are."""
+    return is_column_numbers([w.text for w in words])
 
 
 def _heading_over_amounts(run: list[TextLine]) -> bool:
@@ -145,6 +152,8 @@ def _borderless(
         lo, hi = new_lo, new_hi
     else:
         return None
+    while hi < end and _wraps_last_row(lines[lo:hi], lines[hi], cuts):
+        hi += 1
     run = lines[lo:hi]
     n_cols = len(cuts) + 1
     rows: list[list[list[TextChunk]]] = []
@@ -172,6 +181,46 @@ def _borderless(
         ruled=False,
     )
     return lo, hi, grid
+
+
+def _wraps_last_row(table: list[TextLine], line: TextLine, cuts: list[float]) -> bool:
+    """Whether a one-column line just below the table is the rest of its last row's text
+    (a long unit or item name wrapped in a narrow column: ``淮北市人力资源和社会保障`` /
+    ``局信息中心``, the row's amounts centred between the two lines).  Trimming to
+    multi-column lines would cut it off; it belongs to the table when it is text, sits inside
+    one column, and lines up with the table's lowest text in that column a line pitch
+    below it.  A note under the table crosses the columns or starts elsewhere."""
+    last = table[-1]
+    h = max(last.bottom - last.top, 1.0)
+    if not line.words or line.top - last.bottom > 0.6 * h:
+        return False
+    for w in line.words:
+        col = bisect_right(cuts, (w.x0 + w.x1) / 2)
+        if is_figure(w.text) or any(w.x0 < c < w.x1 for c in cuts):
+            return False
+        above = [u for ln in table[-3:] for u in ln.words
+                 if bisect_right(cuts, (u.x0 + u.x1) / 2) == col]
+        if not above:
+            return False
+        lowest = max(above, key=lambda u: u.bottom)
+        if is_figure(lowest.text) or abs(lowest.x0 - w.x0) > 0.3 * h or not (
+                -0.1 * h <= w.top - lowest.bottom <= 0.6 * h):
+            return False
+    return True
+
+
+def _leaf_columns(head: list[GridCell]) -> tuple[list[float], list[int]]:
+    """Where each headed column ends: cuts halfway between neighbouring columns' headings
+    (the lowest one-column header cell over each), and the columns in that order."""
+    best: dict[int, GridCell] = {}
+    for c in head:
+        if c.colspan == 1 and c.bbox is not None and c.text.strip() and (
+                c.col not in best or c.row > best[c.col].row):
+            best[c.col] = c
+    order = sorted(best)
+    cuts = [(best[a].bbox[2] + best[b].bbox[0]) / 2  # type: ignore[index]
+            for a, b in pairwise(order)]
+    return cuts, order
 
 
 @dataclass
@@ -211,7 +260,8 @@ def build_grid(
                             for w in lines[start - 1]):
         start -= 1
     head, body = list(lines[:start]), list(lines[start:])
-    g_in = min(0.45 * h, 0.75 * row_gap(body, h))
+    amounts = [ln for ln in body if not _numbers_columns(ln)]  # the 栏次 row left out
+    g_in = min(0.45 * h, 0.75 * row_gap(amounts, h))
     body_words = [w for ln in body for w in ln]
     header: Header | None = None
     accepted: list[Sequence[Word]] = []
@@ -230,7 +280,7 @@ def build_grid(
     n_head = 0
     made = None
     if header is not None:
-        cuts, groups = body_columns(body, h)
+        cuts, groups = body_columns(amounts, h)
         col_of_group, unit_cols = columns(header, groups)
         made = header_cells(header, unit_cols, page)
     if made is None:  # no header read: header lines are plain rows
@@ -247,8 +297,15 @@ def build_grid(
         cells.extend(head_cells)
     n_cols = max([c + 1 for c in col_of_group.values()]
                  + [a + s for a, s in unit_cols] + [1])
+    # a 栏次 row's digits go to the column whose heading they sit under: the body's columns
+    # merge the columns no amount is printed in
+    leaf_cuts, leaves = _leaf_columns(cells)
+    numbering = {id(w) for ln in body if _numbers_columns(ln) for w in ln
+                 if is_figure(w.text)}
 
     def col_of(w: Word) -> int:
+        if id(w) in numbering and leaves:
+            return leaves[bisect_right(leaf_cuts, cx(w))]
         return col_of_group[bisect_right(cuts, cx(w))]
 
     rows = body_rows(body, col_of, h, g_in)

@@ -185,10 +185,13 @@ def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float) -> list[float
     Each leaf is centred in its cell, so one boundary gives the next (``b[i] = 2·c[i] −
     b[i-1]``) and the table's left edge ``x`` fixes them all, each ``±x`` plus a constant.
     Every boundary must fall between its two leaves' texts, and the outer ones within a
-    line height outside the table's text; the ``x`` allowed by all of these is an
-    interval, and the one taken is the nearest to what the text at both edges suggests
-    (its outermost glyphs a cell padding in).  No such ``x``: the headings are not
-    centred (left-aligned, or not headings at all) and nothing here applies.
+    line height and a half outside the table's text; on the left up to four: a first column
+    of codes printed right-aligned or centred under a centred 科目编码 leaves its cell's
+    left part blank, and the right edge (amounts right-aligned) then places the table.  The
+    ``x`` allowed by all of these is an interval, and the one taken is the nearest to what
+    the text at both edges suggests (its outermost glyphs a cell padding in).  No such
+    ``x``: the headings are not centred (left-aligned, or not headings at all) and nothing
+    here applies.
     """
     tol = 0.1 * h
     pad = 0.3 * h
@@ -204,7 +207,7 @@ def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float) -> list[float
         """The x for which a ≤ b[i] ≤ b."""
         return (a - s[i], b - s[i]) if sign[i] > 0 else (s[i] - b, s[i] - a)
 
-    lo, hi = x0 - 1.5 * h, x0 + tol
+    lo, hi = x0 - 4 * h, x0 + tol
     limits = [allowed(i, leaves[i - 1].x1 - tol, leaves[i].x0 + tol) for i in range(1, n)]
     limits.append(allowed(n, x1 - tol, x1 + 1.5 * h))
     for a, b in limits:
