@@ -65,6 +65,7 @@ class BatchOptions:
     xlsx: bool = True
     bom: bool = False
     password: str | None = None
+    pdf_engine: str | None = None  # None: the default engine
     executor: str = "local"
     scheduler: Any = None
 
@@ -391,7 +392,8 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
             statuses[inp.source_path] = InputStatus(inp.source_path, inp.document, sha)
             todo.append((inp, BatchJob(path=inp.path, source_path=inp.source_path,
                                        document=inp.document, sha256=sha, xlsx=opts.xlsx,
-                                       bom=opts.bom, password=opts.password)))
+                                       bom=opts.bom, password=opts.password,
+                                       pdf_engine=opts.pdf_engine)))
         for st in statuses.values():
             if st.status == "failed":
                 note = " (unchanged since an earlier run; --retry-failed tries again)" \

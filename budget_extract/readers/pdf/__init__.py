@@ -21,22 +21,44 @@ import hashlib
 
 from ...errors import ExtractError
 from ...model import Block, Source
-from .backend import PdfBackend, PdfDamaged
+from .backend import EngineCannotRead, PdfBackend, PdfDamaged
 from .page import page_blocks
 from .plumber import PdfplumberBackend
 from .repair import rebuild_copy
 
+ENGINES = ("pdfium", "pdfplumber")
+"""The PDF engines, the default first: pypdfium2 (PDFium, in C) and pdfplumber
+(pdfminer.six, pure Python) — the fallback for every file PDFium must not or cannot read."""
+
+DEFAULT_ENGINE = "pdfium"
+
+
+def check_engine(engine: str | None) -> str:
+    """The engine to use: ``engine``, or the default; a one-line error for a wrong name."""
+    if engine is None:
+        return DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ExtractError(f"unknown PDF engine {engine!r}; use one of " + ", ".join(ENGINES))
+    return engine
+
 
 def read(
-    data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None
+    data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None,
+    engine: str | None = None,
 ) -> Source:
     """Read a PDF's bytes into a reading-order block stream (paragraph lines and table
     grids); ``path`` names the file in the Source and in errors.
+
+    ``engine`` is ``"pdfium"`` (the default) or ``"pdfplumber"``; a file PDFium must not
+    read (damaged, truncated, with streams that could inflate past the limit: see
+    :mod:`.soundness`) or cannot open is read by pdfplumber, so errors, repairs and
+    limits are the same whichever engine was asked for.  ``backend`` overrides both.
 
     A file whose structure is damaged (cross-reference table, page tree) but which ends
     properly is read again from a copy PDFium rebuilt — what a viewer does — and the
     result carries a warning; only when that fails too is the damage reported.
     """
+    engine = check_engine(engine)
     if not data:
         raise ExtractError("the file is empty (0 bytes); download it again", path)
     if b"%PDF-" not in data[:1024]:
@@ -47,7 +69,7 @@ def read(
     sha256 = hashlib.sha256(data).hexdigest()
     has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
     try:
-        return _read(data, path, password, backend, sha256, has_eof)
+        return _read_with(engine, data, path, password, backend, sha256, has_eof)
     except PdfDamaged as exc:
         if not has_eof or backend is not None:
             raise
@@ -55,12 +77,28 @@ def read(
         if fixed is None:
             raise
         try:
-            src = _read(fixed, path, password, None, sha256, True)
+            src = _read_with(engine, fixed, path, password, None, sha256, True)
         except PdfDamaged:
             raise exc from None
         src.warnings.insert(0, f"the PDF is damaged ({exc.reason.split(';')[0]}); it was "
                                "read from a rebuilt copy, check the result against the file")
         return src
+
+
+def _read_with(
+    engine: str, data: bytes, shown: str, password: str | None, backend: PdfBackend | None,
+    sha256: str, has_eof: bool,
+) -> Source:
+    """Read with ``backend``, else the engine's; PDFium hands what it cannot read to
+    pdfplumber."""
+    if backend is None and engine == "pdfium":
+        from .pdfium import PdfiumBackend
+
+        try:
+            return _read(data, shown, password, PdfiumBackend(), sha256, has_eof)
+        except EngineCannotRead:
+            pass
+    return _read(data, shown, password, backend, sha256, has_eof)
 
 
 def _read(
@@ -72,6 +110,8 @@ def _read(
     be = backend if backend is not None else PdfplumberBackend()
     try:
         be.open(data, password)
+    except EngineCannotRead:
+        raise
     except ExtractError as exc:
         exc.path = shown
         if not has_eof and "password" not in exc.reason:
@@ -88,6 +128,8 @@ def _read(
                 page = next(page_iter)
             except StopIteration:
                 break
+            except EngineCannotRead:
+                raise
             except ExtractError as exc:
                 if not has_eof:
                     raise _as_truncated(exc, shown) from exc
@@ -156,4 +198,5 @@ def _pages_phrase(pages: list[int]) -> str:
     return f"page {text} has" if len(pages) == 1 else f"pages {text} have"
 
 
-__all__ = ["PdfBackend", "PdfDamaged", "PdfplumberBackend", "read"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "PdfBackend", "PdfDamaged", "PdfplumberBackend",
+           "check_engine", "read"]

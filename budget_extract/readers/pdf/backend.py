@@ -20,6 +20,22 @@ class PdfDamaged(ExtractError):
     :func:`budget_extract.readers.pdf.read` then tries a rebuilt copy before giving up."""
 
 
+class EngineCannotRead(ExtractError):
+    """This engine cannot (or must not) read the file: the reader hands it to the other
+    one.  Raised by the pypdfium2 backend for files that are not sound
+    (:mod:`.soundness`) or that PDFium fails to open; never shown to the user."""
+
+
+def password_error(password: str | None) -> ExtractError:
+    """The one-line error for a protected file, the same from every engine."""
+    if password:
+        return ExtractError(
+            "the PDF is password-protected and the given password is wrong; "
+            "pass the right one with --password",
+        )
+    return ExtractError("the PDF is password-protected; pass --password")
+
+
 class PdfBackend(Protocol):
     """Opens a PDF and yields its pages one at a time as :class:`PageObjects`.
 

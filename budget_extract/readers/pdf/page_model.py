@@ -21,6 +21,10 @@ class Char:
     bottom: float
     size: float
     upright: bool = True
+    render_mode: int = 0
+    """The PDF text rendering mode (``Tr``; 3 = invisible), where the engine reports it."""
+    fill: tuple[float, float, float] | None = None
+    """The fill colour as RGB in 0..1, where the engine reports it (None: unknown)."""
 
 
 @dataclass(slots=True)
