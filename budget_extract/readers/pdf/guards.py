@@ -60,6 +60,7 @@ class _Inflated(threading.local):
     def add(self, n: int) -> None:
         self.total += n
         if self.total > MAX_INFLATE_MB << 20:
+            self.total = 0  # the page is abandoned: whoever decodes next starts afresh
             raise PdfLimitExceeded(
                 f"a compressed stream inflates past the {MAX_INFLATE_MB} MB limit for one "
                 "page (a \"compression bomb\": the file is broken or hostile)")
