@@ -13,7 +13,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import extract, write_outputs  # noqa: E402
+from typing import Any  # noqa: E402
+
 from .errors import ExtractError  # noqa: E402
 
 __all__ = ["extract", "write_outputs", "ExtractError", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``extract`` and ``write_outputs`` load the pipeline on first use: importing the
+    package (the CLI's parent process, a batch's workers before they know the input) costs
+    nothing until a document is read."""
+    if name in ("extract", "write_outputs"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'budget_extract' has no attribute {name!r}")
