@@ -3,9 +3,11 @@
 The sub-modules, each one concern:
 
 * :mod:`.backend` — the interface a PDF library plugs in behind (bytes → pages of
-  :mod:`.page_model` objects); :mod:`.plumber` implements it with pdfplumber, helped by
+  :mod:`.page_model` objects); :mod:`.pdfium` implements it with pypdfium2 (the default
+  engine) and :mod:`.plumber` with pdfplumber (the fallback), both helped by
   :mod:`.drawing` (drawn objects → ruling segments) and :mod:`.guards` (hostile-input
-  limits); :mod:`.repair` rebuilds damaged files;
+  limits); :mod:`.soundness` decides which files PDFium may read; :mod:`.repair`
+  rebuilds damaged files;
 * :mod:`.page` — one page's blocks, from :mod:`.ruled` (tables from rulings, with
   :mod:`.rulings`), :mod:`.borderless` (tables from aligned text, with
   :mod:`.borderless_header` and :mod:`.borderless_body`) and :mod:`.textlines`;

@@ -1,9 +1,9 @@
 """The interface a PDF library is plugged in behind: bytes in, :class:`PageObjects` out.
 
-Today one implementation exists, :class:`~.plumber.PdfplumberBackend` (pdfminer.six
-underneath).  A second one (pypdfium2, several times faster on 1,000-page files) plugs in
-by implementing :class:`PdfBackend` and being passed to :func:`budget_extract.readers.pdf.read`
-(``backend=``); nothing after the backend (tables, text lines, page numbers) changes.
+Two implementations: :class:`~.pdfium.PdfiumBackend` (pypdfium2, the default, several
+times faster) and :class:`~.plumber.PdfplumberBackend` (pdfminer.six underneath, the
+fallback); :func:`budget_extract.readers.pdf.read` picks one by ``engine=`` (or takes any
+``backend=``), and nothing after the backend (tables, text lines, page numbers) changes.
 """
 
 from __future__ import annotations
