@@ -183,7 +183,8 @@ class PdfiumBackend:
 def _page_frame(raw: Any, page: Any) -> PageFrame:
     box = [ctypes.c_float() for _ in range(4)]
     if raw.FPDFPage_GetMediaBox(page, *box):
-        media = (box[0].value, box[1].value, box[2].value, box[3].value)
+        media = (_exact(box[0].value), _exact(box[1].value), _exact(box[2].value),
+                 _exact(box[3].value))
     else:  # no MediaBox anywhere: US Letter, as pdfminer and PDFium both assume
         media = (0.0, 0.0, 612.0, 792.0)
     rotation = (int(raw.FPDFPage_GetRotation(page)) % 4) * 90
@@ -216,6 +217,17 @@ def _matrix(raw: Any, obj: Any) -> Matrix:
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _exact(v: float) -> float:
+    """A number the file wrote (a path point, a MediaBox corner), as written.
+
+    Content streams write coordinates with a few decimals (``192.795``); PDFium keeps
+    them as 32-bit floats (``192.794998``), which would round to another hundredth than
+    pdfminer's 64-bit value in the provenance boxes.  Seven significant digits (what
+    single precision holds) recover the written number.  Matrices are products of the
+    file's numbers, not numbers it wrote, and are left alone."""
+    return float(f"{v:.7g}")
 
 
 def _walk(raw: Any, page: Any, form: Any, outer: Matrix, frame: PageFrame,
@@ -276,7 +288,7 @@ def _path_segments(raw: Any, obj: Any, outer: Matrix, frame: PageFrame) -> list[
         seg = raw.FPDFPath_GetPathSegment(obj, i)
         if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
-        pt = apply(m, x.value, y.value)
+        pt = apply(m, _exact(x.value), _exact(y.value))
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             ops.append(("m", [pt]))
