@@ -280,31 +280,35 @@ def _path_segments(raw: Any, obj: Any, outer: Matrix, frame: PageFrame) -> list[
     fill = fillmode.value != raw.FPDF_FILLMODE_NONE
     if not fill and not stroke.value:
         return []
-    m = mult(_matrix(raw, obj), outer)
+    a, b, c, d, e, f = mult(_matrix(raw, obj), outer)
     x, y = ctypes.c_float(), ctypes.c_float()
     ops: list[tuple[str, list[tuple[float, float]]]] = []
     pending: list[tuple[float, float]] = []
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_type, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
     for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = get_segment(obj, i)
+        if not seg or not get_point(seg, x, y):
             continue
-        pt = apply(m, _exact(x.value), _exact(y.value))
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if kind == raw.FPDF_SEGMENT_MOVETO:
+        px, py = float(f"{x.value:.7g}"), float(f"{y.value:.7g}")  # _exact, inlined
+        pt = (a * px + c * py + e, b * px + d * py + f)
+        kind = get_type(seg)
+        if kind == moveto:
             ops.append(("m", [pt]))
-        elif kind == raw.FPDF_SEGMENT_LINETO:
+        elif kind == lineto:
             ops.append(("l", [pt]))
         else:  # Bézier: three points per curve
             pending.append(pt)
             if len(pending) == 3:
                 ops.append(("c", pending))
                 pending = []
-        if raw.FPDFPathSegment_GetClose(seg):
+        if get_close(seg):
             ops.append(("h", []))
     colors = {
         "fill": fill,
         "stroke": bool(stroke.value),
-        "non_stroking_color": _rgb(raw, raw.FPDFPageObj_GetFillColor, obj),
+        "non_stroking_color": _rgb(raw, raw.FPDFPageObj_GetFillColor, obj) if fill else None,
         "stroking_color": _rgb(raw, raw.FPDFPageObj_GetStrokeColor, obj),
     }
     out: list[Segment] = []
@@ -369,77 +373,117 @@ def classify(ops: list[tuple[str, list[tuple[float, float]]]], frame: PageFrame
 
 def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
     """The text page's glyphs with pdfminer's boxes: x from the origin to the advance,
-    y from the font's descent, one font size high."""
+    y from the font's descent, one font size high.
+
+    What is the same for every glyph of a text object (font, size, matrix, colour, render
+    mode) is asked once per object: per glyph only its code and origin cross into C."""
     n = raw.FPDFText_CountChars(tp)
     out: list[Char] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    rect = raw.FS_RECTF()
-    mat = raw.FS_MATRIX()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    fdesc, fw = ctypes.c_float(), ctypes.c_float()
-    fonts: dict[int, tuple[Any, float, int]] = {}  # text object -> font, descent, mode
+    objects: dict[int, _TextObject] = {}
     widths: dict[tuple[int, int], float] = {}
-    rot = frame.ctm[:4] + (0.0, 0.0)
+    is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
+    origin_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetTextObject
+    addressof = ctypes.addressof
+    fw = ctypes.c_float()
+    buf = _Buffers(raw)
     space = False
     for i in range(n):
-        if raw.FPDFText_IsGenerated(tp, i) == 1:  # made up by PDFium, not a glyph
-            space = space or raw.FPDFText_GetUnicode(tp, i) == 0x20
+        code = unicode_of(tp, i)
+        if is_generated(tp, i) == 1:  # made up by PDFium, not a glyph
+            space = space or code == 0x20
             continue
-        code = raw.FPDFText_GetUnicode(tp, i)
-        if code in (0, 0xFEFF, 0xFFFE, 0xFFFF):
+        if code in (0, 10, 13, 0xFEFF, 0xFFFE, 0xFFFF):
             continue
-        text = chr(code)
-        if text in "\r\n":
-            continue
-        fs = raw.FPDFText_GetFontSize(tp, i)
-        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        if raw.FPDFText_GetMatrix(tp, i, mat):
-            ma, mb, mc, md = mat.a, mat.b, mat.c, mat.d
-        else:
-            ma, mb, mc, md = 1.0, 0.0, 0.0, 1.0
-        obj = raw.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        known = fonts.get(key)
-        if known is None:
-            font = raw.FPDFTextObj_GetFont(obj) if obj else None
-            desc = fdesc.value if font and raw.FPDFFont_GetDescent(font, 1.0, fdesc) else 0.0
-            mode = int(raw.FPDFTextObj_GetTextRenderMode(obj)) if obj else 0
-            known = fonts[key] = (font, desc, mode)
-        font, desc, mode = known
-        wkey = (ctypes.cast(font, ctypes.c_void_p).value or 0, code)
+        obj = object_of(tp, i)
+        key = addressof(obj.contents) if obj else 0
+        t = objects.get(key)
+        if t is None:
+            t = objects[key] = _TextObject(raw, tp, i, obj, frame, buf)
+        wkey = (t.font_key, code)
         width = widths.get(wkey)
         if width is None:  # the advance per unit of font size (0: unknown)
-            width = fw.value if font and raw.FPDFFont_GetGlyphWidth(font, code, 1.0, fw) \
+            width = fw.value if t.font and raw.FPDFFont_GetGlyphWidth(t.font, code, 1.0, fw) \
                 else 0.0
             widths[wkey] = width
-        x0o, y0o = ox.value, oy.value
+        origin_of(tp, i, ox, oy)
+        ma, mb, mc, md = t.matrix
+        fs = t.size
         if width > 0:
             adv = width * fs
-        elif mb == 0 and mc == 0 and ma > 0:
-            raw.FPDFText_GetLooseCharBox(tp, i, rect)
-            adv = (rect.right - rect.left) / ma  # text-space advance (× font size)
-        else:  # turned glyphs: the ink box's extent along the baseline
-            raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
-            scale = (ma * ma + mb * mb) ** 0.5 or 1.0
-            adv = max(right.value - left.value, top.value - bottom.value) / scale
-        lo = desc * fs
-        m: Matrix = (ma, mb, mc, md, x0o, y0o)
-        p = apply(m, 0.0, lo)
-        q = apply(m, adv, lo + fs)
-        x0, t0, x1, b0 = frame.box(p, q)
-        full = mult((ma, mb, mc, md, 0.0, 0.0), rot)
-        upright = full[0] * full[3] > 0 and full[1] * full[2] <= 0
-        fill = (r.value / 255, g.value / 255, b.value / 255) \
-            if raw.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
+        else:
+            adv = _advance(raw, tp, i, t.matrix)
+        lo = t.descent * fs
+        if mb == 0 and mc == 0:  # the common case, without the matrix products
+            x0u, x1u = ox.value, ox.value + ma * adv
+            y0u, y1u = oy.value + md * lo, oy.value + md * (lo + fs)
+        else:
+            x0u, y0u = ox.value + mc * lo, oy.value + md * lo
+            x1u, y1u = ox.value + ma * adv + mc * (lo + fs), oy.value + mb * adv + md * (lo + fs)
+        x0, t0, x1, b0 = frame.box((x0u, y0u), (x1u, y1u))
         if space and out and _reads_as_space(out[-1], x0, t0, b0 - t0):
             prev = out[-1]
             out.append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
                             prev.render_mode, prev.fill))
         space = False
-        out.append(Char(text, x0, t0, x1, b0, b0 - t0, upright, render_mode=mode,
-                        fill=fill))
+        out.append(Char(chr(code), x0, t0, x1, b0, b0 - t0, t.upright,
+                        render_mode=t.mode, fill=t.fill))
     return out
+
+
+class _TextObject:
+    """What the glyphs of one text object share, read once (WPS writes one object per
+    glyph, so this stays lean: shared buffers, the font's descent cached per font)."""
+
+    __slots__ = ("font", "font_key", "descent", "mode", "size", "matrix", "fill", "upright")
+
+    def __init__(self, raw: Any, tp: Any, i: int, obj: Any, frame: PageFrame,
+                 buf: _Buffers) -> None:
+        font = self.font = raw.FPDFTextObj_GetFont(obj) if obj else None
+        key = self.font_key = ctypes.addressof(font.contents) if font else 0
+        descent = buf.descents.get(key)
+        if descent is None:
+            d = buf.f
+            descent = buf.descents[key] = d.value \
+                if font and raw.FPDFFont_GetDescent(font, 1.0, d) else 0.0
+        self.descent = descent
+        self.mode = int(raw.FPDFTextObj_GetTextRenderMode(obj)) if obj else 0
+        self.size = raw.FPDFText_GetFontSize(tp, i)
+        m = buf.m
+        self.matrix = (m.a, m.b, m.c, m.d) if raw.FPDFText_GetMatrix(tp, i, m) \
+            else (1.0, 0.0, 0.0, 1.0)
+        r, g, b, a = buf.rgba
+        self.fill = (r.value / 255, g.value / 255, b.value / 255) \
+            if raw.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
+        ma, mb, mc, md = self.matrix
+        ra, rb, rc, rd = frame.ctm[:4]
+        a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
+        c2, d2 = mc * ra + md * rc, mc * rb + md * rd
+        self.upright = a2 * d2 > 0 and b2 * c2 <= 0
+
+
+class _Buffers:
+    """ctypes out-parameters and caches shared by one page's text objects."""
+
+    def __init__(self, raw: Any) -> None:
+        self.f = ctypes.c_float()
+        self.m = raw.FS_MATRIX()
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.descents: dict[int, float] = {}
+
+
+def _advance(raw: Any, tp: Any, i: int, matrix: tuple[float, float, float, float]) -> float:
+    """A glyph's advance (× font size) when its font cannot say: from PDFium's loose box
+    for an upright glyph, from its ink box along the baseline for a turned one."""
+    ma, mb, mc, _ = matrix
+    if mb == 0 and mc == 0 and ma > 0:
+        rect = raw.FS_RECTF()
+        raw.FPDFText_GetLooseCharBox(tp, i, rect)
+        return float((rect.right - rect.left) / ma)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
+    scale = (ma * ma + mb * mb) ** 0.5 or 1.0
+    return max(right.value - left.value, top.value - bottom.value) / scale
 
 
 SPACE_GAP = 0.45
