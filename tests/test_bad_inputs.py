@@ -253,6 +253,7 @@ def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
     # in pdfminer's objects, that is: PDFium reads the page in a few MB (issue 12)
     p = cli("extract", hog, "-o", tmp_path / "out", "--memory-limit", "250")
     assert p.returncode == 0, p.stderr
+    hog = bi.tiny_objects_pdf(tmp_path, "hog2.pdf", n=60_000)  # ~300 MB in pdfminer
     p = cli("extract", hog, "-o", tmp_path / "out", "--memory-limit", "250",
             "--pdf-engine", "pdfplumber")
     assert p.returncode == 1 and "Traceback" not in p.stderr
