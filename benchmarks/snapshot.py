@@ -5,6 +5,7 @@ A refactor must change no output.  Run this before the change and after it, then
     python benchmarks/snapshot.py take /tmp/before          # outputs of the code as it is
     python benchmarks/snapshot.py take /tmp/after           # ... after the change
     python benchmarks/snapshot.py diff /tmp/before /tmp/after
+    python benchmarks/snapshot.py take /tmp/plumber --pdf-engine pdfplumber  # one engine
 
 ``take`` extracts each file of ``fixtures/`` and ``../shared/real/`` (when present) with
 ``--xlsx`` into DIR/out/NAME (one folder per input file) and writes DIR/errors.txt with
@@ -36,7 +37,7 @@ def inputs() -> list[Path]:
     return list(found.values())
 
 
-def take(dest: Path) -> int:
+def take(dest: Path, engine: str | None = None) -> int:
     out = dest / "out"
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -45,7 +46,9 @@ def take(dest: Path) -> int:
         # one folder per input: the seed's .md, .html and .pdf share a stem
         dest_p = out / p.name
         r = subprocess.run([sys.executable, "-m", "budget_extract.cli", "extract", str(p),
-                            "-o", str(dest_p), "--xlsx"], capture_output=True, text=True,
+                            "-o", str(dest_p), "--xlsx",
+                            *(["--pdf-engine", engine] if engine else [])],
+                           capture_output=True, text=True,
                            env=env, cwd=str(ROOT))
         msg = r.stderr.strip().replace(str(dest_p), "OUT").replace(str(p), p.name)
         lines.append(f"{p.name}\t{r.returncode}\t{msg}")
@@ -82,6 +85,8 @@ def diff(a: Path, b: Path) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "take":
         return take(Path(argv[1]))
+    if len(argv) == 4 and argv[0] == "take" and argv[2] == "--pdf-engine":
+        return take(Path(argv[1]), argv[3])
     if len(argv) == 3 and argv[0] == "diff":
         return diff(Path(argv[1]), Path(argv[2]))
     print(__doc__, file=sys.stderr)

@@ -21,9 +21,9 @@ __all__ = ["extract", "write_outputs", "ExtractError", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    """``extract`` and ``write_outputs`` imported on first use: the command line starts
-    without loading every reader and check (and a Ctrl-C during that start, when nothing
-    can catch it yet, printed a traceback)."""
+    """``extract`` and ``write_outputs`` load the pipeline on first use: importing the
+    package (the CLI's parent process, a batch's workers before they know the input) costs
+    nothing until a document is read."""
     if name in ("extract", "write_outputs"):
         from . import api
 

@@ -68,6 +68,7 @@ class BatchOptions:
     bom: bool = False
     review: bool = True  # S.html
     password: str | None = None
+    pdf_engine: str | None = None  # None: the default engine
     executor: str = "local"
     scheduler: Any = None
 
@@ -435,7 +436,7 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
             todo.append((inp, BatchJob(path=inp.path, source_path=inp.source_path,
                                        document=inp.document, sha256=sha, xlsx=opts.xlsx,
                                        bom=opts.bom, password=opts.password,
-                                       review=opts.review)))
+                                       review=opts.review, pdf_engine=opts.pdf_engine)))
         for st in statuses.values():
             if st.status == "failed":
                 note = " (unchanged since an earlier run; --retry-failed tries again)" \

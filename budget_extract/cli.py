@@ -146,6 +146,9 @@ def _limits(sp: argparse.ArgumentParser) -> None:
 
 def _common(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--password", help="password of an encrypted PDF")
+    sp.add_argument("--pdf-engine", choices=("pdfium", "pdfplumber"), default=None,
+                    help="library that reads PDFs: pdfium (default, fast) or pdfplumber; "
+                         "files pdfium cannot read go to pdfplumber either way")
     sp.add_argument("--excel-csv", action="store_true",
                     help="write CSVs with a UTF-8 BOM so Excel on Chinese Windows reads them")
     sp.add_argument("--debug", action="store_true", help="show tracebacks of failures")
@@ -224,7 +227,8 @@ def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
     return BatchJob(path=os.path.abspath(path), source_path=unicode_name(path), sha256="",
                     document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
                     xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
-                    password=args.password, mode=mode, review=getattr(args, "review", False))
+                    password=args.password, mode=mode, review=getattr(args, "review", False),
+                    pdf_engine=args.pdf_engine)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -275,7 +279,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     opts = BatchOptions(jobs=args.jobs or default_jobs(), timeout=args.timeout,
                         memory_mb=args.memory_limit, force=args.force,
                         retry_failed=args.retry_failed, xlsx=args.xlsx, bom=args.excel_csv,
-                        review=args.review, password=args.password, executor=args.executor,
+                        review=args.review, password=args.password,
+                        pdf_engine=args.pdf_engine, executor=args.executor,
                         scheduler=args.scheduler)
     t0 = time.monotonic()
     try:

@@ -10,14 +10,15 @@ Both executors take :class:`~budget_extract.jobs.BatchJob` s and yield
   the batch records it and carries on.
 
 :class:`LocalExecutor` starts one process per input from a ``forkserver`` that has the
-extraction code preloaded (cheap to start; a fresh process per file also returns all of a
-file's memory).  Workers ignore SIGINT so that Ctrl-C reaches only the parent, which then
-kills them: nothing they were doing has been written yet.
+code those inputs need preloaded (:func:`modules_for`; cheap to start, and a fresh process
+per file also returns all of a file's memory); a single input is forked from the caller.
+Workers ignore SIGINT so that Ctrl-C reaches only the parent, which then kills them:
+nothing they were doing has been written yet.
 
-:class:`DaskExecutor` runs the same job on a Dask cluster; inside a Dask worker (a daemon
-process that may not fork workers of its own) each job runs as a ``python -m
-budget_extract.jobs`` subprocess with the same limits, and the input travels as bytes so
-the cluster needs no shared file system.
+:class:`DaskExecutor` runs the same job on a Dask cluster; inside a Dask worker (a
+long-lived daemon process, which may not start multiprocessing children) each job runs in
+an ``os.fork()`` of the warm worker with the same limits (:func:`run_forked`), and the
+input travels as bytes so the cluster needs no shared file system.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -48,11 +50,37 @@ from .jobs import (
 )
 from .pageprogress import PageDone, listening
 
-PRELOAD = ["budget_extract.jobs", "budget_extract.api", "budget_extract.readers.pdf",
-           "budget_extract.readers.markdown", "budget_extract.readers.html",
-           "budget_extract.emit.xlsx_out", "budget_extract.emit.dataset",
-           "budget_extract.emit.datapackage", "budget_extract.cli", "pdfplumber",
-           "pypdfium2"]
+PRELOAD = ["budget_extract.jobs", "budget_extract.api"]
+"""What every worker needs; :func:`modules_for` adds what a given set of jobs needs."""
+
+_READER_MODULES = {".pdf": ["budget_extract.readers.pdf", "budget_extract.readers.pdf.pdfium",
+                            "pypdfium2"],
+                   ".md": ["budget_extract.readers.markdown"],
+                   ".markdown": ["budget_extract.readers.markdown"],
+                   ".txt": ["budget_extract.readers.markdown"],
+                   ".html": ["budget_extract.readers.html"],
+                   ".htm": ["budget_extract.readers.html"]}
+
+
+def modules_for(jobs: Iterable[BatchJob]) -> list[str]:
+    """The modules the workers of these jobs will import, to load once before forking.
+
+    Only what the jobs need: the readers of their inputs' formats (an input named
+    otherwise is sniffed in the worker and imports its reader there), openpyxl only when a
+    workbook is written, the dataset writers only for a batch; pdfplumber never (it is the
+    fallback engine, imported by the rare file that needs it).  An ``extract`` of one small
+    Markdown file so pays for Markdown, not for two PDF libraries and a spreadsheet one.
+    """
+    mods = list(PRELOAD)
+    for job in jobs:
+        ext = os.path.splitext(job.path)[1].lower()
+        extra = list(_READER_MODULES.get(ext, []))
+        if job.mode != "check" and job.xlsx:
+            extra.append("budget_extract.emit.xlsx_out")
+        if job.mode == "batch":
+            extra += ["budget_extract.emit.dataset", "budget_extract.emit.datapackage"]
+        mods += [m for m in extra if m not in mods]
+    return mods
 
 
 def timeout_reason(seconds: float) -> str:
@@ -120,14 +148,23 @@ def _main_importable() -> Iterator[None]:
         main.__file__ = path
 
 
-def _context() -> Any:
+def _context(preload: list[str] | None = None, *, single: bool = False) -> Any:
+    """How worker processes start.
+
+    A forkserver (a clean interpreter that imports ``preload`` once and forks a worker
+    per job) pays off over many jobs; for a single job (``extract`` or ``check`` of one
+    file) its second interpreter and resource tracker cost more than the job, so this
+    process, still single-threaded, is forked directly."""
     methods = multiprocessing.get_all_start_methods()
+    if single and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         # not the running main module (``python -m budget_extract.cli``): the forkserver
         # runs that itself, and importing it first makes runpy warn on stderr
         spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-        ctx.set_forkserver_preload([m for m in PRELOAD if m != getattr(spec, "name", None)])
+        ctx.set_forkserver_preload([m for m in preload or PRELOAD
+                                    if m != getattr(spec, "name", None)])
         from multiprocessing import forkserver
 
         # `python -c`: no cwd on the server's import path; born with SIGINT blocked
@@ -172,8 +209,8 @@ class LocalExecutor:
         return None, False
 
     def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
-        ctx = _context()
         pending = deque(jobs)
+        ctx = _context(modules_for(pending), single=len(pending) == 1)
         running: dict[Connection, tuple[Any, BatchJob, float]] = {}
         try:
             while pending or running:
@@ -236,7 +273,8 @@ def _sigint_blocked() -> Iterator[None]:
     # unblocking SIGINT: launch it first (a no-op once it runs).
     from multiprocessing import resource_tracker
 
-    resource_tracker.ensure_running()
+    with helpers_started_safely():  # `python -c`: no cwd on its import path
+        resource_tracker.ensure_running()
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
@@ -255,11 +293,102 @@ def _kill(proc: Any) -> None:
 # --------------------------------------------------------------------------- Dask
 
 
+def run_forked(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
+    """Run ``job`` in a fork of this process, with the time limit and the memory cap.
+
+    The Dask task.  A Dask worker is a long-lived process: the modules the job needs are
+    imported into it once (:func:`modules_for`), and each job then runs in a ``fork()`` of
+    that warm process — a few milliseconds, instead of a new interpreter importing
+    everything for every file.  The child caps its address space, runs the job and sends
+    the pickled result through a pipe; the worker kills it at the deadline, and a crash
+    (a PDF library in C) takes only the child down.  Where ``fork`` is missing (Windows)
+    the job runs as a ``python -m budget_extract.jobs`` subprocess instead.
+    """
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return run_isolated(job, timeout, memory_mb)
+    import importlib
+
+    for name in modules_for([job]):  # warm the worker once; later forks share it
+        importlib.import_module(name)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the Dask worker's code
+        code = 0
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            die_with_parent()
+            if memory_mb > 0:  # the cap is the file's budget on top of the warm worker
+                limit_memory(memory_mb + _address_space_mb())
+            try:
+                result = run_job(job)
+            except MemoryError:
+                result = failure(job, memory_reason(memory_mb))
+            except BaseException as e:  # noqa: BLE001 - run_job reports bad input itself
+                result = failure(job, f"internal error ({type(e).__name__}: {e})")
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(data)
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return _collect(job, pid, read_fd, timeout, memory_mb)
+
+
+def _address_space_mb() -> int:
+    """This process's address space (VmSize) in MB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(ln.split()[1]) for ln in f if ln.startswith("VmSize:")) // 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _collect(job: BatchJob, pid: int, fd: int, timeout: float, memory_mb: int) -> JobResult:
+    """The forked child's result, read until it closes the pipe or the deadline passes."""
+    import select
+
+    deadline = time.monotonic() + timeout if timeout > 0 else float("inf")
+    chunks: list[bytes] = []
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([fd], [], [], min(left, 3600))
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+        if timed_out:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if timed_out:
+        return failure(job, timeout_reason(timeout))
+    if not chunks:
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        return failure(job, crash_reason(code, memory_mb))
+    try:
+        result: JobResult = pickle.loads(b"".join(chunks))
+    except Exception as e:  # noqa: BLE001 - a child that died mid-write
+        return failure(job, f"the worker's result could not be read ({type(e).__name__})")
+    return result
+
+
 def run_isolated(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
     """Run ``job`` in a ``python -m budget_extract.jobs`` subprocess with the limits.
 
-    The Dask task: it works inside daemonic worker processes, which may not start
-    multiprocessing children, and keeps a crashing PDF library away from the worker.
+    Where :func:`run_forked` cannot fork: a fresh interpreter per file (about 1.5 CPU-s of
+    start-up and imports), but the same isolation.
     """
     try:
         p = subprocess.run([*python_command("budget_extract.jobs"), str(memory_mb)],
@@ -338,7 +467,7 @@ class DaskExecutor:
                 if job.data is None:
                     with open(job.path, "rb") as f:  # workers may not see this disk
                         sent = replace(job, data=f.read())
-                fut = client.submit(run_isolated, sent, self.timeout, self.memory_mb,
+                fut = client.submit(run_forked, sent, self.timeout, self.memory_mb,
                                     pure=False, key=f"budget-extract-{job.sha256[:16]}-"
                                                     f"{time.monotonic_ns()}")
                 futures[fut] = job

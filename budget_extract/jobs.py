@@ -49,6 +49,7 @@ class BatchJob:
     data: bytes | None = None  # the input's bytes, when the worker cannot read `path`
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
+    pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
 
 
 @dataclass
@@ -81,14 +82,14 @@ def _extract(job: BatchJob) -> Any:
     from .api import extract
 
     if job.data is None:
-        return extract(job.path, password=job.password)
+        return extract(job.path, password=job.password, pdf_engine=job.pdf_engine)
     # The worker has the bytes, not the file: give the reader a file with the same name
     # (the extension breaks ties when sniffing the format).
     with tempfile.TemporaryDirectory(prefix="budget-extract-") as tmp:
         p = os.path.join(tmp, os.path.basename(job.path) or "input")
         with open(p, "wb") as f:
             f.write(job.data)
-        return extract(p, password=job.password)
+        return extract(p, password=job.password, pdf_engine=job.pdf_engine)
 
 
 def run_job(job: BatchJob) -> JobResult:

@@ -65,3 +65,37 @@ def test_dask_timeout_is_enforced(cluster, tmp_path):
     ex = DaskExecutor(cluster.scheduler_address, timeout=0.2, memory_mb=0)
     r = run_batch(str(src), str(tmp_path / "out"), BatchOptions(jobs=1), executor=ex)
     assert r.inputs[0].status == "failed" and "time limit" in r.inputs[0].error
+
+
+@pytest.mark.slow  # two worker processes: ~10 s
+def test_a_cluster_of_worker_processes_gives_the_local_outputs(tmp_path):
+    """A ``LocalCluster`` of two worker *processes* (as on several machines: the inputs
+    travel as bytes), against the local executor: the same files, byte for byte; the jobs
+    ran inside the long-lived workers (each imported the pipeline once), with the time
+    limit still enforced."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIX / f"{SEED}.md", src / "seed.md")
+    shutil.copy(FIX / f"{SEED}.html", src / "seed-html.html")
+    shutil.copy(FIX / f"{SEED}.pdf", src / "seed-pdf.pdf")
+    shutil.copy(FIX / f"{SEED}-unruled.pdf", src / "seed-unruled.pdf")
+    shutil.copy(FIX / "上海市普陀区商务委员会2025年部门预算.pdf", src / "swc.pdf")
+    (src / "bad.pdf").write_bytes(b"%PDF-1.7\nnot a pdf at all")
+
+    local = run_batch(str(src), str(tmp_path / "local"), BatchOptions(jobs=2))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", host="127.0.0.1") as cl, \
+            distributed.Client(cl) as client:
+        dask = run_batch(str(src), str(tmp_path / "dask"),
+                         BatchOptions(jobs=2, executor="dask", scheduler=client))
+        warm = client.run(lambda: "budget_extract.api" in __import__("sys").modules)
+        slow = run_batch(str(src), str(tmp_path / "slow"), BatchOptions(jobs=2, force=True),
+                         executor=DaskExecutor(client, timeout=0.05))
+    assert [(s.source_path, s.status, s.error) for s in dask.inputs] == [
+        (s.source_path, s.status, s.error) for s in local.inputs]
+    assert [s.status for s in dask.inputs].count("ok") == 5
+    assert _files(tmp_path / "dask") == _files(tmp_path / "local")
+    assert list(warm.values()) == [True, True]  # both workers did jobs, in their own process
+    assert {s.error for s in slow.inputs if s.source_path == "swc.pdf"} == {
+        "exceeded the 0.05 s time limit and was stopped (raise --timeout if the file is "
+        "genuinely large)"}

@@ -173,7 +173,7 @@ def test_workers_and_forkserver_start_with_ctrl_c_blocked():
 
     job = BatchJob(path=str(FIX / f"{SEED}.md"), source_path="x.md", document="x",
                    sha256="", mode="check")
-    results = LocalExecutor(jobs=1).run([job])
+    results = LocalExecutor(jobs=1).run([job, job])  # two: through the forkserver
     assert next(results).ok
     results.close()
     pid = forkserver._forkserver._forkserver_pid

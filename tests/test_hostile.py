@@ -335,7 +335,16 @@ def hidden_text_pdf(folder: Path) -> Path:
 def test_text_a_viewer_does_not_show_is_not_read(tmp_path):
     pdf = hidden_text_pdf(tmp_path)
     (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
-    p = cli("extract", pdf, tmp_path / "seed.md", "-o", tmp_path / "out")
+    # PDFium (the default engine) reads the same values; its text page leaves out glyphs
+    # at size 0 or scaling 0 itself, so only pdfplumber can count all five reasons
+    p = cli("extract", pdf, "-o", tmp_path / "pdfium")
+    assert p.returncode == 0, p.stderr
+    assert {(f["row_label"], f["column"]): f["value"]
+            for f in facts_of(tmp_path / "pdfium", "hidden")} == {
+        (r, c): v for r in ("合计", "某单位") for c, v in
+        [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+    p = cli("extract", pdf, tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
     assert p.returncode == 0, p.stderr
     facts = facts_of(tmp_path / "out", "hidden")
     got = {(f["row_label"], f["column"]): f["value"] for f in facts}
@@ -360,8 +369,9 @@ def test_text_a_viewer_does_not_show_is_not_read(tmp_path):
     assert (tmp_path / "out" / "seed.json").is_file()
     from budget_extract.readers.pdf import read
 
-    src = read(pdf.read_bytes(), str(pdf))
-    assert "SHOWN WHITE ON BLACK" in [b.text for b in src.blocks]
+    for engine in ("pdfium", "pdfplumber"):
+        src = read(pdf.read_bytes(), str(pdf), engine=engine)
+        assert "SHOWN WHITE ON BLACK" in [b.text for b in src.blocks], engine
 
 
 HTML_TEXT = bi.SEED_HTML.read_text(encoding="utf-8")
@@ -547,7 +557,14 @@ def test_fonts_without_a_unicode_mapping_get_their_own_message(tmp_path):
         data = data.replace(old, new)  # same length: the xref offsets stay right
     (tmp_path / "cid.pdf").write_bytes(data)
     (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
-    p = cli("extract", tmp_path / "cid.pdf", tmp_path / "seed.md", "-o", tmp_path / "out")
+    # PDFium (the default engine) decodes such glyphs through the embedded font itself,
+    # as a PDFium-based viewer does: the table is read
+    p = cli("extract", tmp_path / "cid.pdf", "-o", tmp_path / "pdfium")
+    assert p.returncode == 0, p.stderr
+    assert {f["value"] for f in facts_of(tmp_path / "pdfium", "cid")} == {
+        "120.00", "100.00", "20.00"}
+    p = cli("extract", tmp_path / "cid.pdf", tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
     assert p.returncode == 1
     (line,) = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
     # 某单位2026年单位预算 12 (its digits in the CJK font too), 收入总表 4, 单位：万元 5,
@@ -680,3 +697,23 @@ def test_text_outside_the_crop_box_is_not_read(tmp_path):
     # 项目合计一般公共预算拨款收入其他收入 18, 合计999.00900.0099.00 19, 某单位… 20
     assert ("hidden text not read: 57 character(s) outside the page's visible area on "
             "page 1 (a viewer does not show them)") in doc["warnings"]
+
+
+def test_invisible_text_over_a_scanned_image_is_read() -> None:
+    """A searchable scan prints its OCR text layer invisibly (rendering mode 3) over the page
+    image: that layer is what the image shows, and is read; the same text over white paper
+    is hidden and dropped."""
+    from budget_extract.readers.pdf.page_model import Char, PageObjects
+    from budget_extract.readers.pdf.visible import drop_hidden
+
+    def page(image: bool) -> PageObjects:
+        chars = [Char(t, 100 + 6 * i, 100, 106 + 6 * i, 110, 10, render_mode=3)
+                 for i, t in enumerate("100.00")]
+        return PageObjects(number=1, width=595, height=842, rotation=0, chars=chars,
+                           segments=[], image_count=1 if image else 0,
+                           backgrounds=[(0, 0, 595, 842)] if image else [])
+
+    scanned = page(True)
+    assert drop_hidden(scanned) == {} and "".join(c.text for c in scanned.chars) == "100.00"
+    plain = page(False)
+    assert drop_hidden(plain) == {"invisible": 6} and plain.chars == []

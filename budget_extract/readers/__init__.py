@@ -65,7 +65,7 @@ def sniff_format(data: bytes, path: str = "") -> str:
     return "markdown"
 
 
-def read(path: str, password: str | None = None) -> Source:
+def read(path: str, password: str | None = None, pdf_engine: str | None = None) -> Source:
     """Read any supported input into a block stream, or raise :class:`ExtractError`.
 
     The file is read from disk here, once; the reader for its format (each with the same
@@ -83,7 +83,12 @@ def read(path: str, password: str | None = None) -> Source:
     if fmt == "office":
         raise ExtractError("this is an Office (XLSX/DOCX/XLS) file; only PDF, Markdown and HTML "
                            "are supported so far", path)
-    src = _reader(fmt).read(data, path, password)
+    if fmt == "pdf":
+        from . import pdf
+
+        src = pdf.read(data, path, password, engine=pdf_engine)
+    else:
+        src = _reader(fmt).read(data, path, password)
     drop_invisible(src)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)

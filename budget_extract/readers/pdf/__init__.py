@@ -3,9 +3,11 @@
 The sub-modules, each one concern:
 
 * :mod:`.backend` — the interface a PDF library plugs in behind (bytes → pages of
-  :mod:`.page_model` objects); :mod:`.plumber` implements it with pdfplumber, helped by
+  :mod:`.page_model` objects); :mod:`.pdfium` implements it with pypdfium2 (the default
+  engine) and :mod:`.plumber` with pdfplumber (the fallback), both helped by
   :mod:`.drawing` (drawn objects → ruling segments) and :mod:`.guards` (hostile-input
-  limits); :mod:`.repair` rebuilds damaged files;
+  limits); :mod:`.soundness` decides which files PDFium may read; :mod:`.repair`
+  rebuilds damaged files;
 * :mod:`.page` — one page's blocks, from :mod:`.ruled` (tables from rulings, with
   :mod:`.rulings`), :mod:`.borderless` (tables from aligned text, with
   :mod:`.borderless_header` and :mod:`.borderless_body`) and :mod:`.textlines`;
@@ -22,7 +24,7 @@ import hashlib
 from ...errors import ExtractError
 from ...model import Block, Source
 from ...pageprogress import page_done
-from .backend import PdfBackend, PdfDamaged
+from .backend import EngineCannotRead, PdfBackend, PdfDamaged
 from .glyphs import GlyphCensus
 from .ocr import OCR_EXTRA
 from .ocr.pages import OcrPages
@@ -31,17 +33,39 @@ from .plumber import PdfplumberBackend
 from .repair import rebuild_copy, startxref_broken
 from .visible import drop_hidden, hidden_warning
 
+ENGINES = ("pdfium", "pdfplumber")
+"""The PDF engines, the default first: pypdfium2 (PDFium, in C) and pdfplumber
+(pdfminer.six, pure Python) — the fallback for every file PDFium must not or cannot read."""
+
+DEFAULT_ENGINE = "pdfium"
+
+
+def check_engine(engine: str | None) -> str:
+    """The engine to use: ``engine``, or the default; a one-line error for a wrong name."""
+    if engine is None:
+        return DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ExtractError(f"unknown PDF engine {engine!r}; use one of " + ", ".join(ENGINES))
+    return engine
+
 
 def read(
-    data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None
+    data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None,
+    engine: str | None = None,
 ) -> Source:
     """Read a PDF's bytes into a reading-order block stream (paragraph lines and table
     grids); ``path`` names the file in the Source and in errors.
+
+    ``engine`` is ``"pdfium"`` (the default) or ``"pdfplumber"``; a file PDFium must not
+    read (damaged, truncated, with streams that could inflate past the limit: see
+    :mod:`.soundness`) or cannot open is read by pdfplumber, so errors, repairs and
+    limits are the same whichever engine was asked for.  ``backend`` overrides both.
 
     A file whose structure is damaged (cross-reference table, page tree) but which ends
     properly is read again from a copy PDFium rebuilt — what a viewer does — and the
     result carries a warning; only when that fails too is the damage reported.
     """
+    engine = check_engine(engine)
     if not data:
         raise ExtractError("the file is empty (0 bytes); download it again", path)
     if b"%PDF-" not in data[:1024]:
@@ -54,13 +78,13 @@ def read(
     if has_eof and backend is None and startxref_broken(data):
         fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it
         if fixed is not None:
-            src = _read(fixed, path, password, None, sha256, True)
+            src = _read_with(check_engine(engine), fixed, path, password, None, sha256, True)
             src.warnings.insert(0, "the PDF's last update is not where its end says (a "
                                    "broken startxref); it was read from a rebuilt copy, as a "
                                    "viewer shows it — check the result against the file")
             return src
     try:
-        return _read(data, path, password, backend, sha256, has_eof)
+        return _read_with(engine, data, path, password, backend, sha256, has_eof)
     except PdfDamaged as exc:
         if not has_eof or backend is not None:
             raise
@@ -68,12 +92,28 @@ def read(
         if fixed is None:
             raise
         try:
-            src = _read(fixed, path, password, None, sha256, True)
+            src = _read_with(engine, fixed, path, password, None, sha256, True)
         except PdfDamaged:
             raise exc from None
         src.warnings.insert(0, f"the PDF is damaged ({exc.reason.split(';')[0]}); it was "
                                "read from a rebuilt copy, check the result against the file")
         return src
+
+
+def _read_with(
+    engine: str, data: bytes, shown: str, password: str | None, backend: PdfBackend | None,
+    sha256: str, has_eof: bool,
+) -> Source:
+    """Read with ``backend``, else the engine's; PDFium hands what it cannot read to
+    pdfplumber."""
+    if backend is None and engine == "pdfium":
+        from .pdfium import PdfiumBackend
+
+        try:
+            return _read(data, shown, password, PdfiumBackend(), sha256, has_eof)
+        except EngineCannotRead:
+            pass
+    return _read(data, shown, password, backend, sha256, has_eof)
 
 
 def _read(
@@ -85,6 +125,8 @@ def _read(
     be = backend if backend is not None else PdfplumberBackend()
     try:
         be.open(data, password)
+    except EngineCannotRead:
+        raise
     except ExtractError as exc:
         exc.path = shown
         if not has_eof and "password" not in exc.reason:
@@ -104,6 +146,8 @@ def _read(
                 page = next(page_iter)
             except StopIteration:
                 break
+            except EngineCannotRead:
+                raise
             except ExtractError as exc:
                 if not has_eof:
                     raise _as_truncated(exc, shown) from exc
@@ -193,4 +237,5 @@ def _pages_phrase(pages: list[int]) -> str:
     return f"page {text} has" if len(pages) == 1 else f"pages {text} have"
 
 
-__all__ = ["PdfBackend", "PdfDamaged", "PdfplumberBackend", "read"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "PdfBackend", "PdfDamaged", "PdfplumberBackend",
+           "check_engine", "read"]

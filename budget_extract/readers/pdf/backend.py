@@ -1,9 +1,9 @@
 """The interface a PDF library is plugged in behind: bytes in, :class:`PageObjects` out.
 
-Today one implementation exists, :class:`~.plumber.PdfplumberBackend` (pdfminer.six
-underneath).  A second one (pypdfium2, several times faster on 1,000-page files) plugs in
-by implementing :class:`PdfBackend` and being passed to :func:`budget_extract.readers.pdf.read`
-(``backend=``); nothing after the backend (tables, text lines, page numbers) changes.
+Two implementations: :class:`~.pdfium.PdfiumBackend` (pypdfium2, the default, several
+times faster) and :class:`~.plumber.PdfplumberBackend` (pdfminer.six underneath, the
+fallback); :func:`budget_extract.readers.pdf.read` picks one by ``engine=`` (or takes any
+``backend=``), and nothing after the backend (tables, text lines, page numbers) changes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,22 @@ from .page_model import PageObjects
 class PdfDamaged(ExtractError):
     """The file's structure (cross-reference table, page tree, a page's objects) is broken:
     :func:`budget_extract.readers.pdf.read` then tries a rebuilt copy before giving up."""
+
+
+class EngineCannotRead(ExtractError):
+    """This engine cannot (or must not) read the file: the reader hands it to the other
+    one.  Raised by the pypdfium2 backend for files that are not sound
+    (:mod:`.soundness`) or that PDFium fails to open; never shown to the user."""
+
+
+def password_error(password: str | None) -> ExtractError:
+    """The one-line error for a protected file, the same from every engine."""
+    if password:
+        return ExtractError(
+            "the PDF is password-protected and the given password is wrong; "
+            "pass the right one with --password",
+        )
+    return ExtractError("the PDF is password-protected; pass --password")
 
 
 class PdfBackend(Protocol):

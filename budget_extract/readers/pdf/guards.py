@@ -60,6 +60,7 @@ class _Inflated(threading.local):
     def add(self, n: int) -> None:
         self.total += n
         if self.total > MAX_INFLATE_MB << 20:
+            self.total = 0  # the page is abandoned: whoever decodes next starts afresh
             raise PdfLimitExceeded(
                 f"a compressed stream inflates past the {MAX_INFLATE_MB} MB limit for one "
                 "page (a \"compression bomb\": the file is broken or hostile)")
@@ -205,6 +206,13 @@ def guard_pdfminer() -> None:
     _guarded = True
 
 
+def too_many_objects() -> PdfLimitExceeded:
+    """The error for a page past :data:`MAX_PAGE_OBJECTS` (both engines)."""
+    return PdfLimitExceeded(
+        f"more than {MAX_PAGE_OBJECTS:,} objects on one page (the per-page "
+        "limit; real pages hold a few thousand): the file is broken or hostile")
+
+
 _page_class: Any = None
 
 
@@ -231,9 +239,7 @@ def _guarded_page_class() -> Any:
         def _one(self) -> None:
             self.count += 1
             if self.count > MAX_PAGE_OBJECTS:
-                raise PdfLimitExceeded(
-                    f"more than {MAX_PAGE_OBJECTS:,} objects on one page (the per-page "
-                    "limit; real pages hold a few thousand): the file is broken or hostile")
+                raise too_many_objects()
 
         def render_char(self, *a: Any, **k: Any) -> float:
             self._one()

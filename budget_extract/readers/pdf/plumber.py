@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...errors import ExtractError
-from .backend import PdfDamaged
+from .backend import PdfDamaged, password_error
 from .drawing import is_white, line_segment, path_segments, rect_segments
 from .guards import guard_pdfminer, guarded_page, inflated, limit_exceeded
 from .page_model import Char, PageObjects, Segment
@@ -245,12 +245,7 @@ def classify_open_error(exc: BaseException, password: str | None) -> ExtractErro
         if x.args and isinstance(x.args[0], BaseException):
             names += " " + type(x.args[0]).__name__
     if "PDFPasswordIncorrect" in names or "password" in text.lower():
-        if password:
-            return ExtractError(
-                "the PDF is password-protected and the given password is wrong; "
-                "pass the right one with --password",
-            )
-        return ExtractError("the PDF is password-protected; pass --password")
+        return password_error(password)
     limit = limit_exceeded(exc)
     if limit is not None:
         return ExtractError(limit.reason)

@@ -63,7 +63,7 @@ def hidden_reason(c: Char, page: PageObjects,
     office exports draw a cell that runs over a page break whole on both pages (its label
     centred on the full cell, possibly off the page), and the table reader needs that
     label to join the parts; anything else off the page is not shown, and not read."""
-    if c.render_mode in (3, 7):
+    if c.render_mode in (3, 7) and not _over_image(c, page):
         return "invisible"
     if c.size < MIN_SIZE:
         return "tiny"
@@ -81,6 +81,15 @@ def hidden_reason(c: Char, page: PageObjects,
             x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in page.backgrounds):
         return "white"
     return None
+
+
+def _over_image(c: Char, page: PageObjects) -> bool:
+    """Invisible text over a page image: a searchable scan's OCR layer, which says what the
+    image shows (the same words, where a viewer's search finds them) — read, not hidden."""
+    if not page.image_count:
+        return False
+    cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in page.backgrounds)
 
 
 def drop_hidden(page: PageObjects) -> Counter[str]:
