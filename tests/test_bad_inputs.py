@@ -246,11 +246,18 @@ def test_object_flood_stops_at_the_per_page_limit(tmp_path, monkeypatch):
 def test_object_flood_hits_the_named_time_and_memory_limits(tmp_path):
     flood = bi.tiny_objects_pdf(tmp_path, n=300_000)
     t0 = time.monotonic()
-    p = cli("extract", flood, SEED, "-o", tmp_path / "out", "--timeout", "1")
+    p = cli("extract", flood, SEED, "-o", tmp_path / "out", "--timeout", "1",
+            "--pdf-engine", "pdfplumber")
     assert time.monotonic() - t0 < 20
     assert p.returncode == 1 and "Traceback" not in p.stderr
     assert errors_of(p.stderr) == [f"error: {flood}: exceeded the 1 s time limit and was "
                                    "stopped (raise --timeout if the file is genuinely large)"]
+    # PDFium counts the page's objects before its text within the second: the object limit
+    p = cli("extract", flood, "-o", tmp_path / "pdfium", "--timeout", "1")
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert errors_of(p.stderr) == [f"error: {flood}: page 1: more than 100,000 objects on "
+                                   "one page (the per-page limit; real pages hold a few "
+                                   "thousand): the file is broken or hostile"]
     assert (tmp_path / "out" / f"{SEED.stem}.json").is_file()
     hog = bi.tiny_objects_pdf(tmp_path, "hog.pdf", n=30_000)  # ~150 MB of layout objects
     # in pdfminer's objects, that is: PDFium reads the page in a few MB (issue 12)

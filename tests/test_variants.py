@@ -81,6 +81,11 @@ KNOWN_FAILING: dict[str, str] = {
     "unruled+pages=partial": "cramped columns without rulings merge; tables lost",
     # the title and 单位：万元 on one line over an empty table's header and row of 0s
     "unruled+title=unit": "单位公开表7 and 8 (empty, a row of 0s) not found",
+    # the generator's defect, not the reader's: on A5 pages the 元 amounts with separators
+    # push 单位公开表5's last column (项目支出) past the page's right edge, where a viewer
+    # shows nothing and the reader (issue 14) reads nothing, with a warning
+    "yuan+codes=split+pages=repeat+captions=biao+codealign=center":
+        "the table overflows the A5 page: its last column is off the page",
 }
 
 
