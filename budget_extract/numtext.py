@@ -11,6 +11,7 @@ anything from ``budget/``.  Nothing here builds a ``Decimal``: that is
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "FIGURE",
@@ -107,6 +108,14 @@ def split_amount(text: str) -> tuple[str, str, str] | None:
     """
     if not isinstance(text, str):
         return None
+    return _split_str(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_str(text: str) -> tuple[str, str, str] | None:
+    """:func:`split_amount` of a string, remembered: the checks and the table reader ask
+    about the same cell texts over and over (each amount parsed for every sum it is in),
+    and the answer (an immutable tuple) depends on the text alone."""
     s = strip_invisible(text).strip()
     if s in _EMPTY:
         return None

@@ -21,8 +21,27 @@ MIN_SEGMENT = 1.0
 AXIS_TOL = 1.0
 """A line whose ends differ by less than this across its direction counts as straight."""
 
+_WHITE: dict[tuple[Any, ...], bool] = {}
+""":func:`is_white` of the colour tuples seen so far (a page has a few colours and
+thousands of glyphs and paths painted in them)."""
+
+
 def is_white(color: Any) -> bool:
     """Whether a pdfminer colour value paints white (invisible on paper)."""
+    if type(color) is tuple:
+        try:
+            known = _WHITE.get(color)
+        except TypeError:  # a pattern colour holding a list: not cached
+            return _is_white(color)
+        if known is None:
+            known = _WHITE[color] = _is_white(color)
+            if len(_WHITE) > 4096:  # a flood of colours: keep the memory bounded
+                _WHITE.clear()
+        return known
+    return _is_white(color)
+
+
+def _is_white(color: Any) -> bool:
     if color is None or isinstance(color, str):
         return False
     if isinstance(color, (int, float)):

@@ -413,44 +413,88 @@ def classify(ops: list[tuple[str, list[tuple[float, float]]]], frame: PageFrame
     return out
 
 
+_HANDLE_SUFFIX = "_t__"
+"""pypdfium2 types its handles (text page, page object, font) as pointers to opaque
+structs named ``fpdf_…_t__``; :func:`_plain` turns them into ``void *``."""
+
+
+def _plain(t: Any) -> Any:
+    if t is not None and getattr(t, "__name__", "").endswith(_HANDLE_SUFFIX):
+        return ctypes.c_void_p
+    return t
+
+
+class _Fast:
+    """The C functions read once per glyph or per text object, re-declared with handles
+    as plain ``void *``: a handle then crosses as an int, with no pointer object built
+    for it on the way out nor checked on the way in (about a third of the cost of a call
+    from Python), and an object's or a font's address is the int itself."""
+
+    NAMES = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetTextObject",
+             "FPDFText_GetCharOrigin", "FPDFTextObj_GetFont", "FPDFFont_GetDescent",
+             "FPDFTextObj_GetTextRenderMode", "FPDFText_GetFontSize", "FPDFText_GetMatrix",
+             "FPDFText_GetFillColor", "FPDFFont_GetGlyphWidth")
+
+    def __init__(self, raw: Any) -> None:
+        for name in self.NAMES:
+            f = getattr(raw, name)
+            proto = ctypes.CFUNCTYPE(_plain(f.restype), *(_plain(a) for a in f.argtypes))
+            setattr(self, name, proto(ctypes.cast(f, ctypes.c_void_p).value))
+
+
+_FAST: _Fast | None = None
+
+
+def _fast(raw: Any) -> _Fast:
+    global _FAST
+    if _FAST is None:
+        _FAST = _Fast(raw)
+    return _FAST
+
+
 def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
     """The text page's glyphs with pdfminer's boxes: x from the origin to the advance,
     y from the font's descent, one font size high.
 
     What is the same for every glyph of a text object (font, size, matrix, colour, render
-    mode) is asked once per object: per glyph only its code and origin cross into C."""
+    mode) is asked once per object: per glyph only its code, object and origin cross into
+    C, through :class:`_Fast`'s ``void *`` declarations."""
+    fast = _fast(raw)
+    tpa = ctypes.cast(tp, ctypes.c_void_p).value
     n = raw.FPDFText_CountChars(tp)
     out: list[Char] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
     objects: dict[int, _TextObject] = {}
     widths: dict[tuple[int, int], float] = {}
-    is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
-    origin_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetTextObject
-    addressof = ctypes.addressof
+    is_generated, unicode_of = fast.FPDFText_IsGenerated, fast.FPDFText_GetUnicode
+    origin_of, object_of = fast.FPDFText_GetCharOrigin, fast.FPDFText_GetTextObject
+    glyph_width = fast.FPDFFont_GetGlyphWidth
     fw = ctypes.c_float()
     buf = _Buffers(raw)
+    # frame.box, inlined below with the same arithmetic in the same order
+    ca, cb, cc, cd, ce, cf = frame.ctm
+    fdx, fdy, fh = frame.dx, frame.dy, frame.height
     space = False
     for i in range(n):
-        code = unicode_of(tp, i)
-        if is_generated(tp, i) == 1:  # made up by PDFium, not a glyph
+        code = unicode_of(tpa, i)
+        if is_generated(tpa, i) == 1:  # made up by PDFium, not a glyph
             space = space or code == 0x20
             continue
         if code in (10, 13, 0xFEFF, 0xFFFE, 0xFFFF):
             continue
         if code == 0:  # a glyph with no Unicode mapping: kept, as pdfminer's (cid:N), so
             code = 0xFFFD  # the glyph census can tell an undecodable text layer
-        obj = object_of(tp, i)
-        key = addressof(obj.contents) if obj else 0
+        key = object_of(tpa, i) or 0
         t = objects.get(key)
         if t is None:
-            t = objects[key] = _TextObject(raw, tp, i, obj, frame, buf)
+            t = objects[key] = _TextObject(fast, tpa, i, key, frame, buf)
         wkey = (t.font_key, code)
         width = widths.get(wkey)
         if width is None:  # the advance per unit of font size (0: unknown)
-            width = fw.value if t.font and raw.FPDFFont_GetGlyphWidth(t.font, code, 1.0, fw) \
+            width = fw.value if t.font_key and glyph_width(t.font_key, code, 1.0, fw) \
                 else 0.0
             widths[wkey] = width
-        origin_of(tp, i, ox, oy)
+        origin_of(tpa, i, ox, oy)
         ma, mb, mc, md = t.matrix
         fs = t.size
         if width > 0:
@@ -458,13 +502,21 @@ def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
         else:
             adv = _advance(raw, tp, i, t.matrix)
         lo = t.descent * fs
+        oxv, oyv = ox.value, oy.value
         if mb == 0 and mc == 0:  # the common case, without the matrix products
-            x0u, x1u = ox.value, ox.value + ma * adv
-            y0u, y1u = oy.value + md * lo, oy.value + md * (lo + fs)
+            x0u, x1u = oxv, oxv + ma * adv
+            y0u, y1u = oyv + md * lo, oyv + md * (lo + fs)
         else:
-            x0u, y0u = ox.value + mc * lo, oy.value + md * lo
-            x1u, y1u = ox.value + ma * adv + mc * (lo + fs), oy.value + mb * adv + md * (lo + fs)
-        x0, t0, x1, b0 = frame.box((x0u, y0u), (x1u, y1u))
+            x0u, y0u = oxv + mc * lo, oyv + md * lo
+            x1u, y1u = oxv + ma * adv + mc * (lo + fs), oyv + mb * adv + md * (lo + fs)
+        ax = ca * x0u + cc * y0u + ce + fdx
+        at = fh - (cb * x0u + cd * y0u + cf) + fdy
+        bx = ca * x1u + cc * y1u + ce + fdx
+        bt = fh - (cb * x1u + cd * y1u + cf) + fdy
+        x0 = bx if bx < ax else ax  # min / max, ties as the builtins break them
+        t0 = bt if bt < at else at
+        x1 = bx if bx > ax else ax
+        b0 = bt if bt > at else at
         if space and out and _reads_as_space(out[-1], x0, t0, b0 - t0):
             prev = out[-1]
             out.append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
@@ -479,26 +531,25 @@ class _TextObject:
     """What the glyphs of one text object share, read once (WPS writes one object per
     glyph, so this stays lean: shared buffers, the font's descent cached per font)."""
 
-    __slots__ = ("font", "font_key", "descent", "mode", "size", "matrix", "fill", "upright")
+    __slots__ = ("font_key", "descent", "mode", "size", "matrix", "fill", "upright")
 
-    def __init__(self, raw: Any, tp: Any, i: int, obj: Any, frame: PageFrame,
+    def __init__(self, fast: _Fast, tp: int, i: int, obj: int, frame: PageFrame,
                  buf: _Buffers) -> None:
-        font = self.font = raw.FPDFTextObj_GetFont(obj) if obj else None
-        key = self.font_key = ctypes.addressof(font.contents) if font else 0
+        key = self.font_key = (fast.FPDFTextObj_GetFont(obj) or 0) if obj else 0
         descent = buf.descents.get(key)
         if descent is None:
             d = buf.f
             descent = buf.descents[key] = d.value \
-                if font and raw.FPDFFont_GetDescent(font, 1.0, d) else 0.0
+                if key and fast.FPDFFont_GetDescent(key, 1.0, d) else 0.0
         self.descent = descent
-        self.mode = int(raw.FPDFTextObj_GetTextRenderMode(obj)) if obj else 0
-        self.size = raw.FPDFText_GetFontSize(tp, i)
+        self.mode = int(fast.FPDFTextObj_GetTextRenderMode(obj)) if obj else 0
+        self.size = fast.FPDFText_GetFontSize(tp, i)
         m = buf.m
-        self.matrix = (m.a, m.b, m.c, m.d) if raw.FPDFText_GetMatrix(tp, i, m) \
+        self.matrix = (m.a, m.b, m.c, m.d) if fast.FPDFText_GetMatrix(tp, i, m) \
             else (1.0, 0.0, 0.0, 1.0)
         r, g, b, a = buf.rgba
         self.fill = (r.value / 255, g.value / 255, b.value / 255) \
-            if raw.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
+            if fast.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
         ma, mb, mc, md = self.matrix
         ra, rb, rc, rd = frame.ctm[:4]
         a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
