@@ -253,31 +253,41 @@ def _walk(raw: Any, page: Any, form: Any, outer: Matrix, frame: PageFrame,
     flattens its figures); text objects are read from the text page instead.  Images
     and paths filled in a colour other than white go to ``backgrounds``: where white
     text can be seen (:mod:`.visible`), as the pdfplumber backend reports them."""
+    fast = _fast(raw)
     if form is None:
         n = raw.FPDFPage_CountObjects(page)
-        get = raw.FPDFPage_GetObject
-        owner = page
+        get = fast.FPDFPage_GetObject
+        owner = ctypes.cast(page, ctypes.c_void_p).value
     else:
         n = raw.FPDFFormObj_CountObjects(form)
-        get = raw.FPDFFormObj_GetObject
-        owner = form
+        get = fast.FPDFFormObj_GetObject
+        owner = ctypes.cast(form, ctypes.c_void_p).value
     if n > guards.MAX_PAGE_OBJECTS:
         counts[0] += n
         return
+    # objects cross as plain addresses (text objects, most of them, need nothing more);
+    # a path, image or form is cast back to pypdfium2's pointer type for the calls below
+    kind_of, handle = fast.FPDFPageObj_GetType, raw.FPDFPage_GetObject.restype
+    cast = ctypes.cast
+    path_kind, image_kind, form_kind = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
+                                        raw.FPDF_PAGEOBJ_FORM)
     for i in range(n):
-        obj = get(owner, i)
-        if not obj:
+        addr = get(owner, i)
+        if not addr:
             continue
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        kind = kind_of(addr)
+        if kind not in (path_kind, image_kind, form_kind):
+            continue
+        obj = cast(addr, handle)
+        if kind == path_kind:
             counts[0] += 1
             if counts[0] <= guards.MAX_PAGE_OBJECTS:
                 segments.extend(_path_segments(raw, obj, outer, frame, backgrounds))
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        elif kind == image_kind:
             counts[0] += 1
             counts[1] += 1
             _add_bounds(raw, obj, outer, frame, backgrounds)
-        elif kind == raw.FPDF_PAGEOBJ_FORM:
+        elif kind == form_kind:
             # a form's own matrix maps its objects into the enclosing space
             _walk(raw, page, obj, mult(_matrix(raw, obj), outer), frame, segments, counts,
                   backgrounds)
@@ -433,7 +443,8 @@ class _Fast:
     NAMES = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetTextObject",
              "FPDFText_GetCharOrigin", "FPDFTextObj_GetFont", "FPDFFont_GetDescent",
              "FPDFTextObj_GetTextRenderMode", "FPDFText_GetFontSize", "FPDFText_GetMatrix",
-             "FPDFText_GetFillColor", "FPDFFont_GetGlyphWidth")
+             "FPDFText_GetFillColor", "FPDFFont_GetGlyphWidth", "FPDFPage_GetObject",
+             "FPDFFormObj_GetObject", "FPDFPageObj_GetType")
 
     def __init__(self, raw: Any) -> None:
         for name in self.NAMES:
