@@ -317,6 +317,23 @@ def _rgb(raw: Any, getter: Any, obj: Any) -> tuple[float, float, float] | None:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
+_EXACT: dict[float, float] = {}
+""":func:`_exact` of the single-precision path coordinates seen so far (a table draws the
+same few coordinates again and again); zeros are left out (0.0 and -0.0 are one key),
+and the table is emptied when it grows large."""
+
+
+def _exact_cached(v: float) -> float:
+    r = _EXACT.get(v)
+    if r is None:
+        r = float(f"{v:.7g}")
+        if v:
+            if len(_EXACT) >= 1 << 16:
+                _EXACT.clear()
+            _EXACT[v] = r
+    return r
+
+
 def _path_segments(raw: Any, obj: Any, outer: Matrix, frame: PageFrame,
                    backgrounds: list[tuple[float, float, float, float]] | None = None
                    ) -> list[Segment]:
@@ -332,14 +349,19 @@ def _path_segments(raw: Any, obj: Any, outer: Matrix, frame: PageFrame,
     x, y = ctypes.c_float(), ctypes.c_float()
     ops: list[tuple[str, list[tuple[float, float]]]] = []
     pending: list[tuple[float, float]] = []
-    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
-    get_type, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    fast = _fast(raw)  # the object and its segments cross as addresses (see _Fast)
+    get_segment, get_point = fast.FPDFPath_GetPathSegment, fast.FPDFPathSegment_GetPoint
+    get_type, get_close = fast.FPDFPathSegment_GetType, fast.FPDFPathSegment_GetClose
     moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = get_segment(obj, i)
+    addr = ctypes.cast(obj, ctypes.c_void_p).value
+    exact, known = _exact_cached, _EXACT
+    for i in range(fast.FPDFPath_CountSegments(addr)):
+        seg = get_segment(addr, i)
         if not seg or not get_point(seg, x, y):
             continue
-        px, py = float(f"{x.value:.7g}"), float(f"{y.value:.7g}")  # _exact, inlined
+        xv, yv = x.value, y.value
+        px = known.get(xv) or exact(xv)  # _exact, remembered (zeros are not: see _EXACT)
+        py = known.get(yv) or exact(yv)
         pt = (a * px + c * py + e, b * px + d * py + f)
         kind = get_type(seg)
         if kind == moveto:
@@ -423,13 +445,13 @@ def classify(ops: list[tuple[str, list[tuple[float, float]]]], frame: PageFrame
     return out
 
 
-_HANDLE_SUFFIX = "_t__"
-"""pypdfium2 types its handles (text page, page object, font) as pointers to opaque
-structs named ``fpdf_…_t__``; :func:`_plain` turns them into ``void *``."""
+_HANDLE_PREFIX = "LP_struct_fpdf_"
+"""pypdfium2 types its handles (text page, page object, font, path segment) as pointers
+to opaque structs named ``fpdf_…``; :func:`_plain` turns them into ``void *``."""
 
 
 def _plain(t: Any) -> Any:
-    if t is not None and getattr(t, "__name__", "").endswith(_HANDLE_SUFFIX):
+    if t is not None and getattr(t, "__name__", "").startswith(_HANDLE_PREFIX):
         return ctypes.c_void_p
     return t
 
@@ -444,7 +466,9 @@ class _Fast:
              "FPDFText_GetCharOrigin", "FPDFTextObj_GetFont", "FPDFFont_GetDescent",
              "FPDFTextObj_GetTextRenderMode", "FPDFText_GetFontSize", "FPDFText_GetMatrix",
              "FPDFText_GetFillColor", "FPDFFont_GetGlyphWidth", "FPDFPage_GetObject",
-             "FPDFFormObj_GetObject", "FPDFPageObj_GetType")
+             "FPDFFormObj_GetObject", "FPDFPageObj_GetType", "FPDFPath_CountSegments",
+             "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
+             "FPDFPathSegment_GetClose")
 
     def __init__(self, raw: Any) -> None:
         for name in self.NAMES:
@@ -561,11 +585,14 @@ class _TextObject:
         r, g, b, a = buf.rgba
         self.fill = (r.value / 255, g.value / 255, b.value / 255) \
             if fast.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
-        ma, mb, mc, md = self.matrix
-        ra, rb, rc, rd = frame.ctm[:4]
-        a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
-        c2, d2 = mc * ra + md * rc, mc * rb + md * rd
-        self.upright = a2 * d2 > 0 and b2 * c2 <= 0
+        upright = buf.upright.get(self.matrix)
+        if upright is None:
+            ma, mb, mc, md = self.matrix
+            ra, rb, rc, rd = frame.ctm[:4]
+            a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
+            c2, d2 = mc * ra + md * rc, mc * rb + md * rd
+            upright = buf.upright[self.matrix] = a2 * d2 > 0 and b2 * c2 <= 0
+        self.upright = upright
 
 
 class _Buffers:
@@ -576,6 +603,8 @@ class _Buffers:
         self.m = raw.FS_MATRIX()
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))
         self.descents: dict[int, float] = {}
+        self.upright: dict[tuple[float, float, float, float], bool] = {}
+        """Whether a glyph matrix reads upright on this page (one answer per matrix)."""
 
 
 def _advance(raw: Any, tp: Any, i: int, matrix: tuple[float, float, float, float]) -> float:

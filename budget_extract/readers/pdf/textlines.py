@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .geometry import Word, bbox_of, cluster
 from .page_model import Char
@@ -27,26 +28,38 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     A glyph joins the current line when its vertical centre is within half a glyph height
     of the line's; each line's characters are then sorted left to right.
     """
-    ordered = sorted(chars, key=lambda c: (c.top, c.x0))
+    # called for every cell and text block: min/max are spelt out as comparisons (same
+    # results, ties included) and the current line's state is kept in locals
+    ordered = sorted(chars, key=_TOP_X0)
     lines: list[list[Char]] = []
-    mids: list[float] = []
-    heights: list[float] = []
+    line: list[Char] = []
+    mid_l = height_l = 0.0
     for ch in ordered:
-        h = max(ch.bottom - ch.top, 0.1)
-        mid = (ch.top + ch.bottom) / 2
-        if lines and abs(mid - mids[-1]) <= max(1.0, 0.5 * min(h, heights[-1])):
-            line = lines[-1]
-            line.append(ch)
-            n = len(line)
-            mids[-1] += (mid - mids[-1]) / n
-            heights[-1] = max(heights[-1], h)
-        else:
-            lines.append([ch])
-            mids.append(mid)
-            heights.append(h)
+        top, bottom = ch.top, ch.bottom
+        h = bottom - top
+        if 0.1 > h:
+            h = 0.1
+        mid = (top + bottom) / 2
+        if lines:
+            near = 0.5 * (height_l if height_l < h else h)
+            if not near > 1.0:
+                near = 1.0
+            if abs(mid - mid_l) <= near:
+                line.append(ch)
+                mid_l += (mid - mid_l) / len(line)
+                if h > height_l:
+                    height_l = h
+                continue
+        line = [ch]
+        lines.append(line)
+        mid_l, height_l = mid, h
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_X0)
     return lines
+
+
+_TOP_X0 = attrgetter("top", "x0")
+_X0 = attrgetter("x0")
 
 
 def _dedupe(chars: Sequence[Char]) -> list[Char]:
