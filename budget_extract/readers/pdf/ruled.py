@@ -67,8 +67,17 @@ class TableLayout:
 
     def locate(self, x: float, y: float) -> int:
         """Index of the region holding point (x, y), assumed inside the table."""
-        c = min(max(bisect_right(self.xs, x) - 1, 0), self.n_cols - 1)
-        r = min(max(bisect_right(self.ys, y) - 1, 0), self.n_rows - 1)
+        xs, ys = self.xs, self.ys  # clamped to the grid; asked for every glyph of a table
+        c = bisect_right(xs, x) - 1
+        if c < 0:
+            c = 0
+        if c > len(xs) - 2:
+            c = len(xs) - 2
+        r = bisect_right(ys, y) - 1
+        if r < 0:
+            r = 0
+        if r > len(ys) - 2:
+            r = len(ys) - 2
         return self.owner[r][c]
 
     def region_bbox(self, i: int) -> BBox:

@@ -98,7 +98,18 @@ def drop_hidden(page: PageObjects) -> Counter[str]:
     keep: list[Char] = []
     dropped: Counter[str] = Counter()
     cut = _cut_columns(page)
+    vx0, vtop, vx1, vbottom = visible_box(page)
+    vx0, vtop, vx1, vbottom = vx0 - _EDGE, vtop - _EDGE, vx1 + _EDGE, vbottom + _EDGE
     for c in page.chars:
+        # the common case first, inline: a glyph :func:`hidden_reason` can only pass
+        # (painted, readable size, centre inside the visible box, not white); anything
+        # else is asked properly
+        if (c.render_mode != 3 and c.render_mode != 7 and c.size >= MIN_SIZE
+                and c.hscale != 0 and vx0 <= (c.x0 + c.x1) / 2 <= vx1
+                and vtop <= (c.top + c.bottom) / 2 <= vbottom
+                and (c.fill is None or not is_white(c.fill))):
+            keep.append(c)
+            continue
         why = hidden_reason(c, page, cut)
         if why is None:
             keep.append(c)
