@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Block
 from .tables.furniture import find_furniture
@@ -43,6 +44,7 @@ PART_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)  # asked for the same labels and titles over and over
 def norm(text: str) -> str:
     """Text with all whitespace removed: how titles and labels are compared and emitted."""
     return _WS.sub("", text or "").replace(REPLACEMENT, "")

@@ -20,6 +20,7 @@ Row labels get a role too: ``total`` (合计, 总计, 收入总计 …) or ``sub
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "canonical_id",
@@ -36,6 +37,7 @@ _DUP = re.compile(r"#\d+$")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
+@lru_cache(maxsize=1 << 16)  # every header level and row label, compared many times
 def clean_level(text: str) -> str:
     """A header level or row label as compared here: no whitespace, no quotes, ASCII brackets,
     no ``#2`` de-duplication suffix."""
