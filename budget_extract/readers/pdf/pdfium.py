@@ -557,8 +557,7 @@ def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
             out.append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
                             prev.render_mode, prev.fill))
         space = False
-        out.append(Char(chr(code), x0, t0, x1, b0, b0 - t0, t.upright,
-                        render_mode=t.mode, fill=t.fill))
+        out.append(Char(chr(code), x0, t0, x1, b0, b0 - t0, t.upright, t.mode, 1.0, t.fill))
     return out
 
 
