@@ -213,3 +213,23 @@ def test_object_cap_is_checked_before_the_text(tmp_path, monkeypatch):
     data = bi.tiny_objects_pdf(tmp_path, n=5_000).read_bytes()
     with pytest.raises(ExtractError, match=r"^page 1: more than 2,000 objects on one page"):
         _pages(PdfiumBackend(), data)
+
+
+def test_pdfium_chars_fill_the_page_model_fields_they_mean() -> None:
+    """The PDFium backend builds Char positionally (speed): every field must hold what its
+    name says — a colour in ``fill``, a number in ``hscale`` — spaces it inserts included."""
+    from budget_extract.readers.pdf.pdfium import PdfiumBackend
+
+    data = (Path(__file__).parent.parent / "fixtures"
+            / "huaibei-hrss-info-center-2026-budget.pdf").read_bytes()
+    be = PdfiumBackend()
+    be.open(data, None)
+    try:
+        chars = [c for page in be.iter_pages() for c in page.chars]
+    finally:
+        be.close()
+    assert any(c.text == " " for c in chars)  # spaces PDFium inserted at gaps
+    for c in chars:
+        assert isinstance(c.hscale, float) and c.hscale == 1.0, c
+        assert c.fill is None or (isinstance(c.fill, tuple) and len(c.fill) == 3), c
+        assert c.render_mode in (0, 1, 2, 3, 4, 5, 6, 7) and c.confidence is None, c

@@ -555,8 +555,10 @@ def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
         if space and out and _reads_as_space(out[-1], x0, t0, b0 - t0):
             prev = out[-1]
             out.append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
-                            prev.render_mode, prev.fill))
+                            prev.render_mode, 1.0, prev.fill))  # Char's field order
         space = False
+        # positional, in Char's field order (text, x0, top, x1, bottom, size, upright,
+        # render_mode, hscale, fill): keywords cost a measurable share per glyph
         out.append(Char(chr(code), x0, t0, x1, b0, b0 - t0, t.upright, t.mode, 1.0, t.fill))
     return out
 
