@@ -717,3 +717,42 @@ def test_invisible_text_over_a_scanned_image_is_read() -> None:
     assert drop_hidden(scanned) == {} and "".join(c.text for c in scanned.chars) == "100.00"
     plain = page(False)
     assert drop_hidden(plain) == {"invisible": 6} and plain.chars == []
+
+
+def test_batch_jobs_are_lowered_so_their_memory_caps_fit_the_machine(tmp_path):
+    """The memory cap is per file: ``-j 64`` could take 64 caps, more than the machine
+    has, and the kernel's out-of-memory killer (not the limit) would end the run.  The
+    batch reads as many files at once as caps fit, says so, and writes every file."""
+    from budget_extract.memory_budget import machine_memory_mb
+
+    total = machine_memory_mb()
+    assert total > 0
+    cap = total // 2 + 1  # two caps do not fit: one file at a time
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ["a.md", "b.md", "c.md"]:
+        (src / name).write_bytes(SEED.read_bytes())
+    p = cli("batch", src, "-o", tmp_path / "out", "-j", "64", "--memory-limit", str(cap))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith(f"note: 64 files at once with the {cap:,} MB memory limit per "
+                               f"file could take {64 * cap:,} MB, more than the {total:,} MB "
+                               "this machine has: reading 1 at once"), p.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert sorted((i["source_path"], i["status"]) for i in report["inputs"]) == [
+        ("a.md", "ok"), ("b.md", "ok"), ("c.md", "ok")]
+    for stem in "abc":
+        assert value(facts_of(tmp_path / "out", stem), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_the_memory_budget_rule():
+    from budget_extract.memory_budget import jobs_within_memory
+
+    assert jobs_within_memory(8, 4096, 24_000) == (5, (
+        "8 files at once with the 4,096 MB memory limit per file could take 32,768 MB, more "
+        "than the 24,000 MB this machine has: reading 5 at once (lower --memory-limit to "
+        "read more at once)"))
+    assert jobs_within_memory(2, 4096, 24_000) == (2, None)  # fits: unchanged
+    assert jobs_within_memory(4, 4096, 16_384) == (4, None)  # exactly fits
+    assert jobs_within_memory(4, 8192, 4096)[0] == 1  # one file is the per-file limit's case
+    assert jobs_within_memory(64, 0, 4096) == (64, None)  # no cap
+    assert jobs_within_memory(64, 4096, 0) == (64, None)  # memory unknown
