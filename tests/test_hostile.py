@@ -756,3 +756,54 @@ def test_the_memory_budget_rule():
     assert jobs_within_memory(4, 8192, 4096)[0] == 1  # one file is the per-file limit's case
     assert jobs_within_memory(64, 0, 4096) == (64, None)  # no cap
     assert jobs_within_memory(64, 4096, 0) == (64, None)  # memory unknown
+
+
+BUDGET_PAGE_FACTS = {(r, c): v for r in ("合计", "某单位") for c, v in
+                     [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_cmap_bomb_stops_at_the_map_cap(tmp_path):
+    """A ToUnicode CMap of 2 KB whose ranges cover 670 million 4-byte codes: pdfminer
+    expanded them into a dict (20 s, then the 4 GB memory cap).  pdfplumber stops at
+    1,048,576 codes; PDFium (the default) keeps ranges unexpanded and reads the page."""
+    import time
+
+    bomb = bi.cmap_bomb_pdf(tmp_path)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", bomb, tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
+    assert time.monotonic() - t0 < 30
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {bomb}: page 1: a font's character map (CMap) maps "
+                               "more than 1,048,576 codes"), p.stderr
+    assert value(facts_of(tmp_path / "out", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+    p = cli("extract", bomb, "-o", tmp_path / "out2")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"]
+           for f in facts_of(tmp_path / "out2", "cmap-bomb")}
+    assert got == BUDGET_PAGE_FACTS
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_form_fanout_goes_to_the_engine_that_counts_its_objects(tmp_path):
+    """Twelve forms, each drawing the next ten times (5 KB): PDFium expanded all 10^11
+    drawings when it loaded the page and aborted (11 s, 4 GB, SIGABRT).  The file goes to
+    pdfplumber, which meets the per-page object limit; a small fan-out stays with PDFium."""
+    import time
+
+    from budget_extract.readers.pdf.fanout import form_fanout_exceeds
+
+    bomb = bi.form_fanout_pdf(tmp_path)
+    small = bi.form_fanout_pdf(tmp_path, "small.pdf", depth=3, fan=10)  # 100 drawings
+    assert form_fanout_exceeds(bomb.read_bytes())
+    assert not form_fanout_exceeds(small.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", bomb, small, "-o", tmp_path / "out")
+    assert time.monotonic() - t0 < 60
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {bomb}: page 1: more than 100,000 objects on one page"), \
+        p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "small")}
+    assert got == BUDGET_PAGE_FACTS
