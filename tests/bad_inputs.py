@@ -577,3 +577,10 @@ def form_fanout_pdf(folder: Path, name: str = "form-fanout.pdf", depth: int = 12
     data = _with_resources([[budget_page(), b"q /X0 Do Q"]], forms,
                            lambda n: b"/XObject << /X0 %d 0 R >>" % n)
     return _write(folder, name, data)
+
+
+def noop_stream_pdf(folder: Path, name: str = "noop.pdf", megabytes: int = 200) -> Path:
+    """A budget page plus a content stream of ``megabytes`` MB of ``q Q`` (save and
+    restore the graphics state: nothing painted), 200 KB on disk for 200 MB."""
+    noop = deflate_bomb((megabytes << 20) // 4, chunk=1 << 20, fill=b"q Q ")
+    return _write(folder, name, pdf_bytes([[budget_page(), RawStream(noop)]]))

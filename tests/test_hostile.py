@@ -807,3 +807,26 @@ def test_a_form_fanout_goes_to_the_engine_that_counts_its_objects(tmp_path):
         p.stderr
     got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "small")}
     assert got == BUDGET_PAGE_FACTS
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_page_of_no_op_operators_stops_at_the_content_cap(tmp_path):
+    """48 MB of ``q Q`` on one page paint nothing, so the object limit never counted
+    them: pdfminer ran for minutes (200 MB: past the 300 s limit).  pdfplumber now
+    refuses a page whose content decodes past 32 MB; PDFium reads it in seconds."""
+    import time
+
+    noop = bi.noop_stream_pdf(tmp_path, megabytes=48)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", noop, tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
+    assert time.monotonic() - t0 < 30
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {noop}: page 1: its content streams decode to 48 MB, "
+                               "over the 32 MB limit for one page"), p.stderr
+    assert value(facts_of(tmp_path / "out", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+    p = cli("extract", noop, "-o", tmp_path / "out2")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out2", "noop")}
+    assert got == BUDGET_PAGE_FACTS
