@@ -830,3 +830,19 @@ def test_a_page_of_no_op_operators_stops_at_the_content_cap(tmp_path):
     assert p.returncode == 0, p.stderr
     got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out2", "noop")}
     assert got == BUDGET_PAGE_FACTS
+
+
+def test_a_fanout_whose_forms_cannot_be_counted_is_not_given_to_pdfium(tmp_path):
+    """Forms drawing forms through a filter the check does not decode (LZW here) could
+    hide any fan-out: such a file goes to pdfplumber; a lone LZW form drawing no form
+    does not."""
+    from budget_extract.readers.pdf.fanout import form_fanout_exceeds
+
+    data = bi.form_fanout_pdf(tmp_path, depth=3, fan=2).read_bytes()
+    assert not form_fanout_exceeds(data)
+    hidden = data.replace(b"/Subtype /Form /BBox", b"/Subtype /Form /Filter /LZWDecode /BBox")
+    assert form_fanout_exceeds(hidden)
+    leaf_only = data.replace(b"/Subtype /Form /BBox [0 0 595 842] /Resources << /Font",
+                             b"/Subtype /Form /Filter /LZWDecode /BBox [0 0 595 842] "
+                             b"/Resources << /Font")
+    assert leaf_only != data and not form_fanout_exceeds(leaf_only)

@@ -66,9 +66,13 @@ def form_fanout_exceeds(data: bytes, limit: int = guards.MAX_PAGE_OBJECTS) -> bo
         if num in cost:
             return cost[num]
         cost[num] = 1  # a cycle: PDFium stops recursion, count it once
-        calls = len(_DO.findall(_content(heads[num], bodies[num])))
+        content = _content(heads[num], bodies[num])
         children = [form_cost(f) for f in reachable_forms(num) if f != num]
-        cost[num] = min(1 + calls * max(children, default=1), limit + 1)
+        if content is None:  # cannot count its Do operators: bounded only if it draws no form
+            cost[num] = limit + 1 if children else 1
+        else:
+            calls = len(_DO.findall(content))
+            cost[num] = min(1 + calls * max(children, default=1), limit + 1)
         return cost[num]
 
     try:
@@ -77,14 +81,15 @@ def form_fanout_exceeds(data: bytes, limit: int = guards.MAX_PAGE_OBJECTS) -> bo
         return True
 
 
-def _content(head: bytes, raw: bytes) -> bytes:
-    """A form's content: raw, or inflated (bounded) if Flate-encoded; empty otherwise."""
+def _content(head: bytes, raw: bytes) -> bytes | None:
+    """A form's content: raw, or inflated (bounded) if Flate-encoded; None when it cannot
+    be read here (other or chained filters, damaged data)."""
     if b"/Filter" not in head:
         return raw
     if b"Flate" not in head or b"[" in head.split(b"/Filter", 1)[1][:4]:
-        return b""  # other or chained filters: leave the form uncounted
+        return None
     d = zlib.decompressobj()
     try:
         return d.decompress(raw, MAX_FORM_CONTENT)
     except zlib.error:
-        return b""
+        return None
