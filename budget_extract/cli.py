@@ -276,7 +276,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor != "dask":
         print("error: --scheduler needs --executor dask", file=sys.stderr)
         return 2
-    opts = BatchOptions(jobs=args.jobs or default_jobs(), timeout=args.timeout,
+    jobs = args.jobs or default_jobs()
+    if args.executor != "dask":  # Dask workers run on other machines, with their own memory
+        from .memory_budget import jobs_within_memory, machine_memory_mb
+
+        jobs, note = jobs_within_memory(jobs, args.memory_limit, machine_memory_mb())
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    opts = BatchOptions(jobs=jobs, timeout=args.timeout,
                         memory_mb=args.memory_limit, force=args.force,
                         retry_failed=args.retry_failed, xlsx=args.xlsx, bom=args.excel_csv,
                         review=args.review, password=args.password,

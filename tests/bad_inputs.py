@@ -503,3 +503,84 @@ CASES: dict[str, Case] = {
                       ("password-protected", "--password")),
 }
 """The quick cases (each builds in milliseconds and reads in well under a second)."""
+
+
+
+def _with_resources(pages: list[Content], extra: Callable[[int], list[bytes]],
+                    resources: Callable[[int], bytes]) -> bytes:
+    """:func:`pdf_bytes` with objects ``extra(n)`` appended (``n``: the first one's number)
+    and ``resources(n)`` added to every page's /Resources (a ``/Font << … >>`` entry joins
+    the page's own fonts)."""
+    base = pdf_bytes(pages)
+    objs = {int(m.group(1)): m.group(2)
+            for m in re.finditer(rb"(\d+) 0 obj\n(.*?)\nendobj\n", base, re.S)}
+    first = max(objs) + 1
+    for i, body in enumerate(extra(first)):
+        objs[first + i] = body
+    res = resources(first)
+    for k, v in objs.items():
+        if b"/Type /Page " in v:
+            objs[k] = (v.replace(b"/Font << ", res[:-2]) if res.startswith(b"/Font << ")
+                       else v.replace(b"/Resources << ", b"/Resources << " + res + b" "))
+    root = re.search(rb"/Root (\d+) 0 R", base).group(1)  # type: ignore[union-attr]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k in sorted(objs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + objs[k] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %s 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1, root, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def cmap_bomb_pdf(folder: Path, name: str = "cmap-bomb.pdf") -> Path:
+    """A budget page plus a font whose ToUnicode CMap (2 KB) maps forty ranges of 2^24
+    4-byte codes each: 670 million entries for pdfminer to expand."""
+    ranges = b"".join(b"<%08X> <%08X> <4E00>\n" % (i << 24, (i << 24) | 0xFFFFFF)
+                      for i in range(40))
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"/CMapName /Bomb def 1 begincodespacerange <00000000> <FFFFFFFF> "
+            b"endcodespacerange\n40 beginbfrange\n" + ranges
+            + b"endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end\n")
+    data = _with_resources(
+        [[budget_page(), b"BT /F3 10 Tf 100 100 Td (AB) Tj ET"]],
+        lambda n: [_stream(cmap), b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                   b"/ToUnicode %d 0 R >>" % n],
+        lambda n: b"/Font << /F3 %d 0 R >>" % (n + 1))
+    return _write(folder, name, data)
+
+
+def form_fanout_pdf(folder: Path, name: str = "form-fanout.pdf", depth: int = 12,
+                    fan: int = 10) -> Path:
+    """A budget page that draws form 0, which draws form 1 ``fan`` times, … down to a
+    form drawing a line and a digit: ``fan ** (depth - 1)`` drawings in 5 KB."""
+    def forms(n: int) -> list[bytes]:
+        out = []
+        for d in range(depth):
+            if d < depth - 1:
+                body = b"/X Do\n" * fan
+                res = b"/Resources << /XObject << /X %d 0 R >> >> " % (n + d + 1)
+            else:
+                body = b"0 0 m 1 1 l S BT /F1 1 Tf (1) Tj ET"
+                res = b"/Resources << /Font << /F1 3 0 R >> >> "
+            out.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+                               + res))
+        return out
+
+    data = _with_resources([[budget_page(), b"q /X0 Do Q"]], forms,
+                           lambda n: b"/XObject << /X0 %d 0 R >>" % n)
+    return _write(folder, name, data)
+
+
+def noop_stream_pdf(folder: Path, name: str = "noop.pdf", megabytes: int = 200) -> Path:
+    """A budget page plus a content stream of ``megabytes`` MB of ``q Q`` (save and
+    restore the graphics state: nothing painted), 200 KB on disk for 200 MB."""
+    noop = deflate_bomb((megabytes << 20) // 4, chunk=1 << 20, fill=b"q Q ")
+    return _write(folder, name, pdf_bytes([[budget_page(), RawStream(noop)]]))

@@ -717,3 +717,132 @@ def test_invisible_text_over_a_scanned_image_is_read() -> None:
     assert drop_hidden(scanned) == {} and "".join(c.text for c in scanned.chars) == "100.00"
     plain = page(False)
     assert drop_hidden(plain) == {"invisible": 6} and plain.chars == []
+
+
+def test_batch_jobs_are_lowered_so_their_memory_caps_fit_the_machine(tmp_path):
+    """The memory cap is per file: ``-j 64`` could take 64 caps, more than the machine
+    has, and the kernel's out-of-memory killer (not the limit) would end the run.  The
+    batch reads as many files at once as caps fit, says so, and writes every file."""
+    from budget_extract.memory_budget import machine_memory_mb
+
+    total = machine_memory_mb()
+    assert total > 0
+    cap = total // 2 + 1  # two caps do not fit: one file at a time
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ["a.md", "b.md", "c.md"]:
+        (src / name).write_bytes(SEED.read_bytes())
+    p = cli("batch", src, "-o", tmp_path / "out", "-j", "64", "--memory-limit", str(cap))
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith(f"note: 64 files at once with the {cap:,} MB memory limit per "
+                               f"file could take {64 * cap:,} MB, more than the {total:,} MB "
+                               "this machine has: reading 1 at once"), p.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert sorted((i["source_path"], i["status"]) for i in report["inputs"]) == [
+        ("a.md", "ok"), ("b.md", "ok"), ("c.md", "ok")]
+    for stem in "abc":
+        assert value(facts_of(tmp_path / "out", stem), "1", "一、一般公共预算收入") == {"358.58"}
+
+
+def test_the_memory_budget_rule():
+    from budget_extract.memory_budget import jobs_within_memory
+
+    assert jobs_within_memory(8, 4096, 24_000) == (5, (
+        "8 files at once with the 4,096 MB memory limit per file could take 32,768 MB, more "
+        "than the 24,000 MB this machine has: reading 5 at once (lower --memory-limit to "
+        "read more at once)"))
+    assert jobs_within_memory(2, 4096, 24_000) == (2, None)  # fits: unchanged
+    assert jobs_within_memory(4, 4096, 16_384) == (4, None)  # exactly fits
+    assert jobs_within_memory(4, 8192, 4096)[0] == 1  # one file is the per-file limit's case
+    assert jobs_within_memory(64, 0, 4096) == (64, None)  # no cap
+    assert jobs_within_memory(64, 4096, 0) == (64, None)  # memory unknown
+
+
+BUDGET_PAGE_FACTS = {(r, c): v for r in ("合计", "某单位") for c, v in
+                     [("合计", "120.00"), ("一般公共预算拨款收入", "100.00"), ("其他收入", "20.00")]}
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_cmap_bomb_stops_at_the_map_cap(tmp_path):
+    """A ToUnicode CMap of 2 KB whose ranges cover 670 million 4-byte codes: pdfminer
+    expanded them into a dict (20 s, then the 4 GB memory cap).  pdfplumber stops at
+    1,048,576 codes; PDFium (the default) keeps ranges unexpanded and reads the page."""
+    import time
+
+    bomb = bi.cmap_bomb_pdf(tmp_path)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", bomb, tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
+    assert time.monotonic() - t0 < 30
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {bomb}: page 1: a font's character map (CMap) maps "
+                               "more than 1,048,576 codes"), p.stderr
+    assert value(facts_of(tmp_path / "out", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+    p = cli("extract", bomb, "-o", tmp_path / "out2")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"]
+           for f in facts_of(tmp_path / "out2", "cmap-bomb")}
+    assert got == BUDGET_PAGE_FACTS
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_form_fanout_goes_to_the_engine_that_counts_its_objects(tmp_path):
+    """Twelve forms, each drawing the next ten times (5 KB): PDFium expanded all 10^11
+    drawings when it loaded the page and aborted (11 s, 4 GB, SIGABRT).  The file goes to
+    pdfplumber, which meets the per-page object limit; a small fan-out stays with PDFium."""
+    import time
+
+    from budget_extract.readers.pdf.fanout import form_fanout_exceeds
+
+    bomb = bi.form_fanout_pdf(tmp_path)
+    small = bi.form_fanout_pdf(tmp_path, "small.pdf", depth=3, fan=10)  # 100 drawings
+    assert form_fanout_exceeds(bomb.read_bytes())
+    assert not form_fanout_exceeds(small.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", bomb, small, "-o", tmp_path / "out")
+    assert time.monotonic() - t0 < 60
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {bomb}: page 1: more than 100,000 objects on one page"), \
+        p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "small")}
+    assert got == BUDGET_PAGE_FACTS
+
+
+@pytest.mark.slow  # two runs of the command line
+def test_a_page_of_no_op_operators_stops_at_the_content_cap(tmp_path):
+    """48 MB of ``q Q`` on one page paint nothing, so the object limit never counted
+    them: pdfminer ran for minutes (200 MB: past the 300 s limit).  pdfplumber now
+    refuses a page whose content decodes past 32 MB; PDFium reads it in seconds."""
+    import time
+
+    noop = bi.noop_stream_pdf(tmp_path, megabytes=48)
+    (tmp_path / "seed.md").write_bytes(SEED.read_bytes())
+    t0 = time.monotonic()
+    p = cli("extract", noop, tmp_path / "seed.md", "-o", tmp_path / "out",
+            "--pdf-engine", "pdfplumber")
+    assert time.monotonic() - t0 < 30
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {noop}: page 1: its content streams decode to 48 MB, "
+                               "over the 32 MB limit for one page"), p.stderr
+    assert value(facts_of(tmp_path / "out", "seed"), "1", "一、一般公共预算收入") == {"358.58"}
+    p = cli("extract", noop, "-o", tmp_path / "out2")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out2", "noop")}
+    assert got == BUDGET_PAGE_FACTS
+
+
+def test_a_fanout_whose_forms_cannot_be_counted_is_not_given_to_pdfium(tmp_path):
+    """Forms drawing forms through a filter the check does not decode (LZW here) could
+    hide any fan-out: such a file goes to pdfplumber; a lone LZW form drawing no form
+    does not."""
+    from budget_extract.readers.pdf.fanout import form_fanout_exceeds
+
+    data = bi.form_fanout_pdf(tmp_path, depth=3, fan=2).read_bytes()
+    assert not form_fanout_exceeds(data)
+    hidden = data.replace(b"/Subtype /Form /BBox", b"/Subtype /Form /Filter /LZWDecode /BBox")
+    assert form_fanout_exceeds(hidden)
+    leaf_only = data.replace(b"/Subtype /Form /BBox [0 0 595 842] /Resources << /Font",
+                             b"/Subtype /Form /Filter /LZWDecode /BBox [0 0 595 842] "
+                             b"/Resources << /Font")
+    assert leaf_only != data and not form_fanout_exceeds(leaf_only)

@@ -26,6 +26,19 @@ about 1,500; a page with hundreds of thousands of tiny objects costs ~4 KB of me
 ~70 µs each in pdfminer, so it is refused early instead of eating the per-file limits."""
 
 
+MAX_CONTENT_MB = 32
+"""Decoded content-stream bytes of one page that pdfminer interprets.  A real page's
+content decodes to well under 10 MB; 200 MB of no-op operators (``q Q``, which paint
+nothing, so the object limit never counts them) ran pdfminer for minutes, until the
+300 s time limit.  PDFium (the default engine) reads such a page in seconds."""
+
+MAX_CMAP_ENTRIES = 1 << 20
+"""Codes one font's character map (a ``ToUnicode`` or embedded CMap) may map.  A 2-byte
+code space holds 65,536 codes; a range over a 4-byte one (``<00000000> <FFFFFFFF>``, a
+line of a 2 KB file) made pdfminer build a dict of billions of entries: 20 s and the 4 GB
+memory cap, before."""
+
+
 class PdfLimitExceeded(Exception):
     """A hostile-input limit was hit inside pdfminer; ``reason`` names the limit."""
 
@@ -199,11 +212,36 @@ def guard_pdfminer() -> None:
         if not logger.handlers:
             logger.addHandler(logging.NullHandler())
 
+    _cap_cmaps()
     pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _salvage_deflate
     pdftypes.lzwdecode = _bounded_lzw
     pdftypes.rldecode = _bounded_runlength
     _guarded = True
+
+
+def _cap_cmaps() -> None:
+    """Stop a font's character map at :data:`MAX_CMAP_ENTRIES` codes.
+
+    pdfminer expands each ``bfrange``/``cidrange`` code by code as it parses the map, so
+    the count is kept per map as the entries are added: the range stops at the cap,
+    after about a second, instead of when memory runs out."""
+    from pdfminer import cmapdb
+
+    def counted(add: Any) -> Any:
+        def guarded(self: Any, a: Any, b: Any) -> None:
+            n = self.__dict__.get("_budget_entries", 0) + 1
+            self.__dict__["_budget_entries"] = n
+            if n > MAX_CMAP_ENTRIES:
+                raise PdfLimitExceeded(
+                    f"a font's character map (CMap) maps more than {MAX_CMAP_ENTRIES:,} "
+                    "codes (a real one maps at most 65,536): the file is broken or hostile")
+            add(self, a, b)
+        return guarded
+
+    cmapdb.CMap.add_code2cid = counted(cmapdb.CMap.add_code2cid)  # type: ignore[method-assign]
+    cmapdb.FileUnicodeMap.add_cid2unichr = counted(  # type: ignore[method-assign]
+        cmapdb.FileUnicodeMap.add_cid2unichr)
 
 
 def too_many_objects() -> PdfLimitExceeded:
@@ -222,6 +260,25 @@ def guarded_page(pdf: Any, page_obj: Any, number: int, doctop: float) -> Any:
     if _page_class is None:
         _page_class = _guarded_page_class()
     return _page_class(pdf, page_obj, page_number=number, initial_doctop=doctop)
+
+
+def _check_content_size(page_obj: Any) -> None:
+    """Refuse a page whose content streams decode past :data:`MAX_CONTENT_MB`.
+
+    Decoding here costs nothing extra: pdfminer keeps a stream's decoded data for the
+    interpreter, and the inflate budget bounds it."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    total = 0
+    for ref in page_obj.contents or []:
+        stream = resolve1(ref)
+        if isinstance(stream, PDFStream):
+            total += len(stream.get_data())
+    if total > MAX_CONTENT_MB << 20:
+        raise PdfLimitExceeded(
+            f"its content streams decode to {total >> 20:,} MB, over the {MAX_CONTENT_MB} MB "
+            "limit for one page (real pages hold well under 10 MB): the file is broken or "
+            "hostile")
 
 
 def _guarded_page_class() -> Any:
@@ -260,6 +317,7 @@ def _guarded_page_class() -> Any:
         @property
         def layout(self) -> Any:
             if not hasattr(self, "_layout"):
+                _check_content_size(self.page_obj)
                 device = Counting(self.pdf.rsrcmgr, pageno=self.page_number,
                                   laparams=self.pdf.laparams)
                 PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)

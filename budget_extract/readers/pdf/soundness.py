@@ -11,7 +11,9 @@ this module looks at the bytes:
 * no stream could inflate past :data:`~.guards.MAX_INFLATE_MB`: each expanding filter
   multiplies its input by a bounded factor (Flate ~1,032, LZW ~2,731, RunLength 128), so
   only a stream whose size times that bound exceeds the limit is decoded here — bounded,
-  stopped at the limit (real files have none, or a few fonts).
+  stopped at the limit (real files have none, or a few fonts);
+* no form XObject could fan out past :data:`~.guards.MAX_PAGE_OBJECTS` drawings
+  (:mod:`.fanout`): PDFium expands them all when it loads a page.
 
 A file that fails a check is not refused here: :func:`sound_for_pdfium` says why, and the
 reader reads it with pdfplumber, whose one-line errors and repairs stay what they were.
@@ -23,6 +25,7 @@ import re
 import zlib
 
 from . import guards
+from .fanout import form_fanout_exceeds
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
 _OBJ_AT = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
@@ -54,7 +57,10 @@ def sound_for_pdfium(data: bytes) -> str | None:
             return bad
     elif not _OBJ_AT.match(data, offset):
         return "startxref points at neither a table nor a stream"
-    return _check_streams(data)
+    bad = _check_streams(data)
+    if bad is None and form_fanout_exceeds(data):
+        return "its form XObjects fan out past the per-page object limit"
+    return bad
 
 
 def _check_xref_table(data: bytes, pos: int) -> str | None:
