@@ -239,7 +239,8 @@ def test_interrupted_batch_resumes_to_the_same_outputs(batch, tmp_path):
     journal = out / ".budget-extract" / "state.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 3:
+        # one document done: the rest (seven more) is still running when Ctrl-C comes
+        if journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 1:
             break
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
@@ -259,7 +260,7 @@ def test_interrupted_batch_resumes_to_the_same_outputs(batch, tmp_path):
     p = subprocess.run([*cmd[:-1], "2"], capture_output=True, timeout=300)  # resume on 2
     assert p.returncode == 1, p.stderr.decode()  # the bad file
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["summary"]["reused"] >= 3 and report["summary"]["pending"] == 0
+    assert report["summary"]["reused"] >= 1 and report["summary"]["pending"] == 0
     assert files_of(out) == files_of(batch["out"])  # byte for byte, datasets included
 
 

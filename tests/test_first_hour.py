@@ -188,6 +188,8 @@ def test_ctrl_c_early_in_a_batch_prints_no_traceback(tmp_path):
     src.mkdir()
     for name in (f"{SEED}.md", f"{SEED}.pdf"):
         shutil.copy(FIX / name, src)
+    for k in range(6):  # enough work that the last Ctrl-C (0.8 s) still finds it running
+        shutil.copy(FIX / f"{SEED}.pdf", src / f"copy{k}.pdf")
     # once the batch has begun (its output folder exists; before that Python itself is
     # starting): while the forkserver imports, while the first worker starts and imports,
     # while it reads — the moments the old code printed a traceback
