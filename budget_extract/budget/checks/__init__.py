@@ -34,6 +34,7 @@ from ..kinds import spec
 from .claims import claim_checks
 from .column_groups import column_sums
 from .cross import Doc
+from .evaluate import number_repeats
 from .figures import Ctx, title
 from .narrative import narrative_checks
 from .performance import performance_target_checks
@@ -81,13 +82,7 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
     except Exception as exc:  # noqa: BLE001
         ctx.skip("cross.error", f"cross-table checks could not run ({type(exc).__name__}: "
                                 f"{exc})")
-    seen: dict[str, int] = {}
-    for c in ctx.checks:
-        n = seen.get(c.id, 0) + 1
-        seen[c.id] = n
-        if n > 1:
-            c.id = f"{c.id}#{n}"
-    return ctx.checks
+    return number_repeats(ctx.checks)
 
 
 def run_document_checks(tables: list[Table], meta: dict[str, Any],

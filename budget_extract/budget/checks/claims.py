@@ -57,6 +57,7 @@ from .claims_common import (
 )
 from .claims_tables import against_prior, headline
 from .cross import Doc
+from .evaluate import number_repeats
 from .figures import Ctx
 
 __all__ = ["CLAIM_IDS", "claim_checks"]
@@ -388,10 +389,4 @@ def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]]
     phase = str(meta.get("budget_phase") or "")
     for item in dated:
         _dated(out, item, year, phase)
-    seen: dict[str, int] = {}
-    for c in out.checks:
-        n = seen.get(c.id, 0) + 1
-        seen[c.id] = n
-        if n > 1:
-            c.id = f"{c.id}#{n}"
-    return out.checks
+    return number_repeats(out.checks)

@@ -124,3 +124,15 @@ def sum_check(ctx: Ctx, cid: str, head: str, lhs: list[Fig], rhs: list[Fig], *,
     if any(not f.blank for f in lhs + rhs):
         evaluate(ctx, cid, head, lhs, rhs, lhs_label=lhs_label, rhs_label=rhs_label,
                  relation=relation)
+
+
+def number_repeats(checks: list[Check]) -> list[Check]:
+    """Make ids unique in place: the second ``X`` becomes ``X#2``, the third ``X#3`` (a
+    table or a figure may give the same check twice); returns ``checks``."""
+    seen: dict[str, int] = {}
+    for c in checks:
+        n = seen.get(c.id, 0) + 1
+        seen[c.id] = n
+        if n > 1:
+            c.id = f"{c.id}#{n}"
+    return checks
