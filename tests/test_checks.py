@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from table_builders import grid
 
 import budget_extract
 from budget_extract.budget.checks import column_sums, run_checks
@@ -362,16 +363,7 @@ def test_item_numbering():
 
 
 def _table(kind, paths, rows, unit="万元"):
-    cols = [Column(path=p, role="value" if k > 0 else "stub", index=k)
-            for k, p in enumerate(paths)]
-    out = []
-    for n, values in enumerate(rows, start=1):
-        label, code = values[0]
-        cells = {c.key: CellValue(text=v) for c, v in zip(cols[1:], values[1:], strict=True) if v}
-        cells[cols[0].key] = CellValue(text=label)
-        out.append(Row(row_no=n, label=label, code=code, cells=cells))
-    return Table(table_no="1", kind=kind, title="", unit=unit, pages=[], empty=False, note="",
-                 columns=cols, rows=out)
+    return grid(kind, paths, rows, unit, link=False)
 
 
 def test_column_sums_group_subtotal():

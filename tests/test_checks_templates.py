@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from table_builders import grid
 
 import budget_extract
 from budget_extract.budget.checks import run_checks
@@ -25,25 +26,6 @@ SEED = FIXTURES / "huaibei-hrss-info-center-2026-budget.md"
 
 
 # --------------------------------------------------------------------------- builders
-
-
-def grid(kind: str, paths: list[tuple[str, ...]], rows: list[tuple], unit: str = "万元",
-         table_no: str = "1") -> Table:
-    """A coded table: the first path is the 科目名称 stub, the rest value columns; each row
-    is ``((label, code), value, …)`` with ``""`` for a blank cell."""
-    cols = [Column(path=p, role="value" if i else "stub", index=i) for i, p in enumerate(paths)]
-    out = []
-    for n, values in enumerate(rows, start=1):
-        label, code = values[0]
-        cells = {c.key: CellValue(text=v) for c, v in zip(cols[1:], values[1:], strict=True) if v}
-        cells[cols[0].key] = CellValue(text=label)
-        out.append(Row(row_no=n, label=label, code=code, cells=cells))
-    t = Table(table_no=table_no, kind=TableKind(kind), title="", unit=unit, pages=[],
-              empty=False, note="", columns=cols, rows=out)
-    link_codes(t)
-    if any(r.code for r in t.rows):
-        t.code_scheme = "function"
-    return t
 
 
 def halves(kind: str, income: list[tuple[str, str]], expenditure: list[tuple[str, str]],
