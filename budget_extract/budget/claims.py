@@ -47,14 +47,12 @@ class ProseSection:
     text: str
     # (normalized block text, page) for the blocks of the section, in order
     blocks: list[tuple[str, int | None]] = field(default_factory=list)
+    _joined: tuple[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def page_of(self, snippet: str) -> int | None:
         """The page printing ``snippet`` (normalized text): the block it starts in, else the
         section's first page (Markdown and HTML have none)."""
-        joined, starts = "", []
-        for text, _ in self.blocks:
-            starts.append(len(joined))
-            joined += text
+        joined, starts = self._index()
         i = joined.find(snippet) if snippet else -1
         pages = [p for _, p in self.blocks]
         if i < 0:
@@ -66,6 +64,17 @@ class ProseSection:
             if start > i:
                 break
         return page if page is not None else next((p for p in pages if p is not None), None)
+
+    def _index(self) -> tuple[str, list[int]]:
+        """The blocks' text run together and where each block starts in it, built once per
+        section (``page_of`` is asked for every claim)."""
+        if self._joined is None:
+            starts, pos = [], 0
+            for text, _ in self.blocks:
+                starts.append(pos)
+                pos += len(text)
+            self._joined = ("".join(t for t, _ in self.blocks), starts)
+        return self._joined
 
 
 def prose_sections(sections: list[Any], blocks: list[Block]) -> list[ProseSection]:

@@ -19,7 +19,6 @@ from ..numbers import UNITS
 Status = str
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-Status = str
 
 
 # --------------------------------------------------------------------------- helpers

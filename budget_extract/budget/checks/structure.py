@@ -55,15 +55,11 @@ def _key(title: str, unit_name: str) -> str:
     return _YEAR.sub("", t)
 
 
-def toc_tables(d: DocText, unit_name: str = "") -> list[tuple[str, str]]:
-    """The 目录's table entries as (number, title): entries whose title (ordinal and page
-    number set aside) ends in 表 and names a budget table kind — not the part headings
-    (第二部分 …部门决算表), not the text's sections (一、收入支出决算总体情况说明)."""
-    return [(n, t) for n, t, _ in _toc_entries(d, unit_name)]
-
-
 def _toc_entries(d: DocText, unit_name: str) -> list[tuple[str, str, str]]:
-    """(number, title, the entry as the 目录 prints it) of each table entry."""
+    """(number, title, the entry as the 目录 prints it) of the 目录's table entries:
+    entries whose title (ordinal and page number set aside) ends in 表 and names a budget
+    table kind — not the part headings (第二部分 …部门决算表), not the text's sections
+    (一、收入支出决算总体情况说明)."""
     out = []
     for e in d.toc:
         number, title = entry_number(e)

@@ -80,15 +80,13 @@ def code_checks(ctx: Ctx, t: Table, k: str) -> None:
                 # summary, that run alone
                 evaluate(ctx, cid, head, lhs, rhs, lhs_label="",
                          rhs_label=f"Σ {len(tops)} {what} of {len(runs)} unit blocks")
-                if ctx.checks[-1].status == "fail":
+                if ctx.checks[-1].status == "fail":  # else the first block alone; if that
+                    every = ctx.checks.pop()         # fails too, the sum over every block
                     first = [ctx.fig(t, r, c, r.code) for r in runs[0]]
-                    ctx.checks.pop()
                     evaluate(ctx, cid, head, lhs, first, lhs_label="",
                              rhs_label=f"Σ {len(first)} {what} of the first block")
                     if ctx.checks[-1].status == "fail":
-                        ctx.checks.pop()
-                        evaluate(ctx, cid, head, lhs, rhs, lhs_label="",
-                                 rhs_label=f"Σ {len(tops)} {what} of {len(runs)} unit blocks")
+                        ctx.checks[-1] = every
                 continue
             evaluate(ctx, cid, head, lhs, rhs, lhs_label="", rhs_label=f"Σ {len(tops)} {what}")
     elif total is None:
