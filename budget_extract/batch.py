@@ -177,9 +177,9 @@ def document_ids(rels: list[str]) -> dict[str, str]:
     return dict(zip(rels, unique_ids(rels), strict=True))
 
 
-DOC_SUFFIXES = ("", ".json", ".facts.csv", ".xlsx")
+DOC_SUFFIXES = ("", ".json", ".facts.csv", ".xlsx", ".html")
 """What a document with id S writes: the folder ``S/`` (its tables), ``S.json``,
-``S.facts.csv`` and ``S.xlsx``."""
+``S.facts.csv``, ``S.xlsx`` and the review page ``S.html``."""
 
 
 def unique_ids(rels: list[str], reserved: frozenset[str] | None = None) -> list[str]:

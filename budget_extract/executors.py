@@ -165,11 +165,15 @@ def _context(preload: list[str] | None = None, *, single: bool = False) -> Any:
         spec = getattr(sys.modules.get("__main__"), "__spec__", None)
         ctx.set_forkserver_preload([m for m in preload or PRELOAD
                                     if m != getattr(spec, "name", None)])
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
-        # `python -c`: no cwd on the server's import path; born with SIGINT blocked
-        with helpers_started_safely(), _sigint_blocked():
-            forkserver.ensure_running()
+        # `python -c`: no cwd on the helpers' import path.  The forkserver's first start
+        # launches the resource tracker, whose start ends by unblocking SIGINT: launch it
+        # first, then the server with SIGINT blocked (its workers inherit the mask)
+        with helpers_started_safely():
+            resource_tracker.ensure_running()
+            with _sigint_blocked():
+                forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
@@ -269,12 +273,6 @@ def _sigint_blocked() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
         yield
         return
-    # The forkserver's first start launches the resource tracker, whose start ends by
-    # unblocking SIGINT: launch it first (a no-op once it runs).
-    from multiprocessing import resource_tracker
-
-    with helpers_started_safely():  # `python -c`: no cwd on its import path
-        resource_tracker.ensure_running()
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield

@@ -370,3 +370,14 @@ def test_documented_schema_and_sql_examples(batch):
                 assert (2025, "上海市普陀区商务委员会", 37151.47,
                         "shanghai/上海市普陀区商务委员会2025年部门预算") in rows
     assert ran >= 6
+
+
+def test_a_review_page_cannot_take_another_documents_name():
+    """``a.md`` writes its review page ``a.html``; ``a.html.md`` must not get the id
+    ``a.html`` (its folder ``a.html/`` would be that file)."""
+    from budget_extract.batch import unique_ids
+
+    ids = unique_ids(["a.md", "a.html.md"])
+    assert ids[0] == "a" and ids[1] != "a.html"
+    written = {f"{i}{s}" for i in ids for s in ("", ".json", ".facts.csv", ".xlsx", ".html")}
+    assert len(written) == 2 * 5  # no file or folder of one is a file or folder of the other

@@ -23,7 +23,7 @@ from ..facts import table_facts
 from ..model import Check, Document, Table
 from .page_images import PageImage, PageImageError, render_pages
 
-STATUSES = ("pass", "rounding", "fail", "skip")
+STATUSES = ("pass", "rounding", "fail", "warn", "skip")
 
 
 def _e(text: object) -> str:

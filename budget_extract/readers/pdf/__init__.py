@@ -78,7 +78,7 @@ def read(
     if has_eof and backend is None and startxref_broken(data):
         fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it
         if fixed is not None:
-            src = _read_with(check_engine(engine), fixed, path, password, None, sha256, True)
+            src = _read_with(engine, fixed, path, password, None, sha256, True)
             src.warnings.insert(0, "the PDF's last update is not where its end says (a "
                                    "broken startxref); it was read from a rebuilt copy, as a "
                                    "viewer shows it — check the result against the file")
