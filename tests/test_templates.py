@@ -206,7 +206,7 @@ def document_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
     """Document-wide: the phase, stray tables with facts, placeholders, 栏次, the fact total."""
     problems = []
     phase = (doc.get("meta") or {}).get("budget_phase")
-    if phase is not None and phase != exp_doc["budget_phase"]:
+    if phase != exp_doc["budget_phase"]:  # a missing phase is a problem too
         problems.append(f"budget_phase {phase!r}, expected {exp_doc['budget_phase']!r}")
     numbered = {str(t["table_no"]) for t in exp_doc["tables"]}
     extra = exp_doc.get("unnumbered_tables", [])
