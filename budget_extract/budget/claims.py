@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from ..model import Block
@@ -276,10 +275,3 @@ def dated_statements(sections: list[ProseSection]) -> list[dict[str, Any]]:
                         "text": _sentence(s, m.start(), m.end()), "section": sec.heading,
                         "page": sec.page_of(s[m.start():m.start() + 24])})
     return out
-
-
-def half_unit(printed: str) -> Decimal:
-    """Half a unit of the last printed digit (``2.2`` → 0.05, ``100`` → 0.5)."""
-    t = printed.replace(",", "")
-    decimals = len(t.split(".")[1]) if "." in t else 0
-    return Decimal(5).scaleb(-decimals - 1)

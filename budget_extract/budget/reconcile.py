@@ -18,7 +18,7 @@ from ..model import Check, Table
 from ..segment import norm
 from .kinds import ALL_FUNDS_KINDS, kind_from_title
 from .narrative import find_empty_reasons, parse_figures
-from .numbers import UNITS, parse_amount
+from .numbers import UNITS, half_unit, parse_amount
 
 NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
@@ -31,9 +31,7 @@ def _clean_label(label: str) -> str:
 
 def _half_unit(text: str, unit: str) -> Decimal:
     """Half a unit of the last printed digit, in yuan."""
-    t = text.replace(",", "")
-    decimals = len(t.split(".")[1]) if "." in t else 0
-    return Decimal(5).scaleb(-decimals - 1) * UNITS.get(unit, 1)
+    return half_unit(text) * UNITS.get(unit, 1)
 
 
 def narrative_figures(sections: list[dict[str, Any]], meta: dict[str, Any]

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from ...model import Check, Column, Row, Table
 from ..columns import clean_level
-from ..numbers import rounding_tolerance
+from ..numbers import decimals, half_unit
 from .evaluate import sum_check
 from .figures import ZERO, Ctx, Fig, row_desc, row_key, title, value_cols
 
@@ -110,7 +110,7 @@ def _pct(text: str) -> tuple[Decimal, int] | None:
         value = Decimal(t)
     except InvalidOperation:
         return None
-    return value, (len(t.split(".")[1]) if "." in t else 0)
+    return value, decimals(t)
 
 
 def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
@@ -126,7 +126,7 @@ def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
     value, places = printed
     a, b = fa.amount, fb.amount
     exact = (a - b) / b * _HUNDRED
-    half = rounding_tolerance([f"{value:.{places}f}"]) if places else Decimal("0.5")
+    half = half_unit(f"{value:.{places}f}")
     corners = [(a + sa * fa.tolerance - (b + sb * fb.tolerance)) / (b + sb * fb.tolerance)
                * _HUNDRED for sa in (-1, 1) for sb in (-1, 1)
                if b + sb * fb.tolerance != ZERO]

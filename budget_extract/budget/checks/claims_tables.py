@@ -16,16 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from ...model import Table
-from ..claims import half_unit
 from ..columns import canonical_id
 from ..kinds import TableKind as K
-from ..numbers import UNITS
+from ..numbers import UNITS, decimals, half_unit, parse_amount
 from .claims_common import (
     HUNDRED,
     Out,
     amt,
-    dec,
-    decimals_of,
     in_unit,
     interval,
     judge,
@@ -223,7 +220,7 @@ def headline(out: Out, fig: dict[str, Any], d: Doc, year: int | None
               ) -> tuple[str, Fig] | None:
     """The headline check; returns the headline's name and the table cell the figure
     agrees with (None if none)."""
-    amount, unit = dec(fig.get("amount")), fig.get("unit")
+    amount, unit = parse_amount(fig.get("amount")), fig.get("unit")
     if amount is None or unit not in UNITS:
         return None
     if fig.get("year") is not None and year is not None and fig["year"] != year:
@@ -274,7 +271,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
         return
     unit = fig["unit"]
     scale = Decimal(UNITS.get(p.unit, 1)) / UNITS[unit]
-    a = dec(fig["amount"])
+    a = parse_amount(fig["amount"])
     assert a is not None
     b = p.amount * scale
     ha, hb = half_unit(fig["amount"]), p.tolerance * scale
@@ -289,7 +286,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
             rounding = True
         else:
             problems.append(f"the text says {direction}, the table's 上年 figure says {truth}")
-    change = dec(fig.get("change"))
+    change = parse_amount(fig.get("change"))
     if change is not None and direction != "持平":
         change = in_unit(change, fig)
         gap = abs(abs(diff) - change)
@@ -297,7 +294,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
             problems.append(f"the difference is {abs(diff)}, not {change}")
         elif gap:
             rounding = True
-    pct = dec(fig.get("change_pct"))
+    pct = parse_amount(fig.get("change_pct"))
     if pct is not None and b > hb:
         def rate(x: Decimal, y: Decimal) -> Decimal | None:
             return None if y <= 0 else abs(x - y) / y * HUNDRED
@@ -309,7 +306,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
         elif status == "rounding":
             rounding = True
     status = "fail" if problems else ("rounding" if rounding else "pass")
-    q = Decimal(1).scaleb(-decimals_of(fig["amount"]))
+    q = Decimal(1).scaleb(-decimals(fig["amount"]))
     out.add(f"claims.prior_year.{name}", status,
             f"{quote(fig['text'])} (p. {fig.get('page') or '-'}): {fig['amount']}{unit} against "
             f"{title(p.table)} {p.row.label if p.row else ''}/{p.column.key if p.column else ''} "
