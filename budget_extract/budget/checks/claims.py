@@ -89,7 +89,7 @@ def _base_year(out: Out, fig: dict[str, Any], year: int | None) -> None:
             f"{quote(fig['text'])} (p. {fig.get('page') or '-'}) compares with {py}"
             + ("" if ok else f", which is not before the report year {year}: the base of a "
                              "comparison is an earlier year"),
-            f"< {year}", str(py), [text_ref(fig)])
+            str(py), f"< {year}", [text_ref(fig)])
 
 
 def _direction(out: Out, fig: dict[str, Any]) -> bool:
@@ -114,7 +114,7 @@ def _direction(out: Out, fig: dict[str, Any]) -> bool:
                 f"than the amount itself ({amt(fig['amount'], fig.get('unit'))}): the prior "
                 f"year would be {amount - change}{fig.get('unit')}, below zero — the amount "
                 "fell, or a figure is wrong",
-                f"增加 ≤ {fig['amount']}", str(change), [text_ref(fig)])
+                str(change), f"增加 ≤ {fig['amount']}", [text_ref(fig)])
         return False
     return True
 
@@ -348,7 +348,7 @@ def _dated(out: Out, item: dict[str, Any], year: int | None, phase: str) -> None
         ok = y == year
         out.add(f"claims.heading_year.{norm(item['text'])[:40]}", "pass" if ok else "fail",
                 f"{head} names {y}" + ("" if ok else f", not the report year {year}"),
-                str(year), str(y), refs)
+                str(y), str(year), refs)
         return
     final = phase == "决算"
     ok = y == year if final else year - 1 <= y <= year
@@ -358,7 +358,7 @@ def _dated(out: Out, item: dict[str, Any], year: int | None, phase: str) -> None
     out.add(f"claims.as_of_year.{norm(item.get('section') or '')[:40] or 'text'}",
             "pass" if ok else "fail",
             f"{head}: 截至{y}年" + ("" if ok else f", but {why} ({want})"),
-            want, str(y), refs)
+            str(y), want, refs)
 
 
 def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]],

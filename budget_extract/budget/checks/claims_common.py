@@ -89,6 +89,9 @@ class Out:
 
     def add(self, cid: str, status: Status, message: str, expected: str | None,
             actual: str | None, refs: list[dict[str, Any]]) -> None:
+        """Record a check: ``expected`` is what the text prints (the claim), ``actual`` what
+        the tables, the recomputed numbers or the report year give (docs/checks.md,
+        "Reading a check")."""
         self.checks.append(Check(id=cid, status=status, message=message,  # type: ignore[arg-type]
                                  expected=expected, actual=actual, refs=refs))
 
