@@ -33,6 +33,7 @@ from .claims_common import (
 )
 from .cross import Doc
 from .figures import Fig, title, total_row
+from .periods import period, period_of
 
 __all__ = ["HEADLINES", "against_prior", "headline", "headline_of"]
 
@@ -63,7 +64,7 @@ class _Cells:
         if t is None:
             return []
         year = report_year(d.ctx.meta)
-        cols = [c for c in t.columns if c.role == "value" and _period(c.path, year) == "current"]
+        cols = [c for c in t.columns if c.role == "value" and period(c.path, year) == "current"]
         if self.row:
             pat = re.compile(rf"^(?:{self.row})$")
             rows = [r for r in t.rows if pat.match(_row_name(r.label))]
@@ -92,37 +93,6 @@ def _own_row(d: Doc, t: Table) -> Any:
     return next((r for r in t.rows if unit and _CLEAN.sub("", r.label) == unit), None)
 
 
-_CHANGE_LEVEL = re.compile(r"增减|变化|变动|比上年|比\d{4}年")
-
-
-
-
-def _period_of(level: str, year: int | None) -> str:
-    """``prior`` for a header level naming last year (上年, 2025年执行数 in a 2026
-    budget), ``current`` for this year's (当年, 2026年预算数), else ``""``."""
-    lv = re.sub(r"\s", "", level)
-    if re.fullmatch(r"上年度?(?:预算数?|执行数?|预算执行数)?", lv):
-        return "prior"
-    if re.fullmatch(r"(?:当年|本年度?)(?:预算数?)?", lv):
-        return "current"
-    m = re.fullmatch(r"(\d{4})年度?(?:年初)?(?:预算数?|执行数|预算执行数)?", lv)
-    if m and year is not None:
-        return {year - 1: "prior", year: "current"}.get(int(m.group(1)), "other")
-    return ""
-
-
-def _period(path: tuple[str, ...], year: int | None) -> str:
-    """A column's period: ``change`` (增减 columns), ``prior``, ``other`` (a year neither
-    this nor last), else ``current``."""
-    if any(_CHANGE_LEVEL.search(p) for p in path):
-        return "change"
-    for level in path:
-        p = _period_of(level, year)
-        if p in ("prior", "other"):
-            return p
-    return "current"
-
-
 def _prior_column(f: Fig, year: int | None) -> Fig | None:
     """The same figure's 上年 cell: a column of f's table and row whose header differs from
     f's only by its period level (上年 for 当年, 2025年 for 2026年)."""
@@ -130,11 +100,11 @@ def _prior_column(f: Fig, year: int | None) -> Fig | None:
         return None
 
     def rest(path: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(re.sub(r"\s", "", p) for p in path if not _period_of(p, year))
+        return tuple(re.sub(r"\s", "", p) for p in path if not period_of(p, year))
 
     want = rest(f.column.path)
     for c in f.table.columns:
-        if c.role == "value" and c is not f.column and _period(c.path, year) == "prior" \
+        if c.role == "value" and c is not f.column and period(c.path, year) == "prior" \
                 and rest(c.path) == want:
             fig = Fig(f.table, f.row, c, f.row.cells[c.key].text if c.key in f.row.cells
                       else "", f.places, c.key)
