@@ -6,7 +6,7 @@ the tables and compares them: ``支出预算361.68万元，比2025年预算增�
 ``全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。决算数小于全年预算数``.
 Each such statement is a claim a reader may act on; :mod:`.checks.claims` recomputes it.
 
-Two readers, both over a section's normalised text (:class:`~.prose.ProseSection`, read
+Two readers, both over a section's normalised text (:class:`~.text.ProseSection`, read
 once per document by :func:`~.prose.read_prose`):
 
 * the figures of :func:`~budget_extract.budget.narrative.figures_in` (amount, change,
@@ -23,14 +23,12 @@ Placeholders (``大于（小于）``, ``XXX万元``) are not statements: they na
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..numtext import NUMBER_IN_TEXT
 from .narrative import figures_in
 from .numbers import amount_text
-
-if TYPE_CHECKING:
-    from .prose import ProseSection
+from .text import ProseSection
 
 __all__ = ["dated_statements", "final_statements", "prose_figures"]
 

@@ -4,7 +4,7 @@ its 目录, whether it is a blank template.
 The structure checks (:mod:`.structure`) compare the 目录 with the printed tables; the text
 hygiene checks (:mod:`.hygiene`) read the lines.  Both need the page of what they quote, and
 neither may read the 目录 itself or page furniture (a running header repeats on every page)
-as document text — so the lines are :func:`..prose.document_text`'s, the same the 情况说明
+as document text — so the lines are :func:`..text.document_text`'s, the same the 情况说明
 checks read.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Check, Table, TableKind
-from ..prose import DocText, Line
+from ..text import DocText, Line
 
 # Kinds a blank template, a table list or a form may have without being a budget table.
 NOT_BUDGET_TABLES = frozenset({TableKind.UNKNOWN, TableKind.UNIT_LIST,
