@@ -15,6 +15,7 @@ looks at :class:`~.page_model.Char` only).
 
 from __future__ import annotations
 
+from ...pagelist import page_list
 from .page_model import PageObjects
 
 UNDECODABLE_SHARE = 0.3
@@ -64,16 +65,12 @@ class GlyphCensus:
     def warnings(self) -> list[str]:
         out = []
         if self.bad:
-            out.append(f"{self.bad:,} character(s) on {_pages(self.bad_pages)} could not be "
+            out.append(f"{self.bad:,} character(s) on {page_list(self.bad_pages)} could not be "
                        "decoded (fonts without a Unicode mapping) and were read as glyph "
                        "numbers")
         if self.sideways_pages:
-            out.append(f"{SIDEWAYS} on {_pages(self.sideways_pages)} (tables printed turned "
+            out.append(f"{SIDEWAYS} on {page_list(self.sideways_pages)} (tables printed turned "
                        "on the page, the page not marked as rotated): rotate those pages "
                        "and extract again")
         return out
 
-
-def _pages(numbers: list[int]) -> str:
-    shown = ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
-    return f"page{'s' if len(numbers) > 1 else ''} {shown}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ...pagelist import page_list
 from .drawing import is_white
 from .page_model import Char, PageObjects, Segment
 
@@ -141,9 +142,6 @@ def hidden_warning(counts: dict[str, dict[int, int]]) -> list[str]:
     out = []
     for why, pages in counts.items():
         total = sum(pages.values())
-        where = ", ".join(str(p) for p in sorted(pages)[:10]) + (" …" if len(pages) > 10
-                                                                 else "")
         out.append(f"hidden text not read: {total} character(s) {REASONS[why]} on "
-                   f"page{'s' if len(pages) > 1 else ''} {where} (a viewer does not show "
-                   "them)")
+                   f"{page_list(sorted(pages))} (a viewer does not show them)")
     return out
