@@ -51,8 +51,8 @@ def converted(stem: str) -> budget_extract.Document:
     (SEED, seed_facts.FACTS),
     (SEED + "-pagebreak", seed_facts.FACTS),
 ])
-def test_converted_markdown_gives_the_facts_of_the_pdf(stem, n_facts):
-    pdf = document_facts(budget_extract.extract(FIX / f"{stem}.pdf"))
+def test_converted_markdown_gives_the_facts_of_the_pdf(stem, n_facts, extracted):
+    pdf = document_facts(extracted(FIX / f"{stem}.pdf"))
     md = document_facts(converted(stem))
     assert len(md) == n_facts
     assert by_table(md) == by_table(pdf)
