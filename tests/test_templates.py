@@ -257,7 +257,7 @@ DOCS = load_expected()
 
 
 @cache
-def extracted(stem: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def outputs(stem: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One real PDF as the contract's outputs: (document JSON, facts), from the session's
     shared extraction (``tests/real_docs.py``; skips the test without the PDF)."""
     from budget_extract.api import facts as facts_of
@@ -337,21 +337,21 @@ def test_a_source_defect_excuses_only_the_check_it_names() -> None:
 
 @pytest.mark.parametrize("exp_doc,exp", _table_params())
 def test_table(exp_doc: dict[str, Any], exp: dict[str, Any]) -> None:
-    doc, facts = extracted(exp_doc["document"])
+    doc, facts = outputs(exp_doc["document"])
     problems = table_problems(doc, facts, exp, exp_doc)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("exp_doc", _doc_params("checks"))
 def test_no_false_failing_check(exp_doc: dict[str, Any]) -> None:
-    doc, _ = extracted(exp_doc["document"])
+    doc, _ = outputs(exp_doc["document"])
     problems = check_problems(doc, exp_doc)
     assert not problems, f"{len(problems)} failing checks:\n" + "\n".join(problems[:10])
 
 
 @pytest.mark.parametrize("exp_doc", _doc_params("document"))
 def test_document(exp_doc: dict[str, Any]) -> None:
-    doc, facts = extracted(exp_doc["document"])
+    doc, facts = outputs(exp_doc["document"])
     problems = document_problems(doc, facts, exp_doc)
     assert not problems, "\n".join(problems)
 
@@ -361,7 +361,7 @@ def test_no_document_finding(exp_doc: dict[str, Any]) -> None:
     """The structure and text checks (目录 vs tables, empty tables, placeholders, years…)
     find nothing in these documents: none of them is wrong there.  The blank 决算 template
     records its placeholders as by design (one ``hygiene.template`` skip)."""
-    doc, _ = extracted(exp_doc["document"])
+    doc, _ = outputs(exp_doc["document"])
     found = [f"{c['id']}: {c['message']}" for c in doc.get("checks", [])
              if c["id"].startswith(("structure.", "hygiene.")) and c["status"] in ("fail", "warn")]
     assert not found, "\n".join(found)
