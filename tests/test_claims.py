@@ -326,8 +326,9 @@ def test_claims_reach_the_check_command_and_the_dataset(capsys: pytest.CaptureFi
     assert "FAIL claims.completion.一般公共预算财政拨款支出" in capsys.readouterr().out
 
 
-def test_planted_heading_with_another_year(tmp_path: Path) -> None:
-    clean = _by_id(budget_extract.extract(SEED), "claims.heading_year.一、关于2026年收支总表的说明")
+def test_planted_heading_with_another_year(tmp_path: Path,
+                                           extracted: Callable[[Path], Document]) -> None:
+    clean = _by_id(extracted(SEED), "claims.heading_year.一、关于2026年收支总表的说明")
     assert clean.status == "pass"
     doc = _plant(tmp_path, "### 一、关于2026年收支总表的说明", "### 一、关于2025年收支总表的说明")
     assert _failing(doc) == {"claims.heading_year.一、关于2025年收支总表的说明"}
