@@ -51,7 +51,7 @@ def check_engine(engine: str | None) -> str:
 
 def read(
     data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None,
-    engine: str | None = None,
+    engine: str | None = None, sha256: str | None = None,
 ) -> Source:
     """Read a PDF's bytes into a reading-order block stream (paragraph lines and table
     grids); ``path`` names the file in the Source and in errors.
@@ -60,6 +60,7 @@ def read(
     read (damaged, truncated, with streams that could inflate past the limit: see
     :mod:`.soundness`) or cannot open is read by pdfplumber, so errors, repairs and
     limits are the same whichever engine was asked for.  ``backend`` overrides both.
+    ``sha256`` is the hash of ``data`` when the caller has it (else it is computed).
 
     A file whose structure is damaged (cross-reference table, page tree) but which ends
     properly is read again from a copy PDFium rebuilt — what a viewer does — and the
@@ -73,7 +74,8 @@ def read(
             "the file is not a PDF (no %PDF header); check the file type or download it again",
             path,
         )
-    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 is None:  # the caller (``readers.read_data``) usually hashed them already
+        sha256 = hashlib.sha256(data).hexdigest()
     has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
     if has_eof and backend is None and startxref_broken(data):
         fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it

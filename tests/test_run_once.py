@@ -1,0 +1,170 @@
+"""Each step of the pipeline side is done once, and what it found reaches every caller.
+
+The input is read and hashed once per job (the batch's hash reused while the file is the
+one it hashed), the review page draws the bytes that were parsed, the reader's warnings
+are in ``Document.warnings`` for a script as in ``S.json``, and a later run's options
+leave no file of an earlier run behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import bad_inputs as bi
+import pytest
+
+import budget_extract
+from budget_extract import api
+from budget_extract.emit.bundle import write_rendered
+from budget_extract.inputs import hash_input
+from budget_extract.jobs import BatchJob, run_job
+
+SEED_MD = bi.SEED_MD
+SEED_PDF = bi.SEED_PDF
+STEM = SEED_MD.stem
+
+
+def _job(path: Path, sha256: str = "", **kw: object) -> BatchJob:
+    return BatchJob(path=str(path), source_path=path.name, document=path.stem,
+                    sha256=sha256, mode="extract", xlsx=False, **kw)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ warnings, one list
+
+
+def test_the_readers_warnings_are_the_documents_for_a_script(tmp_path):
+    """The seed's Markdown saved as ``.pdf``: the reader says so, and a script calling
+    ``budget_extract.extract`` sees it in ``doc.warnings``, as ``S.json`` lists it (once)."""
+    named = tmp_path / "seed.pdf"
+    named.write_bytes(SEED_MD.read_bytes())
+    doc = budget_extract.extract(named)
+    said = "the file is named .pdf but holds Markdown; it was read as Markdown"
+    assert doc.warnings.count(said) == 1
+    assert json.loads(api.to_json(doc))["warnings"] == doc.warnings
+    assert api.records(doc)["documents"][0]["warnings"] == len(doc.warnings)
+
+
+def test_hidden_text_dropped_is_in_the_documents_warnings(tmp_path):
+    from test_hostile import hidden_text_pdf
+
+    doc = budget_extract.extract(hidden_text_pdf(tmp_path), pdf_engine="pdfplumber")
+    assert "hidden text not read: 1 character(s) invisible (rendering mode 3) on page 1 (a " \
+           "viewer does not show them)" in doc.warnings
+
+
+# ------------------------------------------------------------------ hashed once
+
+
+def test_the_batchs_hash_is_reused_only_for_the_file_it_hashed(tmp_path):
+    """A job carrying the batch's hash and the file's stamp does not hash the file again
+    (a made-up hash shows it was taken as given); once the file is rewritten after the
+    hashing, its stamp differs and the job hashes the bytes it read."""
+    src = tmp_path / "seed.md"
+    src.write_bytes(SEED_MD.read_bytes())
+    real, stamp = hash_input(str(src))
+    assert real == hashlib.sha256(SEED_MD.read_bytes()).hexdigest()
+    given = "0" * 64
+    res = run_job(_job(src, sha256=given, stamp=stamp))
+    assert res.ok, res.error
+    assert json.loads(res.files["seed.json"])["source"]["sha256"] == given
+
+    src.write_bytes(SEED_MD.read_bytes() + b"\n")  # changed since it was hashed
+    res = run_job(_job(src, sha256=given, stamp=stamp))
+    assert json.loads(res.files["seed.json"])["source"]["sha256"] == \
+        hashlib.sha256(SEED_MD.read_bytes() + b"\n").hexdigest()
+
+
+def test_utf16_text_is_hashed_as_given(tmp_path):
+    """UTF-16 is re-encoded once, for sniffing and reading; the hash is of the file."""
+    path = tmp_path / "seed.md"
+    data = SEED_MD.read_text(encoding="utf-8").encode("utf-16")
+    path.write_bytes(data)
+    doc = budget_extract.extract(path)
+    assert doc.source.sha256 == hashlib.sha256(data).hexdigest()
+    assert [t.kind for t in doc.tables] == [t.kind for t in budget_extract.extract(SEED_MD).tables]
+
+
+# ------------------------------------------------------------------ the review page
+
+
+def test_the_review_page_draws_the_bytes_that_were_parsed(tmp_path, monkeypatch):
+    """The job reads the input once; the review page's images come from those bytes, not
+    from opening the path again."""
+    from budget_extract.emit import page_images
+
+    seen: list[object] = []
+    real = page_images.render_pages
+
+    def spy(pdf, pages, **kw):
+        seen.append(pdf)
+        return real(pdf, pages, **kw)
+
+    monkeypatch.setattr(page_images, "render_pages", spy)
+    monkeypatch.setattr("budget_extract.emit.review_html.render_pages", spy)
+    res = run_job(_job(SEED_PDF, review=True))
+    assert res.ok, res.error
+    assert seen == [SEED_PDF.read_bytes()]
+    assert b"data:image/" in res.files[f"{SEED_PDF.stem}.html"]
+
+
+def test_no_review_removes_an_earlier_review_page(tmp_path):
+    """``extract`` with the review page, then with ``--no-review``: the old ``S.html``
+    (the review of another extraction) does not stay beside the new ``S.json``."""
+    out = tmp_path / "out"
+    write_rendered(str(out), run_job(_job(SEED_MD, review=True)).files)
+    assert (out / f"{STEM}.html").is_file()
+    write_rendered(str(out), run_job(_job(SEED_MD, review=False)).files)
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
+        f"{STEM}.facts.csv", f"{STEM}.json"]
+
+
+def test_write_outputs_writes_the_review_page_on_request(tmp_path):
+    doc = budget_extract.extract(SEED_PDF)
+    out = tmp_path / "out"
+    written = api.write_outputs(doc, str(out), review=True)
+    page = out / f"{SEED_PDF.stem}.html"
+    assert str(page) in written
+    # the pages are drawn (read again from doc.source.path, checked as an input)
+    assert b"data:image/" in page.read_bytes()
+    api.write_outputs(doc, str(out), review=True, pdf=SEED_PDF.read_bytes())
+    assert b"data:image/" in page.read_bytes()
+    api.write_outputs(doc, str(out))  # asked for none now: the old page goes
+    assert not page.exists() and (out / f"{SEED_PDF.stem}.json").is_file()
+
+
+# ------------------------------------------------------------------ Dask, same checks
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX")
+def test_dask_refuses_a_fifo_with_the_local_line(tmp_path):
+    """The Dask executor reads each input to send it as bytes: through the same checks, so
+    a FIFO is refused (not opened: that would block) with the local executor's line."""
+    distributed = pytest.importorskip("distributed")
+    from budget_extract.executors import DaskExecutor, LocalExecutor
+
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    job = _job(fifo)
+    (local,) = LocalExecutor(jobs=1).run([job])
+
+    def unblock() -> None:  # should the FIFO be opened after all, fail instead of hanging
+        with contextlib.suppress(OSError):  # ENXIO: nobody is reading it, as it should be
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(20, unblock)
+    timer.start()
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    try:
+        got = list(DaskExecutor(cluster.scheduler_address).run([job, _job(SEED_MD)]))
+    finally:
+        timer.cancel()
+        cluster.close()
+    assert local.error == "is a named pipe (FIFO), not a regular file: not read"
+    assert [(r.source_path, r.ok, r.error) for r in got] == [
+        ("pipe.pdf", False, local.error), (SEED_MD.name, True, "")]
