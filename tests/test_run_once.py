@@ -168,3 +168,54 @@ def test_dask_refuses_a_fifo_with_the_local_line(tmp_path):
     assert local.error == "is a named pipe (FIFO), not a regular file: not read"
     assert [(r.source_path, r.ok, r.error) for r in got] == [
         ("pipe.pdf", False, local.error), (SEED_MD.name, True, "")]
+
+
+# ------------------------------------------------------------------ PDFium gives up partway
+
+
+@pytest.mark.slow  # OCR of one scanned page, twice (the fallback, and pdfplumber alone)
+def test_pdfium_giving_up_partway_recognises_each_scanned_page_once(tmp_path, monkeypatch):
+    """A scanned page, then the seed's 收入总表 and 支出总表 pages; PDFium fails to read
+    the last page, so pdfplumber reads the file again.  The scanned page PDFium's pass
+    recognised is not recognised again, and the result is pdfplumber's alone, with the
+    same OCR report (page 1 read by OCR, listed once)."""
+    from test_ocr import SEED_SCAN, _pages, needs_ocr
+
+    if needs_ocr.args[0]:
+        pytest.skip(needs_ocr.kwargs["reason"])
+    from budget_extract.readers import read
+    from budget_extract.readers.pdf import pdfium
+    from budget_extract.readers.pdf.backend import EngineCannotRead
+    from budget_extract.readers.pdf.ocr import OcrReader
+
+    path = _pages(tmp_path, "mixed.pdf", [(SEED_SCAN, [4]), (SEED_PDF, [5, 6])])
+    recognised: list[int] = []
+    real_page = OcrReader.page
+
+    def counted(self: OcrReader, number: int) -> object:
+        recognised.append(number)
+        return real_page(self, number)
+
+    monkeypatch.setattr(OcrReader, "page", counted)
+    alone = read(str(path), pdf_engine="pdfplumber")
+    assert recognised == [1]
+
+    real_objects = pdfium._page_objects
+    met: list[int] = []
+
+    def gives_up_on_page_3(raw: object, page: object, number: int) -> object:
+        met.append(number)
+        if number == 3:
+            raise EngineCannotRead("PDFium cannot read the text of page 3")
+        return real_objects(raw, page, number)
+
+    monkeypatch.setattr(pdfium, "_page_objects", gives_up_on_page_3)
+    recognised.clear()
+    src = read(str(path))
+    assert met == [1, 2, 3]  # PDFium's pass met the scanned page first
+    assert recognised == [1]  # ... and it was recognised once for both passes
+    assert src == alone
+    assert src.ocr_pages == [1]
+    assert sum(w.startswith("page 1 has no text layer and was read by OCR") for w in
+               src.warnings) == 1
+    assert any(b.grid is not None and b.page == 2 for b in src.blocks)  # 收入总表, read
