@@ -20,6 +20,7 @@ import pytest
 
 import budget_extract
 from budget_extract import api
+from budget_extract.batch import BatchOptions, run_batch
 from budget_extract.emit.bundle import write_rendered
 from budget_extract.inputs import hash_input
 from budget_extract.jobs import BatchJob, run_job
@@ -123,8 +124,8 @@ def test_no_review_removes_an_earlier_review_page(tmp_path):
         f"{STEM}.facts.csv", f"{STEM}.json"]
 
 
-def test_write_outputs_writes_the_review_page_on_request(tmp_path):
-    doc = budget_extract.extract(SEED_PDF)
+def test_write_outputs_writes_the_review_page_on_request(tmp_path, extracted):
+    doc = extracted(SEED_PDF)  # the session's copy: writing without xlsx changes nothing
     out = tmp_path / "out"
     written = api.write_outputs(doc, str(out), review=True)
     page = out / f"{SEED_PDF.stem}.html"
@@ -140,6 +141,7 @@ def test_write_outputs_writes_the_review_page_on_request(tmp_path):
 # ------------------------------------------------------------------ Dask, same checks
 
 
+@pytest.mark.slow  # an in-process Dask cluster and two small batches: ~3 s
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX")
 def test_dask_refuses_a_fifo_with_the_local_line(tmp_path):
     """The Dask executor reads each input to send it as bytes: through the same checks, so
@@ -158,16 +160,25 @@ def test_dask_refuses_a_fifo_with_the_local_line(tmp_path):
 
     timer = threading.Timer(20, unblock)
     timer.start()
+    (tmp_path / "seed.md").write_bytes(SEED_MD.read_bytes())
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                        dashboard_address=None)
     try:
         got = list(DaskExecutor(cluster.scheduler_address).run([job, _job(SEED_MD)]))
+        # a whole batch: the same report line from either executor
+        batches = [run_batch(str(tmp_path), str(tmp_path / ".out-local"), BatchOptions()),
+                   run_batch(str(tmp_path), str(tmp_path / ".out-dask"),
+                             BatchOptions(executor="dask",
+                                          scheduler=cluster.scheduler_address))]
     finally:
         timer.cancel()
         cluster.close()
     assert local.error == "is a named pipe (FIFO), not a regular file: not read"
     assert [(r.source_path, r.ok, r.error) for r in got] == [
         ("pipe.pdf", False, local.error), (SEED_MD.name, True, "")]
+    for batch in batches:
+        assert [(s.source_path, s.status, s.error) for s in batch.inputs] == [
+            ("pipe.pdf", "failed", local.error), ("seed.md", "ok", "")]
 
 
 # ------------------------------------------------------------------ PDFium gives up partway
