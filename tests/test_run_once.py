@@ -30,9 +30,9 @@ SEED_PDF = bi.SEED_PDF
 STEM = SEED_MD.stem
 
 
-def _job(path: Path, sha256: str = "", **kw: object) -> BatchJob:
+def _job(path: Path, sha256: str = "", xlsx: bool = False, **kw: object) -> BatchJob:
     return BatchJob(path=str(path), source_path=path.name, document=path.stem,
-                    sha256=sha256, mode="extract", xlsx=False, **kw)  # type: ignore[arg-type]
+                    sha256=sha256, mode="extract", xlsx=xlsx, **kw)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ warnings, one list
@@ -114,11 +114,12 @@ def test_the_review_page_draws_the_bytes_that_were_parsed(tmp_path, monkeypatch)
 
 
 def test_no_review_removes_an_earlier_review_page(tmp_path):
-    """``extract`` with the review page, then with ``--no-review``: the old ``S.html``
-    (the review of another extraction) does not stay beside the new ``S.json``."""
+    """``extract --xlsx`` with the review page, then with ``--no-review`` and no workbook:
+    the old ``S.html`` and ``S.xlsx`` (of another extraction) do not stay beside the new
+    ``S.json``."""
     out = tmp_path / "out"
-    write_rendered(str(out), run_job(_job(SEED_MD, review=True)).files)
-    assert (out / f"{STEM}.html").is_file()
+    write_rendered(str(out), run_job(_job(SEED_MD, review=True, xlsx=True)).files)
+    assert (out / f"{STEM}.html").is_file() and (out / f"{STEM}.xlsx").is_file()
     write_rendered(str(out), run_job(_job(SEED_MD, review=False)).files)
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
         f"{STEM}.facts.csv", f"{STEM}.json"]
