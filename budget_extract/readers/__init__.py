@@ -95,14 +95,12 @@ def read_data(data: bytes, path: str, password: str | None = None,
     """Read an input's bytes (``path`` names it: in messages, and its extension breaks
     ties between formats) into a block stream, or raise :class:`ExtractError`.
 
-    Each step is done here once and handed to the reader of the format (each with the
+    Each step is done once and handed on to the reader of the format (each with the
     same entry point, ``read(data, path, password, *, sha256) -> Source``): the SHA-256
-    (``sha256`` when the caller already hashed these bytes), and UTF-16 text re-encoded
-    as UTF-8 (the hash is of the bytes as given)."""
+    of the bytes as given (``sha256`` when the caller already hashed them), and UTF-16
+    text re-encoded as UTF-8 for sniffing, which the text readers then read."""
     if not data or data.isspace():
         raise ExtractError("the file is empty (0 bytes of content)", path)
-    if sha256 is None:
-        sha256 = hashlib.sha256(data).hexdigest()
     text = utf16_as_utf8(data)
     fmt = sniff_format(text, path)
     if fmt == "office":
@@ -111,9 +109,11 @@ def read_data(data: bytes, path: str, password: str | None = None,
     if fmt == "pdf":
         from . import pdf
 
+        # the PDF reader hashes (if need be) once it knows the bytes are a PDF
         src = pdf.read(data, path, password, engine=pdf_engine, sha256=sha256)
     else:
-        src = _reader(fmt).read(text, path, password, sha256=sha256)
+        src = _reader(fmt).read(text, path, password,
+                                sha256=sha256 or hashlib.sha256(data).hexdigest())
     drop_invisible(src)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)
