@@ -58,6 +58,7 @@ def build_document(stem: str, src: Source) -> Document:
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
                         f"“{f['text']}”" for f in prose.empty_reasons)
+    doc.warnings.extend(src.warnings)  # the reader's (hidden text, OCR …): one list for all
     return doc
 
 

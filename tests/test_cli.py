@@ -60,3 +60,18 @@ def test_check_command_summarises():
     assert sum(ln.lstrip().startswith("FAIL ") for ln in p.stdout.splitlines()) == seed_facts.FAILS
     assert p.stdout.splitlines()[0].startswith(f"{SEED}: ")
     assert "checks" in p.stdout.splitlines()[0]
+
+
+def test_a_file_named_twice_is_extracted_once(tmp_path):
+    (tmp_path / "in").mkdir()
+    copy = tmp_path / "in" / SEED.name
+    copy.write_bytes(SEED.read_bytes())
+    p = cli("extract", copy, tmp_path / "in" / ".." / "in" / SEED.name, "-o", "out",
+            cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    lines = p.stderr.splitlines()
+    assert sum(ln.endswith(f"-> {Path('out') / SEED.stem}.json") for ln in lines) == 1, lines
+    assert lines[-1] == (f"note: {tmp_path / 'in' / '..' / 'in' / SEED.name}: the same file "
+                         f"as {copy}, extracted once")
+    assert sorted(f.name for f in (tmp_path / "out").iterdir() if f.is_file()) == \
+        [f"{SEED.stem}.facts.csv", f"{SEED.stem}.html", f"{SEED.stem}.json"]

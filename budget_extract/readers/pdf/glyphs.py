@@ -16,7 +16,7 @@ looks at :class:`~.page_model.Char` only).
 from __future__ import annotations
 
 from ...pagelist import page_list
-from .page_model import PageObjects
+from .page_model import Char
 
 UNDECODABLE_SHARE = 0.3
 """Past this share of a file's characters undecodable, its text is refused as unreadable."""
@@ -41,17 +41,18 @@ class GlyphCensus:
         self.bad_pages: list[int] = []
         self.sideways_pages: list[int] = []
 
-    def add(self, page: PageObjects) -> None:
-        chars = [c for c in page.chars if not c.text.isspace()]
+    def add(self, number: int, chars: list[Char]) -> None:
+        """Count page ``number``'s shown characters that are not blank (as
+        :func:`~.visible.shown_glyphs` gives them)."""
         if not chars:
             return
         bad = sum(1 for c in chars if _undecodable(c.text))
         self.total += len(chars)
         self.bad += bad
         if bad:
-            self.bad_pages.append(page.number)
+            self.bad_pages.append(number)
         if sum(1 for c in chars if not c.upright) >= SIDEWAYS_SHARE * len(chars):
-            self.sideways_pages.append(page.number)
+            self.sideways_pages.append(number)
 
     def undecodable_reason(self) -> str | None:
         """The error for a file whose text cannot be decoded, or None."""
