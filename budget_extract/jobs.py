@@ -50,6 +50,7 @@ class BatchJob:
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
+    page_timeout: float | None = None  # per-page CPU seconds of a PDF; None: the default
 
 
 @dataclass
@@ -80,7 +81,9 @@ def failure(job: BatchJob, reason: str, debug: str = "") -> JobResult:
 
 def _extract(job: BatchJob) -> Any:
     from .api import extract
+    from .readers.pdf.pagebudget import set_page_seconds
 
+    set_page_seconds(job.page_timeout)  # this worker's setting, for this job
     if job.data is None:
         return extract(job.path, password=job.password, pdf_engine=job.pdf_engine)
     # The worker has the bytes, not the file: give the reader a file with the same name

@@ -584,3 +584,15 @@ def noop_stream_pdf(folder: Path, name: str = "noop.pdf", megabytes: int = 200) 
     restore the graphics state: nothing painted), 200 KB on disk for 200 MB."""
     noop = deflate_bomb((megabytes << 20) // 4, chunk=1 << 20, fill=b"q Q ")
     return _write(folder, name, pdf_bytes([[budget_page(), RawStream(noop)]]))
+
+
+def slow_page_pdf(folder: Path, name: str = "slow-page.pdf", n: int = 90_000) -> Path:
+    """Page 1: ``n`` one-point characters scattered over the page (under the object cap;
+    6 s with PDFium, 13 s with pdfplumber, almost all of it spent on the page);
+    page 2: the tiny budget."""
+    rng = random.Random(1)
+    ops = b"BT /F1 1 Tf " + b"".join(
+        b"1 0 0 1 %d %d Tm (.) Tj\n" % (20 + rng.randrange(550), 20 + rng.randrange(800))
+        for _ in range(n)) + b"ET\n"
+    return _write(folder, name, pdf_bytes([[cjk_text(50, 60, "说明"), ops], budget_page()],
+                                          flate=True))

@@ -846,3 +846,63 @@ def test_a_fanout_whose_forms_cannot_be_counted_is_not_given_to_pdfium(tmp_path)
                              b"/Subtype /Form /Filter /LZWDecode /BBox [0 0 595 842] "
                              b"/Resources << /Font")
     assert leaf_only != data and not form_fanout_exceeds(leaf_only)
+
+
+@pytest.mark.slow  # two runs of the command line, each a few seconds
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_slow_page_is_skipped_and_the_rest_is_read(tmp_path, engine):
+    """A page of 90,000 one-point characters is under every cap but took 6 s (PDFium) or
+    13 s (pdfplumber), and only the per-file limit stopped slower ones, losing the whole
+    document.  Over the per-page budget (1 s here) it is skipped with a warning naming
+    it, and the next page's table is read."""
+    slow = bi.slow_page_pdf(tmp_path)
+    p = cli("extract", slow, "-o", tmp_path / "out", "--pdf-engine", engine,
+            "--page-timeout", "1")
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): (f["value"], f["page"])
+           for f in facts_of(tmp_path / "out", "slow-page")}
+    assert got == {k: (v, "2") for k, v in BUDGET_PAGE_FACTS.items()}
+    warnings = json.loads((tmp_path / "out" / "slow-page.json").read_text("utf-8"))["warnings"]
+    assert [w for w in warnings if "skipped" in w] == [
+        "page 1 was skipped: reading it took more than the 1 s limit for one page (real "
+        "pages take under a second: the page is broken or hostile; raise --page-timeout if "
+        "it is genuinely dense)"]
+
+
+def test_the_operator_budget_counts_forms_drawn_many_times(tmp_path, monkeypatch):
+    """pdfminer interprets a form each time it is drawn: 40 drawings of a form of 1,000
+    no-op operators are 40,000 operators on the page.  Over the operator budget (20,000
+    here) the page is skipped with a warning, the next page read; under it (50,000) the
+    page is read."""
+    from budget_extract.readers import pdf
+    from budget_extract.readers.pdf import pagebudget
+
+    form = bi._stream(b"1 w\n" * 1000, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] ")
+    data = bi._with_resources([b"q " + b"/X0 Do " * 40 + b"Q\n", bi.budget_page()],
+                              lambda n: [form], lambda n: b"/XObject << /X0 %d 0 R >>" % n)
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 20_000)
+    src = pdf.read(data, "forms.pdf", engine="pdfplumber")
+    assert src.warnings == [
+        "page 1 was skipped: its content has more than 20,000 operators, the limit for one "
+        "page (real pages hold under 10,000): the page is broken or hostile"]
+    cells = [c.text for b in src.blocks if b.grid for c in b.grid.cells]
+    assert cells[:8] == ["项目", "合计", "一般公共预算拨款收入", "其他收入", "合计", "120.00",
+                         "100.00", "20.00"]
+    assert {b.page for b in src.blocks} == {2}
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 50_000)
+    assert pdf.read(data, "forms.pdf", engine="pdfplumber").warnings == []
+
+
+def test_a_document_whose_every_page_is_over_budget_says_so(tmp_path, monkeypatch):
+    """Nothing read because every page went over its budget is an error naming them, not
+    "no text layer"."""
+    from budget_extract.errors import ExtractError
+    from budget_extract.readers import pdf
+    from budget_extract.readers.pdf import pagebudget
+
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 10)
+    with pytest.raises(ExtractError) as err:
+        pdf.read(bi.pdf_bytes([bi.budget_page()]), "one.pdf", engine="pdfplumber")
+    assert err.value.reason == (
+        "nothing was read: page 1 was skipped: its content has more than 10 operators, the "
+        "limit for one page (real pages hold under 10,000): the page is broken or hostile")

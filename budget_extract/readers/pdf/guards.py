@@ -213,6 +213,7 @@ def guard_pdfminer() -> None:
             logger.addHandler(logging.NullHandler())
 
     _cap_cmaps()
+    _count_operators()
     pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _salvage_deflate
     pdftypes.lzwdecode = _bounded_lzw
@@ -242,6 +243,39 @@ def _cap_cmaps() -> None:
     cmapdb.CMap.add_code2cid = counted(cmapdb.CMap.add_code2cid)  # type: ignore[method-assign]
     cmapdb.FileUnicodeMap.add_cid2unichr = counted(  # type: ignore[method-assign]
         cmapdb.FileUnicodeMap.add_cid2unichr)
+
+
+def _count_operators() -> None:
+    """Count the operators pdfminer interprets against the page budget
+    (:mod:`.pagebudget`): its interpreter makes a ``PDFContentParser`` for the page's
+    content and for each form it draws, so that name is pointed at one that counts."""
+    from pdfminer import pdfinterp
+    from pdfminer.psparser import PSEOF, PSKeyword
+
+    from . import pagebudget
+
+    class CountingContentParser(pdfinterp.PDFContentParser):
+        """pdfminer's content parser, counting operators in steps of 4,096 (and what is
+        left at the end of each stream, so a form drawn many times adds up)."""
+
+        _operators = 0
+
+        def nextobject(self) -> Any:
+            try:
+                obj = super().nextobject()
+            except PSEOF:
+                if self._operators:
+                    n, self._operators = self._operators, 0
+                    pagebudget.count_operators(n)
+                raise
+            if obj[1].__class__ is PSKeyword:
+                self._operators += 1
+                if self._operators == 4096:
+                    self._operators = 0
+                    pagebudget.count_operators(4096)
+            return obj
+
+    pdfinterp.PDFContentParser = CountingContentParser  # type: ignore[misc]
 
 
 def too_many_objects() -> PdfLimitExceeded:
@@ -286,6 +320,7 @@ def _guarded_page_class() -> Any:
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
+    from . import pagebudget
     from .plumber_textstate import TextStateDevice, TextStatePage
 
     class Counting(TextStateDevice, PDFPageAggregatorWithMarkedContent):
@@ -297,6 +332,8 @@ def _guarded_page_class() -> Any:
             self.count += 1
             if self.count > MAX_PAGE_OBJECTS:
                 raise too_many_objects()
+            if self.count & 1023 == 0:
+                pagebudget.check()
 
         def render_char(self, *a: Any, **k: Any) -> float:
             self._one()

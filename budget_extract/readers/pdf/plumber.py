@@ -17,6 +17,7 @@ from .backend import PdfDamaged, password_error
 from .drawing import is_white, line_segment, path_segments, rect_segments
 from .guards import guard_pdfminer, guarded_page, inflated, limit_exceeded
 from .page_model import Char, PageObjects, Segment
+from .pagebudget import over_budget
 
 
 class PdfplumberBackend:
@@ -90,10 +91,14 @@ class PdfplumberBackend:
             except (ExtractError, MemoryError, SystemError):
                 raise
             except Exception as exc:
-                raise self._failure(
-                    exc, f"page {number}",
-                    f"page {number} cannot be parsed ({_short(exc)}); the PDF is damaged, "
-                    "try re-exporting or re-downloading it") from exc
+                over = over_budget(exc)
+                if over is None:
+                    raise self._failure(
+                        exc, f"page {number}",
+                        f"page {number} cannot be parsed ({_short(exc)}); the PDF is "
+                        "damaged, try re-exporting or re-downloading it") from exc
+                objs = PageObjects(number=number, width=0.0, height=0.0, rotation=0,
+                                   chars=[], segments=[], skipped=over.reason)
             finally:
                 if page is not None:
                     page.close()
