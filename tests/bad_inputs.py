@@ -596,3 +596,25 @@ def slow_page_pdf(folder: Path, name: str = "slow-page.pdf", n: int = 90_000) ->
         for _ in range(n)) + b"ET\n"
     return _write(folder, name, pdf_bytes([[cjk_text(50, 60, "说明"), ops], budget_page()],
                                           flate=True))
+
+
+def many_cmaps_pdf(folder: Path, name: str = "many-cmaps.pdf", fonts: int = 40,
+                   codes: int = 1 << 16) -> Path:
+    """A budget page plus ``fonts`` fonts, each with its own ToUnicode CMap of ``codes``
+    codes (one ``bfrange`` line over a 3-byte code space; each map alone is under the
+    per-map cap), each drawn once."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"/CMapName /Many def 1 begincodespacerange <000000> <FFFFFF> "
+            b"endcodespacerange\n1 beginbfrange\n<000000> <%06X> <4E00>\n"
+            b"endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end\n"
+            % (codes - 1))
+    draw = b"".join(b"BT /C%d 10 Tf %d 30 Td (A) Tj ET\n" % (i, 50 + 12 * i)  # below the table
+                    for i in range(fonts))
+    data = _with_resources(
+        [[budget_page(), draw]],
+        lambda n: [_stream(cmap)] + [
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % n
+            for _ in range(fonts)],
+        lambda n: b"/Font << " + b"".join(b"/C%d %d 0 R " % (i, n + 1 + i)
+                                          for i in range(fonts)) + b">>")
+    return _write(folder, name, data)

@@ -906,3 +906,24 @@ def test_a_document_whose_every_page_is_over_budget_says_so(tmp_path, monkeypatc
     assert err.value.reason == (
         "nothing was read: page 1 was skipped: its content has more than 10 operators, the "
         "limit for one page (real pages hold under 10,000): the page is broken or hostile")
+
+
+def test_many_small_cmaps_cannot_add_up(tmp_path):
+    """40 fonts, each with a 65,536-code ToUnicode map (each one under the per-map cap):
+    2,621,440 codes in all stop at the document's cap, in pdfplumber; PDFium (which keeps
+    ranges unexpanded) reads the page; 30 such fonts (1,966,080 codes) are under the cap."""
+    from budget_extract.errors import ExtractError
+    from budget_extract.readers import pdf
+
+    many = bi.many_cmaps_pdf(tmp_path).read_bytes()
+    with pytest.raises(ExtractError) as err:
+        pdf.read(many, "many.pdf", engine="pdfplumber")
+    assert err.value.reason == (
+        "page 1: the fonts' character maps (CMaps) map more than 2,097,152 codes in all "
+        "(real documents map a few thousand): the file is broken or hostile")
+    cells = [c.text for b in pdf.read(many, "many.pdf").blocks if b.grid for c in b.grid.cells]
+    assert cells[4:8] == ["合计", "120.00", "100.00", "20.00"]
+    fewer = bi.many_cmaps_pdf(tmp_path, "fewer.pdf", fonts=30).read_bytes()
+    cells = [c.text for b in pdf.read(fewer, "fewer.pdf", engine="pdfplumber").blocks
+             if b.grid for c in b.grid.cells]
+    assert cells[4:8] == ["合计", "120.00", "100.00", "20.00"]

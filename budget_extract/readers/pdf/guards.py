@@ -38,6 +38,12 @@ code space holds 65,536 codes; a range over a 4-byte one (``<00000000> <FFFFFFFF
 line of a 2 KB file) made pdfminer build a dict of billions of entries: 20 s and the 4 GB
 memory cap, before."""
 
+MAX_CMAP_TOTAL = 1 << 21
+"""Codes all the character maps of one document may map together (fonts stay loaded for
+the whole document).  Many maps each under :data:`MAX_CMAP_ENTRIES` could otherwise add
+up: 200 fonts of a million codes each (34 KB) ran pdfminer into the 4 GB memory cap after
+78 s.  The 13 real PDFs map at most 3,021 codes in all; 32 full 2-byte maps fit."""
+
 
 class PdfLimitExceeded(Exception):
     """A hostile-input limit was hit inside pdfminer; ``reason`` names the limit."""
@@ -84,6 +90,15 @@ class _Inflated(threading.local):
 
 
 inflated = _Inflated()
+
+
+class _CmapCodes(threading.local):
+    """Codes mapped by the character maps of the document being read (per thread)."""
+
+    total = 0
+
+
+cmap_codes = _CmapCodes()
 
 
 class _BoundedDecompressor:
@@ -226,7 +241,9 @@ def _cap_cmaps() -> None:
 
     pdfminer expands each ``bfrange``/``cidrange`` code by code as it parses the map, so
     the count is kept per map as the entries are added: the range stops at the cap,
-    after about a second, instead of when memory runs out."""
+    after about a second, instead of when memory runs out.  A second count, of the whole
+    document (:data:`cmap_codes`, reset when a file is opened), stops many maps adding up
+    (:data:`MAX_CMAP_TOTAL`)."""
     from pdfminer import cmapdb
 
     def counted(add: Any) -> Any:
@@ -237,6 +254,12 @@ def _cap_cmaps() -> None:
                 raise PdfLimitExceeded(
                     f"a font's character map (CMap) maps more than {MAX_CMAP_ENTRIES:,} "
                     "codes (a real one maps at most 65,536): the file is broken or hostile")
+            cmap_codes.total += 1
+            if cmap_codes.total > MAX_CMAP_TOTAL:
+                raise PdfLimitExceeded(
+                    f"the fonts' character maps (CMaps) map more than {MAX_CMAP_TOTAL:,} "
+                    "codes in all (real documents map a few thousand): the file is broken or "
+                    "hostile")
             add(self, a, b)
         return guarded
 

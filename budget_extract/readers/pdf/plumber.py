@@ -15,7 +15,7 @@ from typing import Any
 from ...errors import ExtractError
 from .backend import PdfDamaged, password_error
 from .drawing import is_white, line_segment, path_segments, rect_segments
-from .guards import guard_pdfminer, guarded_page, inflated, limit_exceeded
+from .guards import cmap_codes, guard_pdfminer, guarded_page, inflated, limit_exceeded
 from .page_model import Char, PageObjects, Segment
 from .pagebudget import over_budget
 
@@ -39,6 +39,7 @@ class PdfplumberBackend:
 
         guard_pdfminer()
         inflated.reset()
+        cmap_codes.total = 0
         tries = [password, ""] if password else [""]  # one --password for a whole batch:
         for i, pw in enumerate(tries):  # files that open without one must still open
             try:
