@@ -900,11 +900,12 @@ def test_a_document_whose_every_page_is_over_budget_says_so(tmp_path, monkeypatc
     from budget_extract.readers import pdf
     from budget_extract.readers.pdf import pagebudget
 
-    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 10)
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 1_000)  # checked every 4,096
     with pytest.raises(ExtractError) as err:
-        pdf.read(bi.pdf_bytes([bi.budget_page()]), "one.pdf", engine="pdfplumber")
+        pdf.read(bi.pdf_bytes([[bi.budget_page(), b"q Q\n" * 2_100]]), "one.pdf",
+                 engine="pdfplumber")
     assert err.value.reason == (
-        "nothing was read: page 1 was skipped: its content has more than 10 operators, the "
+        "nothing was read: page 1 was skipped: its content has more than 1,000 operators, the "
         "limit for one page (real pages hold under 10,000): the page is broken or hostile")
 
 

@@ -273,30 +273,23 @@ def _count_operators() -> None:
     (:mod:`.pagebudget`): its interpreter makes a ``PDFContentParser`` for the page's
     content and for each form it draws, so that name is pointed at one that counts."""
     from pdfminer import pdfinterp
-    from pdfminer.psparser import PSEOF, PSKeyword
 
     from . import pagebudget
 
-    class CountingContentParser(pdfinterp.PDFContentParser):
-        """pdfminer's content parser, counting operators in steps of 4,096 (and what is
-        left at the end of each stream, so a form drawn many times adds up)."""
+    base = pdfinterp.PDFContentParser
+    keyword = base.do_keyword
+    page = pagebudget.page_state()
 
-        _operators = 0
+    class CountingContentParser(base):  # type: ignore[misc, valid-type]
+        """pdfminer's content parser, counting each operator as it is parsed (its
+        ``do_keyword`` sees operators only, not operands) into the page's count, which
+        is checked every 4,096: a form drawn many times adds up."""
 
-        def nextobject(self) -> Any:
-            try:
-                obj = super().nextobject()
-            except PSEOF:
-                if self._operators:
-                    n, self._operators = self._operators, 0
-                    pagebudget.count_operators(n)
-                raise
-            if obj[1].__class__ is PSKeyword:
-                self._operators += 1
-                if self._operators == 4096:
-                    self._operators = 0
-                    pagebudget.count_operators(4096)
-            return obj
+        def do_keyword(self, pos: int, token: Any) -> None:
+            page.operators += 1
+            if not page.operators & 4095:
+                pagebudget.count_operators(0)
+            keyword(self, pos, token)
 
     pdfinterp.PDFContentParser = CountingContentParser  # type: ignore[misc]
 

@@ -77,6 +77,13 @@ class _Page(threading.local):
 _page = _Page()
 
 
+def page_state() -> _Page:
+    """The per-thread page state, for a counter on a hot path (the pdfminer engine's
+    content parser adds to ``operators`` itself and calls :func:`count_operators` now and
+    then)."""
+    return _page
+
+
 def start_page() -> None:
     """A page begins: its time and operator counts start from zero."""
     _page.start()
@@ -106,8 +113,8 @@ def check() -> None:
 
 
 def count_operators(n: int) -> None:
-    """``n`` more operators interpreted on this page; raise past the operator budget (and
-    check the time, which is cheap at this pace)."""
+    """``n`` more operators interpreted on this page (0: counted already); raise past the
+    operator budget (and check the time, which is cheap at this pace)."""
     _page.operators += n
     if _page.operators > MAX_PAGE_OPERATORS:
         raise PageOverBudget(
