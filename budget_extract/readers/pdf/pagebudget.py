@@ -2,13 +2,14 @@
 
 The object, inflate and content caps (:mod:`.guards`) bound what one page may hold; a page
 under all of them can still be slow: 90,000 one-point characters took 6 s with PDFium and
-13 s with pdfplumber, 16 MB of ``1 w`` operators 72 s with pdfplumber.  Before this
+13 s with pdfplumber, 16 MB of ``1 w`` operators 49–72 s with pdfplumber.  Before this
 budget only the 300 s per-file limit stopped such a page, and it took the whole document
 with it.  Now each page gets :data:`PAGE_SECONDS` of CPU time (and pdfminer at most
 :data:`MAX_PAGE_OPERATORS` operators); a page over either is skipped with a warning naming
 it, and the rest of the document is read.
 
-The budget is checked cooperatively, where it costs nothing measurable: every 4,096
+The budget is checked cooperatively, where it costs little (nothing measurable with
+PDFium, 2–3 % of CPU with pdfplumber, which counts operators): every 4,096
 operators pdfminer interprets, every 1,024 objects its layout device receives, after each
 engine has built a page, and between the table reader's stages (:func:`.page.page_blocks`).
 Code that runs in C (PDFium parsing a page) or inside one stage finishes that step before
