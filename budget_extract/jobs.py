@@ -57,6 +57,7 @@ class BatchJob:
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
+    page_timeout: float | None = None  # per-page CPU seconds of a PDF; None: the default
 
 
 @dataclass
@@ -92,7 +93,9 @@ def _extract(job: BatchJob) -> tuple[Any, bytes]:
     (same stamp) or the bytes came with the job from the hashing process."""
     from .api import extract_data
     from .readers import load_stamped
+    from .readers.pdf.pagebudget import set_page_seconds
 
+    set_page_seconds(job.page_timeout)  # this worker's setting, for this job
     if job.data is not None:
         data, same = job.data, job.stamp is not None
     else:

@@ -23,6 +23,7 @@ __all__ = [
     "is_amount",
     "is_column_numbers",
     "is_figure",
+    "is_placeholder",
     "normalize_width",
     "split_amount",
     "strip_invisible",
@@ -138,6 +139,19 @@ def _split_str(text: str) -> tuple[str, str, str] | None:
     else:
         sign = ""
     return sign, whole.replace(",", ""), frac
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a dash or slash printed where an amount would be (``-``, ``—``,
+    ``－``, ``/``, ``…``): no amount, and not blank either.
+
+    The contract reads such a cell as blank (a fact is a numeric cell; the checks count a
+    blank as zero, as disclosures print a dash or nothing for zero), so it gives no fact;
+    tables report such cells in their warnings, so none is passed over silently."""
+    if not isinstance(text, str):
+        return False
+    s = strip_invisible(text).strip()
+    return bool(s) and (s in _EMPTY or normalize_width(s) in _EMPTY)
 
 
 def is_amount(text: str) -> bool:
