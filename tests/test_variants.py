@@ -18,26 +18,20 @@ too), or ``BUDGET_VARIANTS='unit+lanci,yuan'`` for chosen ones.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-from variant_facts import FIX, diff, expected, keyed
-
-_spec = importlib.util.spec_from_file_location("make_variants",
-                                               FIX / "build" / "make_variants.py")
-make_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_variants)
+from variant_facts import SEED_PDF, diff, expected, keyed, make_variants
 
 # together these use every feature of the generator
 COMBINED = [
-    "codes=split+pages=repeat+captions=biao+codealign=center",
-    "yuan",  # 元 with separators widens the tables: on A5 with split codes, see KNOWN_FAILING
-    "unit+pages=absent+captions=inside+hangci",
-    "captions=gongkai+lanci+codes=nozero+pages=partial",
-    "captions=yusuan+unruled+lanci=right+decimals=6",
-    "captions=none+codes=split+unit+title=inside",
+    "yuan+codes=split+pages=repeat+captions=biao+codealign=center+panels=4",
+    "unit+pages=absent+captions=inside+hangci+empty=text",
+    "captions=gongkai+lanci+codes=nozero+pages=partial+vertical",
+    "captions=yusuan+unruled+lanci=right+decimals=6+empty=text",
+    "captions=none+codes=split+unit+title=inside+panels=3",
+    "captions=bare+title=unit+empty=blank+vertical",
 ]
 
 
@@ -80,13 +74,6 @@ KNOWN_FAILING: dict[str, str] = {
     # 0.6 em); with the header partly repeated the 栏次-less continuation loses tables too
     "unruled+pages=repeat": "cramped columns without rulings merge",
     "unruled+pages=partial": "cramped columns without rulings merge; tables lost",
-    # the title and 单位：万元 on one line over an empty table's header and row of 0s
-    "unruled+title=unit": "单位公开表7 and 8 (empty, a row of 0s) not found",
-    # the generator's defect, not the reader's: on A5 pages the 元 amounts with separators
-    # push 单位公开表5's last column (项目支出) past the page's right edge, where a viewer
-    # shows nothing and the reader (issue 14) reads nothing, with a warning
-    "yuan+codes=split+pages=repeat+captions=biao+codealign=center":
-        "the table overflows the A5 page: its last column is off the page",
 }
 
 
@@ -103,6 +90,9 @@ def test_variant_gives_seed_facts(name, variant_pdf, extracted):
     numbered = [t.table_no for t in doc.tables if t.kind != "performance_target"]
     last = 11 if "unruled" in name else 12
     assert numbered == [str(n) for n in range(1, last + 1)]
+    # each with the seed's title, wherever the layout prints it (not a part's heading)
+    seed = {t.table_no: t.title for t in extracted(SEED_PDF).tables if t.table_no}
+    assert [t.title for t in doc.tables if t.table_no] == [seed[n] for n in numbered]
 
 
 def test_variants_print_what_they_say(variant_pdf):
@@ -119,10 +109,17 @@ def test_variants_print_what_they_say(variant_pdf):
     with pdfplumber.open(variant_pdf("yuan")) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
         assert "3,585,800.00" in text and "单位：元" in text
-    with pdfplumber.open(variant_pdf(COMBINED[0])) as pdf:  # pages=repeat
-        # tables cross pages with their header repeated: a page with a header and no title
-        assert any("科目名称" in t and "2026年" not in t
-                   for t in (p.extract_text() or "" for p in pdf.pages))
+    with pdfplumber.open(variant_pdf(COMBINED[0])) as pdf:  # pages=repeat, panels=4
+        # the 收支总表 in four panels crosses a page with its header repeated: a page with
+        # the header and no title
+        text = [p.extract_text() or "" for p in pdf.pages]
+        assert any("支出经济分类" in t and "2026年" not in t for t in text)
+        assert any("支出功能分类" in t and "支出性质" in t and "支出经济分类" in t for t in text)
+    with pdfplumber.open(variant_pdf(COMBINED[5])) as pdf:  # vertical, empty=blank
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        # 支出总表's 合计 | 基本支出 | 项目支出 headings one character a line, side by side
+        # (vertically centred: 合/计 one line lower than 基/本/支/出)
+        assert "基 项\n合 本 目\n科目编码 科目名称\n计 支 支\n出 出" in text
 
 
 def _lines(pdf):
