@@ -221,3 +221,49 @@ def test_headings_not_centred_stay_a_plain_row():
     assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
     assert grid.text_rows()[0] == ["项目", "上年数", "本年数"]
     assert paths(grid) == ["项目", "上年数", "本年数"]
+
+
+# 单位公开表7 without rulings (variant ``empty=text+unruled``, fixtures/build/make_variants.py):
+# a group label, two header lines, and 本表无数据 where the rows would be
+EMPTY_HEAD = [
+    line(w("本年政府性基金预算支出", 360.8, 99.6)),
+    line(w("科目编码", 78.4, 107.0), w("科目名称", 191.1, 107.0)),
+    line(w("合计", 288.6, 114.3), w("基本支出", 368.2, 114.3), w("项目支出", 480.9, 114.3)),
+]
+
+
+def test_header_over_no_data_line_is_an_empty_table():
+    lines = [
+        line(w("淮北市人力资源和社会保障局信息中心2026年政府性基金预算支出表", 101.3, 63.0)),
+        line(w("单位：万元", 510.3, 83.7)),
+        *EMPTY_HEAD,
+        line(w("本表无数据", 275.1, 129.0)),
+        line(w("说明：淮北市人力资源和社会保障局信息中心没有政府性基金预算拨款收入", 40.0, 152.1)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (2, 6)  # the group label taken in, the note left out
+    assert paths(grid) == ["科目编码", "科目名称", "本年政府性基金预算支出/合计",
+                           "本年政府性基金预算支出/基本支出", "本年政府性基金预算支出/项目支出"]
+    # the marker is one cell across the row, under no column's heading
+    (marker,) = [c for c in grid.cells if c.text == "本表无数据"]
+    assert (marker.row, marker.col, marker.colspan) == (2, 0, 5)
+
+
+def test_header_without_rows_or_marker_is_no_table():
+    # the same header with nothing under it: nothing on the page tells it from text
+    assert find_borderless_tables(EMPTY_HEAD, page=1) == []
+
+
+def test_title_and_unit_on_one_line_are_no_row():
+    # ``…支出表        单位：万元`` on one line just above the header (variant
+    # ``unruled+title=unit``): two "columns" of words, yet the table's announcement
+    lines = [
+        line(w("淮北市人力资源和社会保障局信息中心2026年政府性基金预算支出表", 40.0, 62.5),
+             w("单位：万元", 510.3, 61.4)),
+        *[line(*(TextChunk(c.text, c.x0, c.top - 17.2, c.x1, c.bottom - 17.2)
+                 for c in ln.words)) for ln in EMPTY_HEAD],
+        body(111.8, *(("0", a, a + 5.0) for a in (43.0, 155.7, 321.9, 434.6, 547.3))),
+    ]
+    start, end, grid = one_table(lines)
+    assert start == 1 and end == 5
+    assert grid.text_rows()[-1] == ["0"] * 5

@@ -19,14 +19,11 @@ from itertools import pairwise
 from statistics import median
 
 from ...model import Grid, GridCell
-from ...numtext import is_column_numbers, is_figure
+from ...numtext import NO_DATA, is_column_numbers, is_figure
 from .borderless_body import body_columns, body_rows, columns, row_gap
 from .borderless_header import MAX_ABOVE, Header, above_candidates, header_cells, read_header
 from .geometry import Word, bbox_of, cx, rivers, round_bbox
 from .textlines import TextChunk, TextLine, words_text
-
-NO_DATA = re.compile(r"^(?:本表|本单位|此表)?(?:暂?无数据|无发生额|为空表?|空表)[。.]?$")
-"""A line saying an empty table has nothing to show, printed where its rows would be."""
 
 UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
 """A word declaring the table's unit (``单位：万元``): it ends the announcement above a
