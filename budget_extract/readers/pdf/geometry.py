@@ -88,9 +88,9 @@ def rivers(words: Sequence[Box], n_lines: int) -> list[tuple[float, float]]:
     a table without rulings, as (left, right).
 
     In a run of ``n_lines`` lines up to ``min(2, n_lines // 10)`` words may cross a strip
-    (a long label or a spanning header word in a long table), but no figure; a strip must
-    be at least :data:`RIVER_MIN` em wide, and the open strip right of everything is no
-    river.
+    (a long label or a spanning header word in a long table), but no figure, and none
+    lying wholly inside it; a strip must be at least :data:`RIVER_MIN` em wide, and the
+    open strips left and right of everything are no rivers.
     """
     if not words:
         return []
@@ -102,7 +102,7 @@ def rivers(words: Sequence[Box], n_lines: int) -> list[tuple[float, float]]:
     events = sorted([(w.x0, k) for w, k in zip(words, weight, strict=True)]
                     + [(w.x1, -k) for w, k in zip(words, weight, strict=True)])
     left = events[0][0]
-    strips: list[tuple[float, float]] = []
+    raw: list[tuple[float, float]] = []
     depth = 0
     start: float | None = None
     for x, d in events:
@@ -110,7 +110,17 @@ def rivers(words: Sequence[Box], n_lines: int) -> list[tuple[float, float]]:
         if depth <= allowed and start is None:
             start = x
         elif depth > allowed and start is not None:
-            if start > left and x - start >= RIVER_MIN * size:
-                strips.append((start, x))
+            raw.append((start, x))
             start = None
-    return strips
+    strips: list[tuple[float, float]] = []
+    for a, b in raw:
+        # a word wholly inside the strip spills over from no neighbour (that crosses the
+        # strip's edge): it is a column too sparse to close the strip (a 收入总计 alone on a
+        # continuation page), and parts it
+        edge = a
+        for x0, x1 in sorted((w.x0, w.x1) for w in words if w.x0 >= a and w.x1 <= b):
+            if x0 > edge:
+                strips.append((edge, x0))
+            edge = max(edge, x1)
+        strips.append((edge, b))
+    return [(a, b) for a, b in strips if a > left and b - a >= RIVER_MIN * size]

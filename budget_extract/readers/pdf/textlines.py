@@ -27,6 +27,10 @@ size parts two words: an amount right-aligned in one column and the next column'
 padded less than a space apart in a cramped table.  Running text prints ``2026年`` with no
 gap at all."""
 
+GAP_FIGURES = 0.4
+"""Two figures this far apart (× font size) are two amounts of neighbouring columns
+(``358.58`` | ``112.58`` 0.54 em apart), never one number: digits print edge to edge."""
+
 
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters grouped into text lines by vertical position, top to bottom.
@@ -250,16 +254,19 @@ def _figure_like(t: str) -> bool:
 
 def _figure_boundaries(part: Sequence[Char]) -> list[Sequence[Char]]:
     """``part`` cut where a figure's glyph and a CJK glyph stand more than
-    :data:`GAP_FIGURE` em apart (either way round)."""
+    :data:`GAP_FIGURE` em apart (either way round), or two figures' more than
+    :data:`GAP_FIGURES` em."""
     cuts = []
     prev: Char | None = None
     for k, ch in enumerate(part):
         if ch.text.isspace():
             continue
-        if prev is not None and _figure_like(prev.text) != _figure_like(ch.text) and (
-                not prev.text.isascii() or not ch.text.isascii()) and (
-                ch.x0 - prev.x1 > GAP_FIGURE * max(min(prev.size, ch.size), 1.0)):
-            cuts.append(k)
+        if prev is not None:
+            a, b = _figure_like(prev.text), _figure_like(ch.text)
+            gap = (ch.x0 - prev.x1) / max(min(prev.size, ch.size), 1.0)
+            if (a != b and (not prev.text.isascii() or not ch.text.isascii())
+                    and gap > GAP_FIGURE) or (a and b and gap > GAP_FIGURES):
+                cuts.append(k)
         prev = ch
     if not cuts:
         return [part]
