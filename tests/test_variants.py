@@ -1,11 +1,13 @@
 """Layout variants of the seed (fixtures/build/make_variants.py) give the seed's facts.
 
 Each variant prints the seed's twelve tables as another real template would (公开NN表 /
-预算NN表 / 表一 / in-grid captions or none, the title inside the grid, beside the caption
-or the unit, the unit line inside the grid, a 栏次 row centred or right-aligned, a 行次
-column in the 收支总表 panels, 类/款/项 code columns with or without leading zeros, codes
-right-aligned or centred, tables crossing pages with the header repeated, partly repeated
-or absent, no rulings, 元 with thousands separators, six decimals).  The content is the
+预算NN表 / 表一 / in-grid captions or none, the 目录 numbering them, the title inside the
+grid, beside the caption or the unit, the unit line inside the grid, a 栏次 row centred or
+right-aligned, a 行次 column in the 收支总表 panels, the 收支总表 in 3–4 panels, 类/款/项
+code columns with or without leading zeros, codes right-aligned or centred, header text
+stacked one character a line, tables crossing pages with the header repeated, partly
+repeated or absent, a row split by the page's end, empty tables saying 本表无数据 or
+printing their header alone, no rulings, 元 with thousands separators, six decimals).  The content is the
 seed's, so the expected facts are the seed's own, known by construction
 (tests/variant_facts.py lists the only differences allowed).
 
