@@ -164,6 +164,9 @@ def _borderless(
         return None
     while hi < end and _wraps_last_row(lines[lo:hi], lines[hi], cuts):
         hi += 1
+    if lo > start and all(_body_line_above(lines[k], lines[lo:hi], cuts)
+                          for k in range(start, lo)):
+        lo = start  # a continuation page opening with rows that print only a label
     if hi < end and NO_DATA.match(words_text(lines[hi].words).replace(" ", "")) and all(
             _numbers_columns(ln.words) for ln in lines[lo:hi]
             if any(is_figure(w.text) for w in ln.words)):
@@ -231,6 +234,30 @@ def _heading_over_no_data(
         ruled=False,
     )
     return lo, hi + 1, grid
+
+
+def _body_line_above(line: TextLine, table: list[TextLine], cuts: list[float]) -> bool:
+    """Whether a one-column line above the table's first multi-column line is a row of it:
+    text (no figure, no colon) over no other column's text, starting where the text in its
+    column starts (left-aligned labels: ``二十四、预备费`` over ``本年支出小计``), as on a page
+    continuing a table with no header, whose first rows print a label and no amount.
+    Only a run made of such lines up to the table is taken in (a caption, title or header
+    line above stops it)."""
+    h = max(line.bottom - line.top, 1.0)
+    for w in line.words:
+        col = bisect_right(cuts, (w.x0 + w.x1) / 2)
+        if is_figure(w.text) or any(ch in w.text for ch in ":："):
+            return False
+        starts = []
+        for u in (u for ln in table for u in ln.words):
+            if bisect_right(cuts, (u.x0 + u.x1) / 2) != col:
+                if min(u.x1, w.x1) > max(u.x0, w.x0):
+                    return False  # it writes over another column's text
+            elif not is_figure(u.text):
+                starts.append(u.x0)
+        if not any(abs(x - w.x0) <= 0.2 * h for x in starts):
+            return False
+    return bool(line.words)
 
 
 def _wraps_last_row(table: list[TextLine], line: TextLine, cuts: list[float]) -> bool:
