@@ -299,3 +299,22 @@ def test_caption_above_a_table_is_no_label_only_row():
     ]
     start, _, _ = one_table(lines)
     assert start == 2
+
+
+def test_page_ending_with_label_only_rows_keeps_them():
+    # the 收支总表's page ends with 支出 lines printing no amount (variant
+    # yuan+unruled+pages=split); the note under a table has a colon and stays text
+    lines = [
+        body(46.6, ("二十、住房保障支出", 208.7, 289.7), ("156,700.00", 333.0, 376.5)),
+        body(61.3, ("其他", 43.0, 61.0), ("31,000.00", 150.0, 202.7),
+             ("二十一、粮油物资储备支出", 208.7, 316.7)),
+        body(76.0, ("本年收入小计", 43.0, 97.0), ("3,616,800.00", 140.0, 202.7),
+             ("本年支出小计", 208.7, 262.7), ("3,616,800.00", 324.0, 376.5)),
+        line(w("二十三、灾害防治及应急管", 208.7, 90.7)),
+        line(w("理支出", 208.7, 102.4)),
+        line(w("二十四、预备费", 208.7, 117.1)),
+        line(w("注：本表金额单位为元", 43.0, 131.8)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (0, 6)
+    assert [r[2] for r in grid.text_rows()][-2:] == ["二十三、灾害防治及应急管理支出", "二十四、预备费"]

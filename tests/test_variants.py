@@ -80,9 +80,6 @@ KNOWN_FAILING: dict[str, str] = {
     # lines with amounts among twenty label-only lines is no table (three multi-column lines
     # make one); its 住房保障 and 总计 rows are lost
     "pages=absent+unruled": "a continuation page with two multi-column lines is no table",
-    # 元 at 9 pt, rows split by the page's end, no rulings: the 收支总表's continuation is
-    # read as a table of its own (收入#2 / 支出#2), not joined
-    "yuan+unruled+pages=split": "the split 收支总表 continuation is not joined",
 }
 
 

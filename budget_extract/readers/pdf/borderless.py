@@ -164,9 +164,11 @@ def _borderless(
         return None
     while hi < end and _wraps_last_row(lines[lo:hi], lines[hi], cuts):
         hi += 1
-    if lo > start and all(_body_line_above(lines[k], lines[lo:hi], cuts)
+    if lo > start and all(_label_only_row(lines[k], lines[lo:hi], cuts)
                           for k in range(start, lo)):
         lo = start  # a continuation page opening with rows that print only a label
+    while hi < end and _label_only_row(lines[hi], lines[lo:hi], cuts):
+        hi += 1  # ... or a page ending with such rows (二十四、预备费 before the break)
     if hi < end and NO_DATA.match(words_text(lines[hi].words).replace(" ", "")) and all(
             _numbers_columns(ln.words) for ln in lines[lo:hi]
             if any(is_figure(w.text) for w in ln.words)):
@@ -236,13 +238,14 @@ def _heading_over_no_data(
     return lo, hi + 1, grid
 
 
-def _body_line_above(line: TextLine, table: list[TextLine], cuts: list[float]) -> bool:
-    """Whether a one-column line above the table's first multi-column line is a row of it:
-    text (no figure, no colon) over no other column's text, starting where the text in its
-    column starts (left-aligned labels: ``二十四、预备费`` over ``本年支出小计``), as on a page
-    continuing a table with no header, whose first rows print a label and no amount.
-    Only a run made of such lines up to the table is taken in (a caption, title or header
-    line above stops it)."""
+def _label_only_row(line: TextLine, table: list[TextLine], cuts: list[float]) -> bool:
+    """Whether a one-column line above the table's first multi-column line (or below its
+    last) is a row of it: text (no figure, no colon) over no other column's text, starting
+    where the text in its column starts (left-aligned labels: ``二十四、预备费`` over
+    ``本年支出小计``), as on a page continuing a table with no header, whose first rows print
+    a label and no amount, or a page ending with such rows.  Above the table only a run made
+    of such lines up to it is taken in (a caption, title or header line above stops it);
+    below, such lines up to the first that is not one (a note has a colon)."""
     h = max(line.bottom - line.top, 1.0)
     for w in line.words:
         col = bisect_right(cuts, (w.x0 + w.x1) / 2)
