@@ -318,3 +318,18 @@ def test_page_ending_with_label_only_rows_keeps_them():
     start, end, grid = one_table(lines)
     assert (start, end) == (0, 6)
     assert [r[2] for r in grid.text_rows()][-2:] == ["二十三、灾害防治及应急管理支出", "二十四、预备费"]
+
+
+def test_two_amount_lines_among_label_only_rows_are_a_table():
+    # a 财政拨款收支总表 page continued with no header (variant pages=absent+unruled): two
+    # lines print amounts, the 支出 lines between them only a label
+    lines = [
+        body(46.6, ("（十九）住房保障支出", 208.7, 307.7), ("15.67", 353.0, 376.5)),
+        line(w("（二十）粮油物资储备支出", 208.7, 63.9)),
+        line(w("二、年终结转结余", 208.7, 81.2)),
+        body(98.5, ("收入总计", 43.0, 79.0), ("358.58", 169.4, 202.7),
+             ("支出总计", 208.7, 244.7), ("358.58", 343.3, 376.5)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (0, 4)
+    assert [r[2] for r in grid.text_rows()][-2:] == ["二、年终结转结余", "支出总计"]

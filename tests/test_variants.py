@@ -76,10 +76,6 @@ KNOWN_FAILING: dict[str, str] = {
     # assumes a leaf's cell reaches down to the body; here 合计 sits in the first row only
     # and reads as the group label over 小计 (合计/小计 for 基本支出/小计)
     "unruled+pages=partial": "unspanned header without rulings: 合计 read as a group label",
-    # without rulings or a header, a continuation page of the 财政拨款收支总表 printing two
-    # lines with amounts among twenty label-only lines is no table (three multi-column lines
-    # make one); its 住房保障 and 总计 rows are lost
-    "pages=absent+unruled": "a continuation page with two multi-column lines is no table",
 }
 
 

@@ -140,7 +140,8 @@ def _borderless(
         while hi > lo and len(lines[hi - 1].words) < 2:
             hi -= 1
         if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows and not (
-                _heading_over_amounts(lines[lo:hi])):
+                _heading_over_amounts(lines[lo:hi])) and not _label_rows_fill(
+                lines[lo:hi], min_rows):
             return _heading_over_no_data(lines, start, lo, hi, end, page)
         cuts = _columns_of(lines[lo:hi])
         if cuts is None:
@@ -183,7 +184,8 @@ def _borderless(
         rows.append(row)
     multi = sum(1 for row in rows if sum(1 for ws in row if ws) >= 2)
     figures = sum(1 for row in rows for ws in row[1:] for w in ws if is_figure(w.text))
-    if (multi < min_rows and not _heading_over_amounts(run)) or figures < 2:
+    if (multi < min_rows and not _heading_over_amounts(run) and not _label_rows_fill(
+            run, min_rows)) or figures < 2:
         return None
     above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
     built = build_grid(above, [ln.words for ln in run], page, cuts)
@@ -236,6 +238,19 @@ def _heading_over_no_data(
         ruled=False,
     )
     return lo, hi + 1, grid
+
+
+def _label_rows_fill(run: list[TextLine], min_rows: int) -> bool:
+    """Two multi-column lines with label-only rows between them make a table too: a page
+    continuing a 收支总表 whose 支出 lines print no amount but two (住房保障支出, 总计)."""
+    multi = [ln for ln in run if len(ln.words) >= 2]
+    if len(multi) < 2:
+        return False
+    cuts = _columns_of(multi)
+    if cuts is None:
+        return False
+    labels = sum(1 for ln in run if len(ln.words) == 1 and _label_only_row(ln, multi, cuts))
+    return len(multi) + labels >= min_rows and labels + len(multi) == len(run)
 
 
 def _label_only_row(line: TextLine, table: list[TextLine], cuts: list[float]) -> bool:
