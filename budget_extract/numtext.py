@@ -18,6 +18,7 @@ __all__ = [
     "NUMBER_IN_TEXT",
     "NUMBER_LABEL",
     "NUMBER_LINE",
+    "NO_DATA",
     "NUMERIC_CELL",
     "amount_text",
     "is_amount",
@@ -193,6 +194,10 @@ def unreadable_amount(text: str) -> str | None:
 # --------------------------------------------------------------------------- column numbers
 
 NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
+
+NO_DATA = re.compile(r"^(?:本表|本单位|此表)?(?:暂?无数据|无发生额|为空表?|空表)[。.]?$")
+"""A line or cell saying an empty table has nothing to show (``本表无数据``), printed where
+its rows would be: the first body row, never a header."""
 
 
 def is_column_numbers(texts: list[str]) -> bool:

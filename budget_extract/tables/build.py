@@ -197,6 +197,10 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     fragments = list(cand.fragments)
     fragments[0], inner_title = _strip_title_row(fragments[0])
     title = cand.title or inner_title
+    for k, frag in enumerate(fragments[1:], start=1):  # the title row repeated on each page
+        stripped, again = _strip_title_row(frag)
+        if again and again == norm(title):
+            fragments[k] = stripped
     metas = [split_meta(g) for g in fragments]
     fragments = [g for g, _ in metas]
     meta = metas[0][1]
