@@ -46,6 +46,7 @@ if engine.startswith("pipeline"):
     from budget_extract.emit.csv_out import facts_csv
     budget_extract.extract  # the pipeline's modules, imported before the clock starts
     import budget_extract.api, budget_extract.readers.pdf, budget_extract.readers.pdf.pdfium
+    budget_extract.readers.pdf.pdfium._raw()  # pypdfium2 loaded, as the floor's import does
     if engine == "pipeline-pdfplumber":
         import pdfplumber
 elif engine == "pdfplumber-tables":

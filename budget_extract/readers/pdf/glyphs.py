@@ -27,10 +27,6 @@ SIDEWAYS = "the text runs sideways"
 """The start of the warning for sideways pages (the pipeline words its error on it)."""
 
 
-def _undecodable(text: str) -> bool:
-    return text.startswith("(cid:") or text == "\ufffd"
-
-
 class GlyphCensus:
     """Per-page counts of visible, undecodable and not-upright characters."""
 
@@ -41,15 +37,23 @@ class GlyphCensus:
         self.sideways_pages: list[int] = []
 
     def add(self, page: PageObjects) -> None:
-        chars = [c for c in page.chars if not c.text.isspace()]
-        if not chars:
+        n = bad = turned = 0  # one pass over the page's glyphs
+        for c in page.chars:
+            t = c.text
+            if t.isspace():
+                continue
+            n += 1
+            if t == "\ufffd" or t.startswith("(cid:"):  # a glyph number, no Unicode
+                bad += 1
+            if not c.upright:
+                turned += 1
+        if not n:
             return
-        bad = sum(1 for c in chars if _undecodable(c.text))
-        self.total += len(chars)
+        self.total += n
         self.bad += bad
         if bad:
             self.bad_pages.append(page.number)
-        if sum(1 for c in chars if not c.upright) >= SIDEWAYS_SHARE * len(chars):
+        if turned >= SIDEWAYS_SHARE * n:
             self.sideways_pages.append(page.number)
 
     def undecodable_reason(self) -> str | None:

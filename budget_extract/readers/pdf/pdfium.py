@@ -345,7 +345,8 @@ def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFr
     A path that paints nothing visible (no fill but white, and a white stroke colour: a
     white cell background) can neither rule nor shade, and is dropped before its points
     are read.  The two shapes table makers draw (a two-point line, a closed four-sided
-    box) skip the general splitting of :func:`classify`, with the same results."""
+    box or polygon) skip the general splitting of :func:`classify`, with the same
+    results."""
     fast = s.fast
     fillmode, stroke = s.fillmode, s.stroke
     if not fast.FPDFPath_GetDrawMode(obj, fillmode, stroke):
@@ -399,6 +400,18 @@ def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFr
                 backgrounds.append((float(item["x0"]), float(item["top"]),
                                     float(item["x1"]), float(item["bottom"])))
             return rect_segments(item)
+        # a closed quadrilateral not square to the axes (a cell border drawn as a thin
+        # polygon): classify's "curve", built directly
+        plumb = [frame.point(*p) for p in pts]
+        xs = [p[0] for p in plumb]
+        tops = [p[1] for p in plumb]
+        item = {"x0": min(xs), "x1": max(xs), "top": min(tops), "bottom": max(tops),
+                "path": [("m", plumb[0]), ("l", plumb[1]), ("l", plumb[2]), ("l", plumb[3]),
+                         ("l", plumb[4]), ("h",)], **colors}
+        if backgrounds is not None and shades:
+            backgrounds.append((float(item["x0"]), float(item["top"]), float(item["x1"]),
+                                float(item["bottom"])))
+        return path_segments(item)
     return _drawn(_ops(shape, pts), colors, frame, shades, backgrounds)
 
 
@@ -568,8 +581,13 @@ def _chars(raw: Any, tp: Any, frame: PageFrame, s: _Scratch) -> list[Char]:
     m_at, abcd = s.m_at, s.abcd
     r_at, g_at, b_at, a_at = s.rgba_at
     rgba = s.rgba_bytes
-    # frame.box, inlined below with the same arithmetic in the same order
+    # frame.box, inlined below with the same arithmetic in the same order.  On a page
+    # without /Rotate the ctm is (1, 0, 0, 1, e, f) in ints: 1 * v is v, and adding the
+    # products by 0 (a signed zero) can only turn a -0.0 into 0.0, which the offsets
+    # added next (-x0 then x0, a zero of each sign when the MediaBox starts at 0) do as
+    # well — so the short form gives the same floats
     ca, cb, cc, cd, ce, cf = frame.ctm
+    unturned = (ca, cb, cc, cd) == (1, 0, 0, 1)
     fdx, fdy, fh = frame.dx, frame.dy, frame.height
     space = False
     last_key = -1
@@ -579,6 +597,8 @@ def _chars(raw: Any, tp: Any, frame: PageFrame, s: _Scratch) -> list[Char]:
     fill: tuple[float, ...] | None = None
     upright = True
     advances: dict[int, Any] = {}
+    widths: dict[int, float] = {}
+    glyph_width, fw = fast.FPDFFont_GetGlyphWidth, s.f
     for i in range(n):
         code = unicode_of(tpa, i)
         if code < 0x21:
@@ -609,10 +629,14 @@ def _chars(raw: Any, tp: Any, frame: PageFrame, s: _Scratch) -> list[Char]:
                 if t is None:
                     t = styles[style] = _style(fast, s, style, frame)
                 objects[key] = t
-            font, mode, fs, lo, dy0, dy1, ma, mb, mc, md, plain, fill, upright, advances = t
+            (font, mode, fs, lo, dy0, dy1, ma, mb, mc, md, plain, fill, upright, advances,
+             widths) = t
         adv = advances.get(code)
         if adv is None:  # the advance × font size (_ASK: the font cannot say)
-            width = s.width(font, code)
+            width = widths.get(code)
+            if width is None:  # per unit of font size (0: unknown)
+                width = widths[code] = fw.value \
+                    if font and glyph_width(font, code, 1.0, fw) else 0.0
             adv = advances[code] = width * fs if width > 0 else _ASK
         origin_of(tpa, i, ox, oy)
         if adv is _ASK:
@@ -624,10 +648,16 @@ def _chars(raw: Any, tp: Any, frame: PageFrame, s: _Scratch) -> list[Char]:
         else:
             x0u, y0u = oxv + mc * lo, oyv + md * lo
             x1u, y1u = oxv + ma * adv + mc * (lo + fs), oyv + mb * adv + md * (lo + fs)
-        ax = ca * x0u + cc * y0u + ce + fdx
-        at = fh - (cb * x0u + cd * y0u + cf) + fdy
-        bx = ca * x1u + cc * y1u + ce + fdx
-        bt = fh - (cb * x1u + cd * y1u + cf) + fdy
+        if unturned:  # the same numbers without the products by 1 and 0 (see below)
+            ax = x0u + ce + fdx
+            at = fh - (y0u + cf) + fdy
+            bx = x1u + ce + fdx
+            bt = fh - (y1u + cf) + fdy
+        else:
+            ax = ca * x0u + cc * y0u + ce + fdx
+            at = fh - (cb * x0u + cd * y0u + cf) + fdy
+            bx = ca * x1u + cc * y1u + ce + fdx
+            bt = fh - (cb * x1u + cd * y1u + cf) + fdy
         x0 = bx if bx < ax else ax  # min / max, ties as the builtins break them
         t0 = bt if bt < at else at
         x1 = bx if bx > ax else ax
@@ -654,7 +684,8 @@ def _style(fast: _Fast, s: _Scratch, style: tuple[Any, ...], frame: PageFrame
     """What the glyphs of text objects alike in ``style`` (font, render mode, size, and
     the bytes of matrix a–d and fill colour as PDFium wrote them) share: (font, render
     mode, size, descent × size, the y offsets of a glyph box's bottom and top from the
-    origin, matrix a b c d, whether b and c are 0, fill, upright, advances by code)."""
+    origin, matrix a b c d, whether b and c are 0, fill, upright, advances × size by code,
+    the font's advances by code)."""
     font, mode, size, abcd, rgba = style
     descent = s.descents.get(font)
     if descent is None:
@@ -676,8 +707,11 @@ def _style(fast: _Fast, s: _Scratch, style: tuple[Any, ...], frame: PageFrame
         upright = s.upright[matrix] = a2 * d2 > 0 and b2 * c2 <= 0
     ma, mb, mc, md = matrix
     lo = descent * size
+    widths = s.widths.get(font)
+    if widths is None:
+        widths = s.widths[font] = {}
     return (font, mode, size, lo, md * lo, md * (lo + size), ma, mb, mc, md,
-            mb == 0 and mc == 0, fill, upright, {})
+            mb == 0 and mc == 0, fill, upright, {}, widths)
 
 
 class _Scratch:
@@ -705,7 +739,8 @@ class _Scratch:
         self.rgba_at = (at, at + size, at + 2 * size, at + 3 * size)
         self.rgba_bytes = memoryview(self._rgba).cast("B").tobytes
         self.descents: dict[int, float] = {}
-        self.widths: dict[tuple[int, int], float] = {}
+        self.widths: dict[int, dict[int, float]] = {}
+        """Each font's advances per unit of font size, by code (0: unknown)."""
         self.styles: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.upright: dict[tuple[float, float, float, float], bool] = {}
 
@@ -717,16 +752,6 @@ class _Scratch:
     def read_fill(rgba: bytes) -> tuple[float, float, float]:
         r, g, b, _ = (ctypes.c_uint * 4).from_buffer_copy(rgba)
         return (r / 255, g / 255, b / 255)
-
-    def width(self, font: int, code: int) -> float:
-        """A glyph's advance per unit of font size from its font (0: unknown)."""
-        key = (font, code)
-        w = self.widths.get(key)
-        if w is None:
-            fw = self.f
-            w = self.widths[key] = fw.value \
-                if font and self.fast.FPDFFont_GetGlyphWidth(font, code, 1.0, fw) else 0.0
-        return w
 
 
 def _advance(raw: Any, tp: Any, i: int, matrix: tuple[float, float, float, float]) -> float:
