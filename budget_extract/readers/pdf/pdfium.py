@@ -312,13 +312,6 @@ def _add_bounds(s: _Scratch, obj: int, outer: Matrix, frame: PageFrame,
     out.append((min(xs), min(ys), max(xs), max(ys)))
 
 
-def _rgb(s: _Scratch, getter: Any, obj: int) -> tuple[float, float, float] | None:
-    r, g, b, a = s.rgba
-    if not getter(obj, r, g, b, a):
-        return None  # pattern or unknown colour: visible, as pdfminer's non-numbers
-    return (r.value / 255, g.value / 255, b.value / 255)
-
-
 _EXACT: dict[float, float] = {}
 """:func:`_exact` of the single-precision path coordinates seen so far (a table draws the
 same few coordinates again and again); zeros are left out (0.0 and -0.0 are one key),
@@ -346,7 +339,7 @@ def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFr
     white cell background) can neither rule nor shade, and is dropped before its points
     are read.  The two shapes table makers draw (a two-point line, a closed four-sided
     box or polygon) skip the general splitting of :func:`classify`, with the same
-    results."""
+    results (frame.point spelt out, the same arithmetic)."""
     fast = s.fast
     fillmode, stroke = s.fillmode, s.stroke
     if not fast.FPDFPath_GetDrawMode(obj, fillmode, stroke):
@@ -355,12 +348,20 @@ def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFr
     stroked = bool(stroke.value)
     if not fill and not stroked:
         return []
-    fill_color = _rgb(s, fast.FPDFPageObj_GetFillColor, obj) if fill else None
-    stroke_color = _rgb(s, fast.FPDFPageObj_GetStrokeColor, obj)
+    # colours as r, g, b in 0–1; None for a pattern or unknown colour (PDFium cannot say),
+    # which counts as visible, as pdfminer's non-numbers
+    r, g, b_, a_ = s.rgba
+    fill_color = (r.value / 255, g.value / 255, b_.value / 255) \
+        if fill and fast.FPDFPageObj_GetFillColor(obj, r, g, b_, a_) else None
+    stroke_color = (r.value / 255, g.value / 255, b_.value / 255) \
+        if fast.FPDFPageObj_GetStrokeColor(obj, r, g, b_, a_) else None
     shades = fill and not is_white(fill_color)
-    if not shades and is_white(stroke_color):
+    white_stroke = is_white(stroke_color)
+    if not shades and white_stroke:
         return []  # see drawing: a white line, unfilled white box or curve draws nothing
-    a, b, c, d, e, f = mult(_matrix(s, obj), outer)
+    m = s.m
+    a, b, c, d, e, f = mult((m.a, m.b, m.c, m.d, m.e, m.f) if fast.FPDFPageObj_GetMatrix(obj, m)
+                            else IDENTITY, outer)  # _matrix
     x, y = s.x, s.y
     get_segment, get_point = fast.FPDFPath_GetPathSegment, fast.FPDFPathSegment_GetPoint
     get_type, get_close = fast.FPDFPathSegment_GetType, fast.FPDFPathSegment_GetClose
@@ -380,29 +381,37 @@ def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFr
         shape.append("m" if kind == moveto else "l" if kind == lineto else "c")
         if get_close(seg):
             shape.append("h")
+    form = "".join(shape)
+    ca, cb, cc, cd, ce, cf = frame.ctm
+    fdx, fdy, fh = frame.dx, frame.dy, frame.height
+    if form == "ml":  # one straight stroke
+        if white_stroke:
+            return []
+        (x0, y0), (x1, y1) = pts
+        ax, at = ca * x0 + cc * y0 + ce + fdx, fh - (cb * x0 + cd * y0 + cf) + fdy
+        bx, bt = ca * x1 + cc * y1 + ce + fdx, fh - (cb * x1 + cd * y1 + cf) + fdy
+        seg_ = line_segment(bx if bx < ax else ax, bt if bt < at else at,
+                            bx if bx > ax else ax, bt if bt > at else at)  # min, max
+        return [seg_] if seg_ is not None else []
     colors = {"fill": fill, "stroke": stroked, "non_stroking_color": fill_color,
               "stroking_color": stroke_color}
-    form = "".join(shape)
-    if form == "ml":  # one straight stroke
-        if is_white(stroke_color):
-            return []
-        (ax, at), (bx, bt) = frame.point(*pts[0]), frame.point(*pts[1])
-        seg_ = line_segment(min(ax, bx), min(at, bt), max(ax, bx), max(at, bt))
-        return [seg_] if seg_ is not None else []
     if form == "mllllh" and pts[4] == pts[0]:  # a closed box, drawn back to its start
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts[:4]
+        item: dict[str, Any]
         if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
                 y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
-            (ax, at), (bx, bt) = frame.point(x0, y0), frame.point(x2, y2)
-            item: dict[str, Any] = {"x0": min(ax, bx), "x1": max(ax, bx), "top": min(at, bt),
-                                    "bottom": max(at, bt), **colors}
+            ax, at = ca * x0 + cc * y0 + ce + fdx, fh - (cb * x0 + cd * y0 + cf) + fdy
+            bx, bt = ca * x2 + cc * y2 + ce + fdx, fh - (cb * x2 + cd * y2 + cf) + fdy
+            item = {"x0": bx if bx < ax else ax, "x1": bx if bx > ax else ax,
+                    "top": bt if bt < at else at, "bottom": bt if bt > at else at, **colors}
             if backgrounds is not None and shades:  # a shaded cell, as pdfplumber
                 backgrounds.append((float(item["x0"]), float(item["top"]),
                                     float(item["x1"]), float(item["bottom"])))
             return rect_segments(item)
         # a closed quadrilateral not square to the axes (a cell border drawn as a thin
         # polygon): classify's "curve", built directly
-        plumb = [frame.point(*p) for p in pts]
+        plumb = [(ca * px + cc * py + ce + fdx, fh - (cb * px + cd * py + cf) + fdy)
+                 for px, py in pts]
         xs = [p[0] for p in plumb]
         tops = [p[1] for p in plumb]
         item = {"x0": min(xs), "x1": max(xs), "top": min(tops), "bottom": max(tops),
