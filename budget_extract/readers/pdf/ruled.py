@@ -125,6 +125,8 @@ def _boundaries(
     h_at: list[list[tuple[float, float]]] = [[] for _ in ys]
     for h in hs:
         h_at[nearest(ys, h.pos)].append((h.lo, h.hi))
+    for spans in (*v_at, *h_at):
+        spans.sort()  # as coverage wants them
     vb = [
         [coverage(v_at[k], ys[r], ys[r + 1]) >= COVER for k in range(len(xs))]
         for r in range(len(ys) - 1)
