@@ -8,7 +8,10 @@ Not collected by pytest.  Run by hand (see docs/robustness.md)::
 The corpus starts from the hand-written PDFs of ``tests/bad_inputs.py`` (uncompressed, so
 mutations hit the syntax): the tiny budget, the same encrypted with an empty password, a
 notice with a table.  Anything raised other than ``ExtractError`` is a finding, and so is
-an input slower than ``-timeout``.
+an input slower than ``-timeout`` or one that kills the process (PDFium runs in C).
+
+``FUZZ_PDF_ENGINE=pdfplumber`` fuzzes the pdfplumber engine; the default is PDFium, the
+reader's default (files it must not read still go to pdfplumber, as in use).
 """
 
 from __future__ import annotations
@@ -28,9 +31,12 @@ with atheris.instrument_imports():
     from budget_extract.readers import pdf
 
 
+ENGINE = os.environ.get("FUZZ_PDF_ENGINE", "pdfium")
+
+
 def one_input(data: bytes) -> None:
     try:
-        src = pdf.read(data, "input.pdf")
+        src = pdf.read(data, "input.pdf", engine=ENGINE)
         assert src.pages and src.blocks
     except ExtractError:
         pass

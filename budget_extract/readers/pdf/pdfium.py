@@ -119,7 +119,10 @@ class PdfiumBackend:
 
     def open(self, data: bytes, password: str | None = None) -> None:
         """Open the file's bytes, or raise :class:`EngineCannotRead` for the other engine."""
-        why = sound_for_pdfium(data)
+        try:
+            why = sound_for_pdfium(data)
+        except (ValueError, IndexError, OverflowError) as exc:  # bytes the check cannot
+            why = f"the soundness check cannot parse it ({exc!r:.80})"  # parse: not sound
         if why is not None:
             raise EngineCannotRead(why)
         raw = _raw()
