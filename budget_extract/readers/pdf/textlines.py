@@ -30,10 +30,13 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """
     # called for every cell and text block: min/max are spelt out as comparisons (same
     # results, ties included) and the current line's state is kept in locals
+    # (abs(d) <= near as two comparisons: near is at least 1, never NaN; the line's
+    # length counted rather than asked)
     ordered = sorted(chars, key=_TOP_X0)
     lines: list[list[Char]] = []
     line: list[Char] = []
     mid_l = height_l = 0.0
+    count = 0
     for ch in ordered:
         top, bottom = ch.top, ch.bottom
         h = bottom - top
@@ -44,15 +47,17 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
             near = 0.5 * (height_l if height_l < h else h)
             if not near > 1.0:
                 near = 1.0
-            if abs(mid - mid_l) <= near:
+            d = mid - mid_l
+            if -near <= d <= near:
                 line.append(ch)
-                mid_l += (mid - mid_l) / len(line)
+                count += 1
+                mid_l += d / count
                 if h > height_l:
                     height_l = h
                 continue
         line = [ch]
         lines.append(line)
-        mid_l, height_l = mid, h
+        mid_l, height_l, count = mid, h, 1
     for line in lines:
         line.sort(key=_X0)
     return lines
