@@ -12,6 +12,13 @@ an input slower than ``-timeout`` or one that kills the process (PDFium runs in 
 
 ``FUZZ_PDF_ENGINE=pdfplumber`` fuzzes the pdfplumber engine; the default is PDFium, the
 reader's default (files it must not read still go to pdfplumber, as in use).
+
+Most mutations of a whole file move its objects off the offsets its cross-reference table
+gives, and such a file is not sound for PDFium (:mod:`budget_extract.readers.pdf.soundness`):
+pdfplumber reads it.  ``FUZZ_PDF_INPUT=content`` fuzzes PDFium itself: each input is one
+page's content stream, wrapped by the harness in a well-formed file (fonts /F1 and /F2,
+a correct cross-reference table), so that every input reaches PDFium's content parser,
+text page and page objects, and the reader's page model built from them.
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ with atheris.instrument_imports():
 
 
 ENGINE = os.environ.get("FUZZ_PDF_ENGINE", "pdfium")
+CONTENT = os.environ.get("FUZZ_PDF_INPUT", "file") == "content"
 
 
 def one_input(data: bytes) -> None:
+    if CONTENT:
+        data = bi.pdf_bytes([data])
     try:
         src = pdf.read(data, "input.pdf", engine=ENGINE)
         assert src.pages and src.blocks
@@ -44,6 +54,10 @@ def one_input(data: bytes) -> None:
 
 def seed(corpus: str) -> None:
     os.makedirs(corpus, exist_ok=True)
+    if CONTENT:
+        Path(corpus, "budget.content").write_bytes(bi.budget_page())
+        Path(corpus, "notice.content").write_bytes(bi.notice_page())
+        return
     Path(corpus, "budget.pdf").write_bytes(bi.pdf_bytes([bi.budget_page()]))
     Path(corpus, "encrypted.pdf").write_bytes(bi.pdf_bytes([bi.budget_page()],
                                                            user_password=""))
