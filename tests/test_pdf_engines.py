@@ -259,3 +259,29 @@ def test_a_garbled_cross_reference_entry_is_left_to_pdfplumber(monkeypatch) -> N
     with pytest.raises(EngineCannotRead, match="soundness check cannot parse"):
         PdfiumBackend().open(intact)
     assert [b.text for b in read(intact, "x.pdf").blocks] == [b.text for b in expected.blocks]
+
+
+def test_pdfium_generates_only_spaces_and_line_breaks() -> None:
+    """The reader asks ``FPDFText_IsGenerated`` of spaces only (a C call fewer per glyph),
+    because PDFium's text page generates nothing but spaces and CR/LF line breaks (which
+    the reader drops anyway).  Should a PDFium update generate anything else, this fails
+    before made-up glyphs reach a table."""
+    import pypdfium2.raw as raw
+
+    data = (FIXTURES / "huaibei-hrss-info-center-2026-budget.pdf").read_bytes()
+    pdf = raw.FPDF_LoadMemDocument64(data, len(data), None)
+    generated: dict[int, int] = {}
+    try:
+        for i in range(raw.FPDF_GetPageCount(pdf)):
+            page = raw.FPDF_LoadPage(pdf, i)
+            tp = raw.FPDFText_LoadPage(page)
+            for k in range(raw.FPDFText_CountChars(tp)):
+                if raw.FPDFText_IsGenerated(tp, k) == 1:
+                    code = raw.FPDFText_GetUnicode(tp, k)
+                    generated[code] = generated.get(code, 0) + 1
+            raw.FPDFText_ClosePage(tp)
+            raw.FPDF_ClosePage(page)
+    finally:
+        raw.FPDF_CloseDocument(pdf)
+    assert set(generated) == {0x20, 0x0D, 0x0A}, generated
+    assert generated[0x20] > 100  # the file's gaps, filled by PDFium
