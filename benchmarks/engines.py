@@ -46,6 +46,7 @@ if engine.startswith("pipeline"):
     from budget_extract.emit.csv_out import facts_csv
     budget_extract.extract  # the pipeline's modules, imported before the clock starts
     import budget_extract.api, budget_extract.readers.pdf, budget_extract.readers.pdf.pdfium
+    budget_extract.readers.pdf.pdfium._raw()  # pypdfium2 loaded, as the floor's import does
     if engine == "pipeline-pdfplumber":
         import pdfplumber
 elif engine == "pdfplumber-tables":
@@ -162,6 +163,8 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-camelot", action="store_true")
+    ap.add_argument("--engines", help="comma-separated subset of the engines to run "
+                    "(e.g. pipeline-pdfium,pdfium-floor while iterating)")
     args = ap.parse_args()
     files = sorted(str(p) for p in REAL.glob("*.pdf")) if REAL.is_dir() else []
     names = {os.path.basename(f) for f in files}
@@ -173,6 +176,8 @@ def main() -> int:
             engines.append("camelot-lattice")
     except ImportError:
         print("camelot is not installed: its column is skipped", file=sys.stderr)
+    if args.engines:
+        engines = [e for e in engines if e in args.engines.split(",")]
     cpu: dict[str, dict[str, list[float]]] = {e: {f: [] for f in files} for e in engines}
     peak: dict[str, list[float]] = {e: [] for e in engines}
     pages: dict[str, int] = {}
@@ -198,6 +203,8 @@ def main() -> int:
     print("|---|---|" + "---|" * (len(cols) + 3))
 
     def ratio(a: str, b: str, f: str | None = None) -> str:
+        if a not in med or b not in med:
+            return "–"
         if f is None:
             x = sum(med[a].get(g, 0) for g in files)
             y = sum(med[b].get(g, 0) for g in files)

@@ -20,6 +20,7 @@ import budget_extract
 from budget_extract.errors import ExtractError
 from budget_extract.facts import document_facts
 from budget_extract.readers.pdf import read
+from budget_extract.readers.pdf.backend import EngineCannotRead
 from budget_extract.readers.pdf.pdfium import PdfiumBackend
 from budget_extract.readers.pdf.plumber import PdfplumberBackend
 from budget_extract.readers.pdf.soundness import sound_for_pdfium
@@ -234,3 +235,54 @@ def test_pdfium_chars_fill_the_page_model_fields_they_mean() -> None:
         assert isinstance(c.hscale, float) and c.hscale == 1.0, c
         assert c.fill is None or (isinstance(c.fill, tuple) and len(c.fill) == 3), c
         assert c.render_mode in (0, 1, 2, 3, 4, 5, 6, 7) and c.confidence is None, c
+
+
+def test_a_garbled_cross_reference_entry_is_left_to_pdfplumber(monkeypatch) -> None:
+    """Fuzzing found it (an offset digit turned into a byte ≥ 0x80): the soundness check
+    raised ValueError from int() and the CLI said "internal error".  A garbled entry is a
+    damaged table: pdfplumber reads the file (pdfminer rebuilds the cross-references by
+    scanning) and gives the intact file's text."""
+    intact = bi.pdf_bytes([bi.budget_page()])
+    at = intact.index(b" 00000 n", intact.index(b"xref")) - 3  # inside the first offset
+    garbled = intact[:at] + b"\xb9" + intact[at + 1:]
+    assert sound_for_pdfium(garbled) == "a malformed cross-reference entry"
+    expected = read(intact, "intact.pdf", engine="pdfplumber")
+    got = read(garbled, "garbled.pdf", engine="pdfium")
+    assert [b.text for b in got.blocks] == [b.text for b in expected.blocks]
+    assert any("收入总表" in (b.text or "") for b in got.blocks)
+    # and whatever else the check cannot parse sends the file to pdfplumber as well
+    from budget_extract.readers.pdf import pdfium
+
+    def choke(data: bytes) -> str | None:
+        raise ValueError("a number the check cannot parse")
+
+    monkeypatch.setattr(pdfium, "sound_for_pdfium", choke)
+    with pytest.raises(EngineCannotRead, match="soundness check cannot parse"):
+        PdfiumBackend().open(intact)
+    assert [b.text for b in read(intact, "x.pdf").blocks] == [b.text for b in expected.blocks]
+
+
+def test_pdfium_generates_only_spaces_and_line_breaks() -> None:
+    """The reader asks ``FPDFText_IsGenerated`` of spaces only (a C call fewer per glyph),
+    because PDFium's text page generates nothing but spaces and CR/LF line breaks (which
+    the reader drops anyway).  Should a PDFium update generate anything else, this fails
+    before made-up glyphs reach a table."""
+    import pypdfium2.raw as raw
+
+    data = (FIXTURES / "huaibei-hrss-info-center-2026-budget.pdf").read_bytes()
+    pdf = raw.FPDF_LoadMemDocument64(data, len(data), None)
+    generated: dict[int, int] = {}
+    try:
+        for i in range(raw.FPDF_GetPageCount(pdf)):
+            page = raw.FPDF_LoadPage(pdf, i)
+            tp = raw.FPDFText_LoadPage(page)
+            for k in range(raw.FPDFText_CountChars(tp)):
+                if raw.FPDFText_IsGenerated(tp, k) == 1:
+                    code = raw.FPDFText_GetUnicode(tp, k)
+                    generated[code] = generated.get(code, 0) + 1
+            raw.FPDFText_ClosePage(tp)
+            raw.FPDF_ClosePage(page)
+    finally:
+        raw.FPDF_CloseDocument(pdf)
+    assert set(generated) == {0x20, 0x0D, 0x0A}, generated
+    assert generated[0x20] > 100  # the file's gaps, filled by PDFium

@@ -28,10 +28,6 @@ SIDEWAYS = "the text runs sideways"
 """The start of the warning for sideways pages (the pipeline words its error on it)."""
 
 
-def _undecodable(text: str) -> bool:
-    return text.startswith("(cid:") or text == "\ufffd"
-
-
 class GlyphCensus:
     """Per-page counts of visible, undecodable and not-upright characters."""
 
@@ -43,15 +39,22 @@ class GlyphCensus:
 
     def add(self, number: int, chars: list[Char]) -> None:
         """Count page ``number``'s shown characters that are not blank (as
-        :func:`~.visible.shown_glyphs` gives them)."""
-        if not chars:
+        :func:`~.visible.shown_glyphs` gives them), in one pass."""
+        n = len(chars)
+        if not n:
             return
-        bad = sum(1 for c in chars if _undecodable(c.text))
-        self.total += len(chars)
+        bad = turned = 0
+        for c in chars:
+            t = c.text
+            if t == "\ufffd" or t.startswith("(cid:"):  # a glyph number, no Unicode
+                bad += 1
+            if not c.upright:
+                turned += 1
+        self.total += n
         self.bad += bad
         if bad:
             self.bad_pages.append(number)
-        if sum(1 for c in chars if not c.upright) >= SIDEWAYS_SHARE * len(chars):
+        if turned >= SIDEWAYS_SHARE * n:
             self.sideways_pages.append(number)
 
     def undecodable_reason(self) -> str | None:

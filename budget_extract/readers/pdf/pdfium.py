@@ -121,7 +121,10 @@ class PdfiumBackend:
 
     def open(self, data: bytes, password: str | None = None) -> None:
         """Open the file's bytes, or raise :class:`EngineCannotRead` for the other engine."""
-        why = sound_for_pdfium(data, self._end)
+        try:
+            why = sound_for_pdfium(data, self._end)
+        except (ValueError, IndexError, OverflowError) as exc:  # bytes the check cannot
+            why = f"the soundness check cannot parse it ({exc!r:.80})"  # parse: not sound
         if why is not None:
             raise EngineCannotRead(why)
         raw = _raw()
@@ -199,14 +202,15 @@ def _page_objects(raw: Any, page: Any, number: int) -> PageObjects:
     segments: list[Segment] = []
     counts = [0, 0]  # objects, images
     backgrounds: list[tuple[float, float, float, float]] = []
-    _walk(raw, page, None, IDENTITY, frame, segments, counts, backgrounds)
+    scratch = _Scratch(raw)
+    _walk(raw, scratch, page, None, IDENTITY, frame, segments, counts, backgrounds)
     if counts[0] > guards.MAX_PAGE_OBJECTS:  # before the text page is built
         raise ExtractError(f"page {number}: {guards.too_many_objects().reason}")
     text_page = raw.FPDFText_LoadPage(page)
     if not text_page:
         raise EngineCannotRead(f"PDFium cannot read the text of page {number}")
     try:
-        chars = _chars(raw, text_page, frame)
+        chars = _chars(raw, text_page, frame, scratch)
     finally:
         raw.FPDFText_ClosePage(text_page)
     if len(chars) + counts[0] > guards.MAX_PAGE_OBJECTS:
@@ -230,9 +234,9 @@ def _view(raw: Any, page: Any, frame: PageFrame) -> tuple[float, float, float, f
     return frame.box((crop[0], crop[1]), (crop[2], crop[3]))
 
 
-def _matrix(raw: Any, obj: Any) -> Matrix:
-    m = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, m):
+def _matrix(s: _Scratch, obj: int) -> Matrix:
+    m = s.m
+    if not s.fast.FPDFPageObj_GetMatrix(obj, m):
         return IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -248,14 +252,14 @@ def _exact(v: float) -> float:
     return float(f"{v:.7g}")
 
 
-def _walk(raw: Any, page: Any, form: Any, outer: Matrix, frame: PageFrame,
+def _walk(raw: Any, s: _Scratch, page: Any, form: Any, outer: Matrix, frame: PageFrame,
           segments: list[Segment], counts: list[int],
           backgrounds: list[tuple[float, float, float, float]]) -> None:
     """Every path and image of the page, descending into form XObjects (as pdfminer
     flattens its figures); text objects are read from the text page instead.  Images
     and paths filled in a colour other than white go to ``backgrounds``: where white
     text can be seen (:mod:`.visible`), as the pdfplumber backend reports them."""
-    fast = _fast(raw)
+    fast = s.fast
     if form is None:
         n = raw.FPDFPage_CountObjects(page)
         get = fast.FPDFPage_GetObject
@@ -268,41 +272,42 @@ def _walk(raw: Any, page: Any, form: Any, outer: Matrix, frame: PageFrame,
         counts[0] += n
         return
     # objects cross as plain addresses (text objects, most of them, need nothing more);
-    # a path, image or form is cast back to pypdfium2's pointer type for the calls below
+    # a form is cast back to pypdfium2's pointer type for the calls below
     kind_of, handle = fast.FPDFPageObj_GetType, raw.FPDFPage_GetObject.restype
-    cast = ctypes.cast
     path_kind, image_kind, form_kind = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                         raw.FPDF_PAGEOBJ_FORM)
+    limit = guards.MAX_PAGE_OBJECTS
+    extend = segments.extend
     for i in range(n):
         addr = get(owner, i)
         if not addr:
             continue
         kind = kind_of(addr)
-        if kind not in (path_kind, image_kind, form_kind):
-            continue
-        obj = cast(addr, handle)
         if kind == path_kind:
             counts[0] += 1
-            if counts[0] <= guards.MAX_PAGE_OBJECTS:
-                segments.extend(_path_segments(raw, obj, outer, frame, backgrounds))
+            if counts[0] <= limit:
+                extend(_path_segments(raw, s, addr, outer, frame, backgrounds))
         elif kind == image_kind:
             counts[0] += 1
             counts[1] += 1
-            _add_bounds(raw, obj, outer, frame, backgrounds)
+            _add_bounds(s, addr, outer, frame, backgrounds)
         elif kind == form_kind:
+            obj = ctypes.cast(addr, handle)
             # a form's own matrix maps its objects into the enclosing space
-            _walk(raw, page, obj, mult(_matrix(raw, obj), outer), frame, segments, counts,
+            _walk(raw, s, page, obj, mult(_matrix(s, addr), outer), frame, segments, counts,
                   backgrounds)
-        if counts[0] > guards.MAX_PAGE_OBJECTS:
+        else:
+            continue
+        if counts[0] > limit:
             return
 
 
-def _add_bounds(raw: Any, obj: Any, outer: Matrix, frame: PageFrame,
+def _add_bounds(s: _Scratch, obj: int, outer: Matrix, frame: PageFrame,
                 out: list[tuple[float, float, float, float]]) -> None:
     """The object's bounding box in page coordinates (its corners through ``outer``,
     the enclosing forms' matrix)."""
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
-    if not raw.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
+    if not s.fast.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
         return
     a, b, c, d, e, f = outer
     pts = [(a * x + c * y + e, b * x + d * y + f)
@@ -310,13 +315,6 @@ def _add_bounds(raw: Any, obj: Any, outer: Matrix, frame: PageFrame,
     boxes = [frame.point(x, y) for x, y in pts]
     xs, ys = [p[0] for p in boxes], [p[1] for p in boxes]
     out.append((min(xs), min(ys), max(xs), max(ys)))
-
-
-def _rgb(raw: Any, getter: Any, obj: Any) -> tuple[float, float, float] | None:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not getter(obj, r, g, b, a):
-        return None  # pattern or unknown colour: visible, as pdfminer's non-numbers
-    return (r.value / 255, g.value / 255, b.value / 255)
 
 
 _EXACT: dict[float, float] = {}
@@ -336,66 +334,140 @@ def _exact_cached(v: float) -> float:
     return r
 
 
-def _path_segments(raw: Any, obj: Any, outer: Matrix, frame: PageFrame,
+def _path_segments(raw: Any, s: _Scratch, obj: int, outer: Matrix, frame: PageFrame,
                    backgrounds: list[tuple[float, float, float, float]] | None = None
                    ) -> list[Segment]:
     """A path object as pdfminer/pdfplumber would split and classify it, then through
-    :mod:`.drawing`'s rules, so both engines draw the same rulings."""
-    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, fillmode, stroke):
+    :mod:`.drawing`'s rules, so both engines draw the same rulings.
+
+    A path that paints nothing visible (no fill but white, and a white stroke colour: a
+    white cell background) can neither rule nor shade, and is dropped before its points
+    are read.  The two shapes table makers draw (a two-point line, a closed four-sided
+    box or polygon) skip the general splitting of :func:`classify`, with the same
+    results (frame.point spelt out, the same arithmetic)."""
+    fast = s.fast
+    fillmode, stroke = s.fillmode, s.stroke
+    if not fast.FPDFPath_GetDrawMode(obj, fillmode, stroke):
         return []
     fill = fillmode.value != raw.FPDF_FILLMODE_NONE
-    if not fill and not stroke.value:
+    stroked = bool(stroke.value)
+    if not fill and not stroked:
         return []
-    a, b, c, d, e, f = mult(_matrix(raw, obj), outer)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    ops: list[tuple[str, list[tuple[float, float]]]] = []
-    pending: list[tuple[float, float]] = []
-    fast = _fast(raw)  # the object and its segments cross as addresses (see _Fast)
+    # colours as r, g, b in 0–1; None for a pattern or unknown colour (PDFium cannot say),
+    # which counts as visible, as pdfminer's non-numbers
+    r, g, b_, a_ = s.rgba
+    fill_color = (r.value / 255, g.value / 255, b_.value / 255) \
+        if fill and fast.FPDFPageObj_GetFillColor(obj, r, g, b_, a_) else None
+    stroke_color = (r.value / 255, g.value / 255, b_.value / 255) \
+        if fast.FPDFPageObj_GetStrokeColor(obj, r, g, b_, a_) else None
+    shades = fill and not is_white(fill_color)
+    white_stroke = is_white(stroke_color)
+    if not shades and white_stroke:
+        return []  # see drawing: a white line, unfilled white box or curve draws nothing
+    m = s.m
+    a, b, c, d, e, f = mult((m.a, m.b, m.c, m.d, m.e, m.f) if fast.FPDFPageObj_GetMatrix(obj, m)
+                            else IDENTITY, outer)  # _matrix
+    x, y = s.x, s.y
     get_segment, get_point = fast.FPDFPath_GetPathSegment, fast.FPDFPathSegment_GetPoint
     get_type, get_close = fast.FPDFPathSegment_GetType, fast.FPDFPathSegment_GetClose
     moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
-    addr = ctypes.cast(obj, ctypes.c_void_p).value
     exact, known = _exact_cached, _EXACT
-    for i in range(fast.FPDFPath_CountSegments(addr)):
-        seg = get_segment(addr, i)
+    shape: list[str] = []
+    pts: list[tuple[float, float]] = []
+    for i in range(fast.FPDFPath_CountSegments(obj)):
+        seg = get_segment(obj, i)
         if not seg or not get_point(seg, x, y):
             continue
         xv, yv = x.value, y.value
         px = known.get(xv) or exact(xv)  # _exact, remembered (zeros are not: see _EXACT)
         py = known.get(yv) or exact(yv)
-        pt = (a * px + c * py + e, b * px + d * py + f)
+        pts.append((a * px + c * py + e, b * px + d * py + f))
         kind = get_type(seg)
-        if kind == moveto:
-            ops.append(("m", [pt]))
-        elif kind == lineto:
-            ops.append(("l", [pt]))
-        else:  # Bézier: three points per curve
+        shape.append("m" if kind == moveto else "l" if kind == lineto else "c")
+        if get_close(seg):
+            shape.append("h")
+    form = "".join(shape)
+    ca, cb, cc, cd, ce, cf = frame.ctm
+    fdx, fdy, fh = frame.dx, frame.dy, frame.height
+    if form == "ml":  # one straight stroke
+        if white_stroke:
+            return []
+        (x0, y0), (x1, y1) = pts
+        ax, at = ca * x0 + cc * y0 + ce + fdx, fh - (cb * x0 + cd * y0 + cf) + fdy
+        bx, bt = ca * x1 + cc * y1 + ce + fdx, fh - (cb * x1 + cd * y1 + cf) + fdy
+        seg_ = line_segment(bx if bx < ax else ax, bt if bt < at else at,
+                            bx if bx > ax else ax, bt if bt > at else at)  # min, max
+        return [seg_] if seg_ is not None else []
+    colors = {"fill": fill, "stroke": stroked, "non_stroking_color": fill_color,
+              "stroking_color": stroke_color}
+    if form == "mllllh" and pts[4] == pts[0]:  # a closed box, drawn back to its start
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts[:4]
+        item: dict[str, Any]
+        if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
+            ax, at = ca * x0 + cc * y0 + ce + fdx, fh - (cb * x0 + cd * y0 + cf) + fdy
+            bx, bt = ca * x2 + cc * y2 + ce + fdx, fh - (cb * x2 + cd * y2 + cf) + fdy
+            item = {"x0": bx if bx < ax else ax, "x1": bx if bx > ax else ax,
+                    "top": bt if bt < at else at, "bottom": bt if bt > at else at, **colors}
+            if backgrounds is not None and shades:  # a shaded cell, as pdfplumber
+                backgrounds.append((float(item["x0"]), float(item["top"]),
+                                    float(item["x1"]), float(item["bottom"])))
+            return rect_segments(item)
+        # a closed quadrilateral not square to the axes (a cell border drawn as a thin
+        # polygon): classify's "curve", built directly
+        plumb = [(ca * px + cc * py + ce + fdx, fh - (cb * px + cd * py + cf) + fdy)
+                 for px, py in pts]
+        xs = [p[0] for p in plumb]
+        tops = [p[1] for p in plumb]
+        item = {"x0": min(xs), "x1": max(xs), "top": min(tops), "bottom": max(tops),
+                "path": [("m", plumb[0]), ("l", plumb[1]), ("l", plumb[2]), ("l", plumb[3]),
+                         ("l", plumb[4]), ("h",)], **colors}
+        if backgrounds is not None and shades:
+            backgrounds.append((float(item["x0"]), float(item["top"]), float(item["x1"]),
+                                float(item["bottom"])))
+        return path_segments(item)
+    return _drawn(_ops(shape, pts), colors, frame, shades, backgrounds)
+
+
+def _ops(shape: list[str], pts: list[tuple[float, float]]
+         ) -> list[tuple[str, list[tuple[float, float]]]]:
+    """The path's operators with their points (a curve takes three), as :func:`classify`
+    reads them."""
+    ops: list[tuple[str, list[tuple[float, float]]]] = []
+    pending: list[tuple[float, float]] = []
+    k = 0
+    for op in shape:
+        if op == "h":
+            ops.append(("h", []))
+            continue
+        pt = pts[k]
+        k += 1
+        if op == "c":  # Bézier: three points per curve
             pending.append(pt)
             if len(pending) == 3:
                 ops.append(("c", pending))
                 pending = []
-        if get_close(seg):
-            ops.append(("h", []))
-    colors = {
-        "fill": fill,
-        "stroke": bool(stroke.value),
-        "non_stroking_color": _rgb(raw, raw.FPDFPageObj_GetFillColor, obj) if fill else None,
-        "stroking_color": _rgb(raw, raw.FPDFPageObj_GetStrokeColor, obj),
-    }
+        else:
+            ops.append((op, [pt]))
+    return ops
+
+
+def _drawn(ops: list[tuple[str, list[tuple[float, float]]]], colors: dict[str, Any],
+           frame: PageFrame, shades: bool,
+           backgrounds: list[tuple[float, float, float, float]] | None) -> list[Segment]:
+    """Segments (and shaded backgrounds) of any path, through :func:`classify`."""
     out: list[Segment] = []
     for kind, item in classify(ops, frame):
         item.update(colors)
-        if (backgrounds is not None and kind != "line" and fill
-                and not is_white(colors["non_stroking_color"])):  # a shaded cell, as pdfplumber
+        if backgrounds is not None and kind != "line" and shades:  # a shaded cell
             backgrounds.append((float(item["x0"]), float(item["top"]), float(item["x1"]),
                                 float(item["bottom"])))
         if kind == "line":
             if is_white(item["stroking_color"]):
                 continue
-            s = line_segment(item["x0"], item["top"], item["x1"], item["bottom"])
-            if s is not None:
-                out.append(s)
+            seg = line_segment(item["x0"], item["top"], item["x1"], item["bottom"])
+            if seg is not None:
+                out.append(seg)
         elif kind == "rect":
             out.extend(rect_segments(item))
         else:
@@ -452,17 +524,22 @@ _HANDLE_PREFIX = "LP_struct_fpdf_"
 to opaque structs named ``fpdf_…``; :func:`_plain` turns them into ``void *``."""
 
 
-def _plain(t: Any) -> Any:
-    if t is not None and getattr(t, "__name__", "").startswith(_HANDLE_PREFIX):
+def _plain(t: Any, out: bool = False) -> Any:
+    name = getattr(t, "__name__", "") if t is not None else ""
+    if name.startswith(_HANDLE_PREFIX) or (out and name.startswith("LP_")):
         return ctypes.c_void_p
+    if t is not None and issubclass(t, ctypes.c_int):  # an enum: returned as an int
+        return ctypes.c_int
     return t
 
 
 class _Fast:
-    """The C functions read once per glyph or per text object, re-declared with handles
-    as plain ``void *``: a handle then crosses as an int, with no pointer object built
-    for it on the way out nor checked on the way in (about a third of the cost of a call
-    from Python), and an object's or a font's address is the int itself."""
+    """The C functions read once per glyph, text object or path point, re-declared with
+    handles as plain ``void *``: a handle then crosses as an int, with no pointer object
+    built for it on the way out nor checked on the way in (about a third of the cost of a
+    call from Python), and an object's or a font's address is the int itself.  The
+    functions in :attr:`BY_ADDRESS` take their out-parameters as addresses too (ints: the
+    buffers of :class:`_Scratch`)."""
 
     NAMES = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetTextObject",
              "FPDFText_GetCharOrigin", "FPDFTextObj_GetFont", "FPDFFont_GetDescent",
@@ -470,12 +547,15 @@ class _Fast:
              "FPDFText_GetFillColor", "FPDFFont_GetGlyphWidth", "FPDFPage_GetObject",
              "FPDFFormObj_GetObject", "FPDFPageObj_GetType", "FPDFPath_CountSegments",
              "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
-             "FPDFPathSegment_GetClose")
+             "FPDFPathSegment_GetClose", "FPDFPath_GetDrawMode", "FPDFPageObj_GetMatrix",
+             "FPDFPageObj_GetFillColor", "FPDFPageObj_GetStrokeColor", "FPDFPageObj_GetBounds")
+    BY_ADDRESS = frozenset({"FPDFText_GetMatrix", "FPDFText_GetFillColor"})
 
     def __init__(self, raw: Any) -> None:
         for name in self.NAMES:
             f = getattr(raw, name)
-            proto = ctypes.CFUNCTYPE(_plain(f.restype), *(_plain(a) for a in f.argtypes))
+            out = name in self.BY_ADDRESS
+            proto = ctypes.CFUNCTYPE(_plain(f.restype), *(_plain(a, out) for a in f.argtypes))
             setattr(self, name, proto(ctypes.cast(f, ctypes.c_void_p).value))
 
 
@@ -489,125 +569,203 @@ def _fast(raw: Any) -> _Fast:
     return _FAST
 
 
-def _chars(raw: Any, tp: Any, frame: PageFrame) -> list[Char]:
+def _chars(raw: Any, tp: Any, frame: PageFrame, s: _Scratch) -> list[Char]:
     """The text page's glyphs with pdfminer's boxes: x from the origin to the advance,
     y from the font's descent, one font size high.
 
-    What is the same for every glyph of a text object (font, size, matrix, colour, render
-    mode) is asked once per object: per glyph only its code, object and origin cross into
-    C, through :class:`_Fast`'s ``void *`` declarations."""
-    fast = _fast(raw)
+    Per glyph only its code, object and origin cross into C (through :class:`_Fast`'s
+    ``void *`` declarations); whether PDFium generated it is asked only of a space, the
+    one character PDFium generates besides line breaks (which are dropped anyway).  A
+    text object's font, render mode, size, matrix and colour are read at its first glyph;
+    objects alike in all five (WPS writes one object per glyph, all alike) share one
+    :func:`_style`, which keeps the box arithmetic that depends on them alone."""
+    fast = s.fast
     tpa = ctypes.cast(tp, ctypes.c_void_p).value
     n = raw.FPDFText_CountChars(tp)
     out: list[Char] = []
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    objects: dict[int, _TextObject] = {}
-    widths: dict[tuple[int, int], float] = {}
+    append = out.append
+    ox, oy = s.ox, s.oy
+    objects: dict[int, tuple[Any, ...]] = {}
+    styles = s.styles
     is_generated, unicode_of = fast.FPDFText_IsGenerated, fast.FPDFText_GetUnicode
     origin_of, object_of = fast.FPDFText_GetCharOrigin, fast.FPDFText_GetTextObject
-    glyph_width = fast.FPDFFont_GetGlyphWidth
-    fw = ctypes.c_float()
-    buf = _Buffers(raw)
-    # frame.box, inlined below with the same arithmetic in the same order
+    font_of, mode_of = fast.FPDFTextObj_GetFont, fast.FPDFTextObj_GetTextRenderMode
+    size_of, matrix_of = fast.FPDFText_GetFontSize, fast.FPDFText_GetMatrix
+    fill_of = fast.FPDFText_GetFillColor
+    m_at, abcd = s.m_at, s.abcd
+    r_at, g_at, b_at, a_at = s.rgba_at
+    rgba = s.rgba_bytes
+    # frame.box, inlined below with the same arithmetic in the same order.  On a page
+    # without /Rotate the ctm is (1, 0, 0, 1, e, f) in ints: 1 * v is v, and adding the
+    # products by 0 (a signed zero) can only turn a -0.0 into 0.0, which the offsets
+    # added next (-x0 then x0, a zero of each sign when the MediaBox starts at 0) do as
+    # well — so the short form gives the same floats
     ca, cb, cc, cd, ce, cf = frame.ctm
+    unturned = (ca, cb, cc, cd) == (1, 0, 0, 1)
     fdx, fdy, fh = frame.dx, frame.dy, frame.height
     space = False
+    last_key = -1
+    font = mode = 0
+    fs = lo = dy0 = dy1 = ma = mb = mc = md = 0.0
+    plain = True
+    fill: tuple[float, ...] | None = None
+    upright = True
+    advances: dict[int, Any] = {}
+    widths: dict[int, float] = {}
+    glyph_width, fw = fast.FPDFFont_GetGlyphWidth, s.f
     for i in range(n):
         code = unicode_of(tpa, i)
-        if is_generated(tpa, i) == 1:  # made up by PDFium, not a glyph
-            space = space or code == 0x20
+        if code < 0x21:
+            if code == 0x20:
+                if is_generated(tpa, i) == 1:  # made up by PDFium, not a glyph
+                    space = True
+                    continue
+            elif code == 10 or code == 13:  # PDFium's line breaks (generated or not)
+                continue
+            elif code == 0:  # a glyph with no Unicode mapping: kept, as pdfminer's
+                code = 0xFFFD  # (cid:N), so the glyph census can tell an undecodable layer
+        elif code >= 0xFEFF and (code == 0xFEFF or code == 0xFFFE or code == 0xFFFF):
             continue
-        if code in (10, 13, 0xFEFF, 0xFFFE, 0xFFFF):
-            continue
-        if code == 0:  # a glyph with no Unicode mapping: kept, as pdfminer's (cid:N), so
-            code = 0xFFFD  # the glyph census can tell an undecodable text layer
         key = object_of(tpa, i) or 0
-        t = objects.get(key)
-        if t is None:
-            t = objects[key] = _TextObject(fast, tpa, i, key, frame, buf)
-        wkey = (t.font_key, code)
-        width = widths.get(wkey)
-        if width is None:  # the advance per unit of font size (0: unknown)
-            width = fw.value if t.font_key and glyph_width(t.font_key, code, 1.0, fw) \
-                else 0.0
-            widths[wkey] = width
+        if key != last_key:
+            last_key = key
+            t = objects.get(key)
+            if t is None:
+                if key:
+                    font = font_of(key) or 0
+                    mode = mode_of(key)
+                else:
+                    font = mode = 0
+                size = size_of(tpa, i)
+                style = (font, mode, size, abcd() if matrix_of(tpa, i, m_at) else None,
+                         rgba() if fill_of(tpa, i, r_at, g_at, b_at, a_at) else None)
+                t = styles.get(style)
+                if t is None:
+                    t = styles[style] = _style(fast, s, style, frame)
+                objects[key] = t
+            (font, mode, fs, lo, dy0, dy1, ma, mb, mc, md, plain, fill, upright, advances,
+             widths) = t
+        adv = advances.get(code)
+        if adv is None:  # the advance × font size (_ASK: the font cannot say)
+            width = widths.get(code)
+            if width is None:  # per unit of font size (0: unknown)
+                width = widths[code] = fw.value \
+                    if font and glyph_width(font, code, 1.0, fw) else 0.0
+            adv = advances[code] = width * fs if width > 0 else _ASK
         origin_of(tpa, i, ox, oy)
-        ma, mb, mc, md = t.matrix
-        fs = t.size
-        if width > 0:
-            adv = width * fs
-        else:
-            adv = _advance(raw, tp, i, t.matrix)
-        lo = t.descent * fs
+        if adv is _ASK:
+            adv = _advance(raw, tp, i, (ma, mb, mc, md))
         oxv, oyv = ox.value, oy.value
-        if mb == 0 and mc == 0:  # the common case, without the matrix products
+        if plain:  # the common case, without the matrix products
             x0u, x1u = oxv, oxv + ma * adv
-            y0u, y1u = oyv + md * lo, oyv + md * (lo + fs)
+            y0u, y1u = oyv + dy0, oyv + dy1
         else:
             x0u, y0u = oxv + mc * lo, oyv + md * lo
             x1u, y1u = oxv + ma * adv + mc * (lo + fs), oyv + mb * adv + md * (lo + fs)
-        ax = ca * x0u + cc * y0u + ce + fdx
-        at = fh - (cb * x0u + cd * y0u + cf) + fdy
-        bx = ca * x1u + cc * y1u + ce + fdx
-        bt = fh - (cb * x1u + cd * y1u + cf) + fdy
+        if unturned:  # the same numbers without the products by 1 and 0 (see below)
+            ax = x0u + ce + fdx
+            at = fh - (y0u + cf) + fdy
+            bx = x1u + ce + fdx
+            bt = fh - (y1u + cf) + fdy
+        else:
+            ax = ca * x0u + cc * y0u + ce + fdx
+            at = fh - (cb * x0u + cd * y0u + cf) + fdy
+            bx = ca * x1u + cc * y1u + ce + fdx
+            bt = fh - (cb * x1u + cd * y1u + cf) + fdy
         x0 = bx if bx < ax else ax  # min / max, ties as the builtins break them
         t0 = bt if bt < at else at
         x1 = bx if bx > ax else ax
         b0 = bt if bt > at else at
-        if space and out and _reads_as_space(out[-1], x0, t0, b0 - t0):
-            prev = out[-1]
-            out.append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
+        if space:
+            if out and _reads_as_space(out[-1], x0, t0, b0 - t0):
+                prev = out[-1]
+                append(Char(" ", prev.x1, prev.top, x0, prev.bottom, prev.size, prev.upright,
                             prev.render_mode, 1.0, prev.fill))  # Char's field order
-        space = False
+            space = False
         # positional, in Char's field order (text, x0, top, x1, bottom, size, upright,
         # render_mode, hscale, fill): keywords cost a measurable share per glyph
-        out.append(Char(chr(code), x0, t0, x1, b0, b0 - t0, t.upright, t.mode, 1.0, t.fill))
+        append(Char(chr(code), x0, t0, x1, b0, b0 - t0, upright, mode, 1.0, fill))
     return out
 
 
-class _TextObject:
-    """What the glyphs of one text object share, read once (WPS writes one object per
-    glyph, so this stays lean: shared buffers, the font's descent cached per font)."""
-
-    __slots__ = ("font_key", "descent", "mode", "size", "matrix", "fill", "upright")
-
-    def __init__(self, fast: _Fast, tp: int, i: int, obj: int, frame: PageFrame,
-                 buf: _Buffers) -> None:
-        key = self.font_key = (fast.FPDFTextObj_GetFont(obj) or 0) if obj else 0
-        descent = buf.descents.get(key)
-        if descent is None:
-            d = buf.f
-            descent = buf.descents[key] = d.value \
-                if key and fast.FPDFFont_GetDescent(key, 1.0, d) else 0.0
-        self.descent = descent
-        self.mode = int(fast.FPDFTextObj_GetTextRenderMode(obj)) if obj else 0
-        self.size = fast.FPDFText_GetFontSize(tp, i)
-        m = buf.m
-        self.matrix = (m.a, m.b, m.c, m.d) if fast.FPDFText_GetMatrix(tp, i, m) \
-            else (1.0, 0.0, 0.0, 1.0)
-        r, g, b, a = buf.rgba
-        self.fill = (r.value / 255, g.value / 255, b.value / 255) \
-            if fast.FPDFText_GetFillColor(tp, i, r, g, b, a) else None
-        upright = buf.upright.get(self.matrix)
-        if upright is None:
-            ma, mb, mc, md = self.matrix
-            ra, rb, rc, rd = frame.ctm[:4]
-            a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
-            c2, d2 = mc * ra + md * rc, mc * rb + md * rd
-            upright = buf.upright[self.matrix] = a2 * d2 > 0 and b2 * c2 <= 0
-        self.upright = upright
+_ASK: Any = object()
+"""An advance a glyph's font cannot give: asked of PDFium's box glyph by glyph
+(:func:`_advance`)."""
 
 
-class _Buffers:
-    """ctypes out-parameters and caches shared by one page's text objects."""
+def _style(fast: _Fast, s: _Scratch, style: tuple[Any, ...], frame: PageFrame
+           ) -> tuple[Any, ...]:
+    """What the glyphs of text objects alike in ``style`` (font, render mode, size, and
+    the bytes of matrix a–d and fill colour as PDFium wrote them) share: (font, render
+    mode, size, descent × size, the y offsets of a glyph box's bottom and top from the
+    origin, matrix a b c d, whether b and c are 0, fill, upright, advances × size by code,
+    the font's advances by code)."""
+    font, mode, size, abcd, rgba = style
+    descent = s.descents.get(font)
+    if descent is None:
+        d = s.f
+        descent = s.descents[font] = d.value \
+            if font and fast.FPDFFont_GetDescent(font, 1.0, d) else 0.0
+    if abcd is None:
+        matrix = (1.0, 0.0, 0.0, 1.0)
+    else:
+        m = s.read_matrix(abcd)
+        matrix = (m[0], m[1], m[2], m[3])
+    fill = None if rgba is None else s.read_fill(rgba)
+    upright = s.upright.get(matrix)
+    if upright is None:
+        ma, mb, mc, md = matrix
+        ra, rb, rc, rd = frame.ctm[:4]
+        a2, b2 = ma * ra + mb * rc, ma * rb + mb * rd  # the glyph's matrix after /Rotate
+        c2, d2 = mc * ra + md * rc, mc * rb + md * rd
+        upright = s.upright[matrix] = a2 * d2 > 0 and b2 * c2 <= 0
+    ma, mb, mc, md = matrix
+    lo = descent * size
+    widths = s.widths.get(font)
+    if widths is None:
+        widths = s.widths[font] = {}
+    return (font, mode, size, lo, md * lo, md * (lo + size), ma, mb, mc, md,
+            mb == 0 and mc == 0, fill, upright, {}, widths)
+
+
+class _Scratch:
+    """One page's ctypes out-parameters and what its glyphs and paths share (fonts'
+    descents and advances, text styles, whether a glyph matrix reads upright).  One per
+    page, never module-wide: a C call releases the GIL, and two threads may read two
+    documents."""
 
     def __init__(self, raw: Any) -> None:
+        self.fast = _fast(raw)
         self.f = ctypes.c_float()
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.ox, self.oy = ctypes.c_double(), ctypes.c_double()
         self.m = raw.FS_MATRIX()
-        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.fillmode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+        # FPDFText_GetMatrix / GetFillColor write here by address; a style is keyed by
+        # the bytes they wrote (matrix a–d, the colour's r g b a)
+        self._tm = (ctypes.c_float * 6)()
+        self.m_at = ctypes.addressof(self._tm)
+        self.abcd = memoryview(self._tm).cast("B")[:16].tobytes
+        self._rgba = (ctypes.c_uint * 4)()
+        at = ctypes.addressof(self._rgba)
+        size = ctypes.sizeof(ctypes.c_uint)
+        self.rgba_at = (at, at + size, at + 2 * size, at + 3 * size)
+        self.rgba_bytes = memoryview(self._rgba).cast("B").tobytes
         self.descents: dict[int, float] = {}
+        self.widths: dict[int, dict[int, float]] = {}
+        """Each font's advances per unit of font size, by code (0: unknown)."""
+        self.styles: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.upright: dict[tuple[float, float, float, float], bool] = {}
-        """Whether a glyph matrix reads upright on this page (one answer per matrix)."""
+
+    @staticmethod
+    def read_matrix(abcd: bytes) -> tuple[float, ...]:
+        return tuple((ctypes.c_float * 4).from_buffer_copy(abcd))
+
+    @staticmethod
+    def read_fill(rgba: bytes) -> tuple[float, float, float]:
+        r, g, b, _ = (ctypes.c_uint * 4).from_buffer_copy(rgba)
+        return (r / 255, g / 255, b / 255)
 
 
 def _advance(raw: Any, tp: Any, i: int, matrix: tuple[float, float, float, float]) -> float:

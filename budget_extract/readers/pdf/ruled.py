@@ -125,6 +125,8 @@ def _boundaries(
     h_at: list[list[tuple[float, float]]] = [[] for _ in ys]
     for h in hs:
         h_at[nearest(ys, h.pos)].append((h.lo, h.hi))
+    for spans in (*v_at, *h_at):
+        spans.sort()  # as coverage wants them
     vb = [
         [coverage(v_at[k], ys[r], ys[r + 1]) >= COVER for k in range(len(xs))]
         for r in range(len(ys) - 1)
@@ -196,12 +198,15 @@ def fill_layouts(
     """
     buckets: list[list[list[Char]]] = [[[] for _ in lay.regions] for lay in layouts]
     rest: list[Char] = []
+    # lay.contains spelt out per glyph: (left, right, top, bottom, layout, its buckets)
+    boxes = [(lay.xs[0], lay.xs[-1], lay.ys[0], lay.ys[-1], lay, buckets[t])
+             for t, lay in enumerate(layouts)]
     for ch in chars:
         cx = (ch.x0 + ch.x1) / 2
         cy = (ch.top + ch.bottom) / 2
-        for t, lay in enumerate(layouts):
-            if lay.contains(cx, cy):
-                buckets[t][lay.locate(cx, cy)].append(ch)
+        for left, right, top, bottom, lay, cells in boxes:
+            if left <= cx <= right and top <= cy <= bottom:
+                cells[lay.locate(cx, cy)].append(ch)
                 break
         else:
             rest.append(ch)

@@ -128,21 +128,25 @@ def positions(values: list[float], tol: float) -> list[float]:
 
 
 def coverage(spans: list[tuple[float, float]], a: float, b: float) -> float:
-    """Share of [a, b] covered by the (possibly overlapping) spans."""
+    """Share of [a, b] covered by the (possibly overlapping) spans, given sorted (the
+    grid asks each ruling position for every cell side along it: sorted once there)."""
     if b <= a:
         return 0.0
     covered = 0.0
     cur_lo = cur_hi = None
-    for lo, hi in sorted(spans):
-        lo, hi = max(lo, a), min(hi, b)
+    for lo, hi in spans:
+        if a > lo:  # lo, hi = max(lo, a), min(hi, b), spelt out
+            lo = a
+        if b < hi:
+            hi = b
         if hi <= lo:
             continue
         if cur_hi is None or lo > cur_hi:
             if cur_hi is not None and cur_lo is not None:
                 covered += cur_hi - cur_lo
             cur_lo, cur_hi = lo, hi
-        else:
-            cur_hi = max(cur_hi, hi)
+        elif hi > cur_hi:
+            cur_hi = hi
     if cur_hi is not None and cur_lo is not None:
         covered += cur_hi - cur_lo
     return covered / (b - a)

@@ -80,6 +80,8 @@ def _check_xref_table(data: bytes, pos: int) -> str | None:
                 return "a malformed cross-reference entry"
             pos += 20 if entry[18:20] in (b"\r\n", b" \n", b" \r") else 19
             if entry[17:18] == b"n":
+                if not entry[:10].isdigit():  # ten ASCII digits, or the table is damaged
+                    return "a malformed cross-reference entry"
                 at = int(entry[:10])
                 if at >= len(data) or not _OBJ_AT.match(data, at):
                     return "a cross-reference entry points at no object"

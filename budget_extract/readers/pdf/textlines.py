@@ -40,10 +40,13 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """
     # called for every cell and text block: min/max are spelt out as comparisons (same
     # results, ties included) and the current line's state is kept in locals
+    # (abs(d) <= near as two comparisons: near is at least 1, never NaN; the line's
+    # length counted rather than asked)
     ordered = sorted(chars, key=_TOP_X0)
     lines: list[list[Char]] = []
     line: list[Char] = []
     mid_l = height_l = 0.0
+    count = 0
     for ch in ordered:
         top, bottom = ch.top, ch.bottom
         h = bottom - top
@@ -54,15 +57,17 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
             near = 0.5 * (height_l if height_l < h else h)
             if not near > 1.0:
                 near = 1.0
-            if abs(mid - mid_l) <= near:
+            d = mid - mid_l
+            if -near <= d <= near:
                 line.append(ch)
-                mid_l += (mid - mid_l) / len(line)
+                count += 1
+                mid_l += d / count
                 if h > height_l:
                     height_l = h
                 continue
         line = [ch]
         lines.append(line)
-        mid_l, height_l = mid, h
+        mid_l, height_l, count = mid, h, 1
     for line in lines:
         line.sort(key=_X0)
     return lines
@@ -92,25 +97,38 @@ def line_text(chars: Sequence[Char], *, cell: bool = False) -> str:
     ``合计``).  A space is kept where the glyphs are visibly apart: in running text for any
     gap wider than ~0.6 em, or for an explicit space next to ASCII; in a table cell only
     between two ASCII characters, so ``1.00`` and ``201 13`` survive but CJK labels don't
-    pick up padding.
+    pick up padding.  Glyphs printed twice are dropped on the way (:func:`_dedupe`).
     """
+    # called for every line and cell: the dedupe runs in the same loop, and min/max are
+    # spelt out as comparisons (same results, ties and NaN included)
     out: list[str] = []
     prev: Char | None = None
+    kept: Char | None = None  # the last glyph the dedupe kept (spaces included)
     explicit = False
-    for ch in _dedupe(chars):
+    for ch in chars:
         t = ch.text
+        if kept is not None and kept.text == t:
+            s = ch.size
+            near = 0.3 * (1.0 if 1.0 > s else s)
+            if abs(kept.x0 - ch.x0) < near and abs(kept.top - ch.top) < near:
+                continue
+        kept = ch
         if not t or t.isspace():
             explicit = prev is not None
             continue
         if prev is not None:
             gap = ch.x0 - prev.x1
-            size = max(min(prev.size, ch.size), 1.0)
-            both_ascii = prev.text[-1].isascii() and t[0].isascii()
+            a, b = prev.size, ch.size
+            size = b if b < a else a
+            if 1.0 > size:
+                size = 1.0
+            last = prev.text[-1]
             if cell:
-                space = both_ascii and (gap > GAP_SPACE * size or (explicit and gap > 0.15 * size))
+                space = last.isascii() and t[0].isascii() and (
+                    gap > GAP_SPACE * size or (explicit and gap > 0.15 * size))
             else:
-                any_ascii = prev.text[-1].isascii() or t[0].isascii()
-                space = gap > GAP_SPACE * size or (explicit and any_ascii and gap > 0.15 * size)
+                space = gap > GAP_SPACE * size or (
+                    explicit and (last.isascii() or t[0].isascii()) and gap > 0.15 * size)
             if space:
                 out.append(" ")
         out.append(t)
@@ -129,7 +147,13 @@ def split_chunks(line: Sequence[Char], gap: float = GAP_CHUNK) -> list[list[Char
             if cur:
                 cur.append(ch)
             continue
-        if last is not None and ch.x0 - last.x1 > gap * max(min(last.size, ch.size), 1.0):
+        if last is not None:
+            a, b = last.size, ch.size
+            size = b if b < a else a  # max(min(a, b), 1.0), spelt out
+            split = ch.x0 - last.x1 > gap * (1.0 if 1.0 > size else size)
+        else:
+            split = False
+        if split:
             while cur and cur[-1].text.isspace():
                 cur.pop()
             chunks.append(cur)
@@ -167,7 +191,11 @@ def cell_text(chars: Sequence[Char]) -> str:
     visible = [c for c in chars if not c.text.isspace()]
     if not visible:
         return ""
-    if sum(1 for c in visible if not c.upright) * 2 > len(visible):
+    turned = 0
+    for c in visible:
+        if not c.upright:
+            turned += 1
+    if turned * 2 > len(visible):
         # rotated glyphs (vertical headers): read column by column
         cols = sorted(visible, key=lambda c: (round(c.x0), c.top))
         return "".join(c.text for c in _dedupe(cols))
@@ -235,7 +263,24 @@ def _pieces(line: Sequence[Char], gap: float) -> tuple[list[TextChunk], list[Tex
     for part in split_chunks(line, gap):
         text = line_text(part)
         if text:
-            x0, top, x1, bottom = bbox_of(c for c in part if not c.text.isspace())
+            # bbox_of the visible glyphs (there is one: the text is not empty), spelt out
+            x0 = top = x1 = bottom = 0.0
+            first = True
+            for c in part:
+                if c.text.isspace():
+                    continue
+                if first:
+                    x0, top, x1, bottom = c.x0, c.top, c.x1, c.bottom
+                    first = False
+                    continue
+                if c.x0 < x0:
+                    x0 = c.x0
+                if c.top < top:
+                    top = c.top
+                if c.x1 > x1:
+                    x1 = c.x1
+                if c.bottom > bottom:
+                    bottom = c.bottom
             out.append(TextChunk(text, x0, top, x1, bottom))
             subs = _figure_boundaries(part)
             if len(subs) == 1:
