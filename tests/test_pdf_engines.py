@@ -253,7 +253,7 @@ def test_a_garbled_cross_reference_entry_is_left_to_pdfplumber(monkeypatch) -> N
     # and whatever else the check cannot parse sends the file to pdfplumber as well
     from budget_extract.readers.pdf import pdfium
 
-    def choke(data: bytes) -> str | None:
+    def choke(data: bytes, end: object = None) -> str | None:
         raise ValueError("a number the check cannot parse")
 
     monkeypatch.setattr(pdfium, "sound_for_pdfium", choke)
