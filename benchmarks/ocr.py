@@ -2,15 +2,15 @@
 
 Run from the repository root (needs the ``ocr`` extra)::
 
-    python benchmarks/ocr.py                 # both fixtures in fixtures/scan/
+    python benchmarks/ocr.py                 # the fixtures in fixtures/scan/
     python benchmarks/ocr.py --no-score      # timings only
 
 Each fixture is extracted in its own subprocess (peak RSS is its own; one onnxruntime
 thread, as a batch worker runs it).  CPU seconds are counted per page around the OCR of
 that page (render, straighten, rulings, recognition) and for the whole extraction.  F1 is
 ``../shared/tools/score_facts.py`` against the text-layer extraction of the same pages of
-the original PDF (the seed, or the real 上海 file), whose facts were checked by hand against
-the page images for the pages used.
+the original PDF (the seed, or the real 上海 and 北京 files), whose facts were checked by
+hand against the page images for the pages used.
 
 Measured numbers (F1 1.000 on both fixtures, 2.5–4 CPU-s a page): docs/ocr.md.
 
@@ -43,7 +43,7 @@ def timed(page, number):
     t = time.process_time()
     out = orig(page, number)
     per_page.append({"page": number, "cpu": time.process_time() - t,
-                     "segments": len(out.objects.segments), "lines": len(out.lines),
+                     "segments": len(out.objects.segments), "chars": len(out.objects.chars),
                      "skew": out.skew})
     return out
 P.ocr_page = timed
@@ -90,7 +90,9 @@ def main() -> None:
     runs = [("seed scan", "huaibei-hrss-info-center-2026-budget-scan.pdf", str(build.SEED),
              build.SEED_PAGES),
             ("degraded real scan", "shanghai-commerce-2025-degraded-scan.pdf",
-             str(build.REAL), build.DEGRADED_PAGES)]
+             str(build.REAL), build.DEGRADED_PAGES),
+            ("degraded 北京 scan (faint rulings)", "beijing-justice-2026-degraded-scan.pdf",
+             str(build.BEIJING), build.BEIJING_PAGES)]
     env = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS="1")
     print("| fixture | pages | CPU s/page (mean, max) | CPU s | wall s | peak RSS MB | facts | "
           "F1 |")

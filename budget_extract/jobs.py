@@ -50,6 +50,7 @@ class BatchJob:
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
+    ocr_workers: int = 1  # processes that may recognise this file's scanned pages at once
 
 
 @dataclass
@@ -80,6 +81,9 @@ def failure(job: BatchJob, reason: str, debug: str = "") -> JobResult:
 
 def _extract(job: BatchJob) -> Any:
     from .api import extract
+    from .readers.pdf.ocr.pages import use_workers
+
+    use_workers(job.ocr_workers)
 
     if job.data is None:
         return extract(job.path, password=job.password, pdf_engine=job.pdf_engine)

@@ -167,12 +167,13 @@ def _read(
             glyphs.add(page)
             if not any(not c.text.isspace() for c in page.chars):
                 if page.image_count and ocr.available:
-                    blocks.extend(ocr.page_blocks(page.number))
+                    ocr.defer(page.number, len(blocks))  # recognised below, in parallel
                     continue
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
             blocks.extend(page_blocks(page))
         n_pages = be.page_count
+        blocks = ocr.place(blocks)
     finally:
         be.close()
         ocr.close()

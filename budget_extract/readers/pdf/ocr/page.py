@@ -59,12 +59,10 @@ class OcrPage:
     """A recognised page and what it needs to report."""
 
     objects: PageObjects
-    lines: list[TextLine] = field(default_factory=list)
-    """Every recognised line, in PDF points, cell lines flagged by ``in_table``."""
     low: list[TextLine] = field(default_factory=list)
-    """Table-cell lines read with less than :data:`LOW_CONFIDENCE`."""
+    """Table-cell lines read with less than :data:`LOW_CONFIDENCE`, in PDF points."""
     skew: float = 0.0
-    seconds: float = 0.0
+    """Degrees the scan was turned back by (reported by ``benchmarks/ocr.py``)."""
 
 
 def ocr_page(pdf_page: Any, number: int) -> OcrPage:
@@ -120,11 +118,9 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
         if not text:
             continue
         line = TextLine(bx0 / scale, by0 / scale, bx1 / scale, by1 / scale, text, conf)
-        page.lines.append(line)
         if in_table and conf < LOW_CONFIDENCE:
             page.low.append(line)
         page.objects.chars.extend(_chars(line))
-    page.seconds = time.monotonic() - start
     return page
 
 

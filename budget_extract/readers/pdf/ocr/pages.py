@@ -1,12 +1,21 @@
 """The PDF reader's side of OCR: textless pages in, blocks and warnings out.
 
 Kept apart from :mod:`.page` so that the reader can import it without the ``ocr`` extra:
-nothing heavy is imported until :meth:`OcrPages.page_blocks` is first called.
+nothing heavy is imported until the first page is recognised.
+
+Pages are recognised after the text layer of the whole file is read (:meth:`OcrPages.defer`,
+then :meth:`OcrPages.place`), so that a scanned file's pages can be recognised side by
+side: up to :func:`use_workers` processes, forked from the file's worker.  Each runs one
+onnxruntime thread and inherits the worker's memory cap, and dies with it (so the file's
+time limit, which kills the worker, stops them too).  Every page is recognised the same
+way in whichever process, and the blocks are laid out in page order in this process, so
+the output is the same with one process or several.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ....errors import ExtractError
@@ -16,9 +25,20 @@ from . import OCR_EXTRA, OcrReader, ocr_available
 MAX_LISTED = 40
 """Low-confidence cells listed one by one in the warnings; the rest are counted."""
 
+_workers = 1
+
+
+def use_workers(n: int) -> None:
+    """Let up to ``n`` processes recognise the pages of each file read from now on in this
+    process.  The batch sets it in a file's worker: ``-j`` divided among the files it
+    runs, so OCR processes and files together never exceed ``-j`` (and the memory budget
+    that ``-j`` was fitted to).  1, the default: one page after another, in-process."""
+    global _workers
+    _workers = max(1, int(n))
+
 
 class OcrPages:
-    """Recognises a file's textless pages one at a time and remembers what to report."""
+    """Recognises a file's textless pages and remembers what to report."""
 
     def __init__(self, data: bytes, password: str | None, shown: str) -> None:
         self._data = data
@@ -26,11 +46,12 @@ class OcrPages:
         self._shown = shown
         self._reader: OcrReader | None = None
         self._available: bool | None = None
+        self._deferred: list[tuple[int, int]] = []
+        """(page, index in the file's blocks where its blocks go), in page order."""
         self.read: list[int] = []
         """Pages recognised, 1-based."""
         self.low: list[tuple[int, Any]] = []
         """(page, line) of every table cell line read with low confidence."""
-        self.skews: dict[int, float] = {}
 
     @property
     def available(self) -> bool:
@@ -38,25 +59,74 @@ class OcrPages:
             self._available = ocr_available()
         return self._available
 
-    def page_blocks(self, number: int) -> list[Block]:
-        """Recognise page ``number`` and lay it out with the text-layer code."""
+    def defer(self, number: int, at: int) -> None:
+        """Recognise page ``number`` later (:meth:`place`); its blocks go at index ``at``
+        of the file's blocks (those of the text pages before it)."""
+        self._deferred.append((number, at))
+
+    def place(self, blocks: list[Block]) -> list[Block]:
+        """``blocks`` with the recognised blocks of every deferred page inserted where the
+        page belongs; an error names the first failing page, as reading in order would."""
         from ..page import page_blocks
 
+        if not self._deferred:
+            return blocks
+        out: list[Block] = []
+        done = 0
+        numbers = [n for n, _ in self._deferred]
+        for (number, at), page in zip(self._deferred, self._recognised(numbers), strict=True):
+            out.extend(blocks[done:at])
+            done = at
+            self.read.append(number)
+            self.low.extend((number, ln) for ln in page.low)
+            out.extend(page_blocks(page.objects))
+        out.extend(blocks[done:])
+        self._deferred = []
+        return out
+
+    def _recognised(self, numbers: list[int]) -> Iterator[Any]:
+        """The :class:`~.page.OcrPage` of each page, in order."""
+        workers = min(_workers, len(numbers))
+        if workers > 1 and _can_fork():
+            yield from self._in_workers(numbers, workers)
+            return
+        for number in numbers:
+            yield self._one(number)
+
+    def _one(self, number: int) -> Any:
         if self._reader is None:
             self._reader = OcrReader(self._data, self._password)
         try:
-            page = self._reader.page(number)
+            return self._reader.page(number)
         except ExtractError as exc:
             exc.path = self._shown
             raise
         except ImportError as exc:  # installed but broken (e.g. the GUI OpenCV without libGL)
-            raise ExtractError(f"page {number} needs OCR, but the OCR extra cannot be loaded "
-                               f"({exc}); reinstall it: {OCR_EXTRA}", self._shown) from exc
-        self.read.append(number)
-        self.low.extend((number, ln) for ln in page.low)
-        if page.skew:
-            self.skews[number] = page.skew
-        return page_blocks(page.objects)
+            raise ExtractError(_broken(number, exc), self._shown) from exc
+
+    def _in_workers(self, numbers: list[int], workers: int) -> Iterator[Any]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker,
+                                   initargs=(self._data, self._password))
+        try:
+            futures = [pool.submit(_recognise, n) for n in numbers]
+            for number, fut in zip(numbers, futures, strict=True):
+                try:
+                    kind, value = fut.result()
+                except BrokenProcessPool as exc:
+                    raise ExtractError(f"page {number}: the OCR process died (out of memory, "
+                                       "or the recogniser crashed)", self._shown) from exc
+                if kind == "error":
+                    raise ExtractError(value, self._shown)
+                if kind == "import":
+                    raise ExtractError(_broken(number, value), self._shown)
+                yield value
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def warnings(self, pages_phrase: Callable[[list[int]], str]) -> list[str]:
         """What the document's warnings say about OCR: which pages were recognised, and
@@ -80,3 +150,41 @@ class OcrPages:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+
+def _broken(number: int, exc: object) -> str:
+    return (f"page {number} needs OCR, but the OCR extra cannot be loaded ({exc}); "
+            f"reinstall it: {OCR_EXTRA}")
+
+
+def _can_fork() -> bool:
+    """Whether pages can go to forked processes (POSIX; the reader's bytes are shared,
+    not copied through a pipe)."""
+    import multiprocessing
+
+    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
+
+
+_worker_reader: OcrReader | None = None
+
+
+def _start_worker(data: bytes, password: str | None) -> None:
+    """An OCR process: it dies with the file's worker (whose time limit kills it), and
+    opens the file once for all the pages it is given."""
+    from ....jobs import die_with_parent
+
+    global _worker_reader
+    die_with_parent()
+    _worker_reader = OcrReader(data, password)
+
+
+def _recognise(number: int) -> tuple[str, Any]:
+    """One page in an OCR process: ("page", OcrPage), or ("error", reason) / ("import",
+    message) for the parent to raise (exceptions with extra fields do not pickle)."""
+    assert _worker_reader is not None
+    try:
+        return "page", _worker_reader.page(number)
+    except ExtractError as exc:
+        return "error", exc.reason
+    except ImportError as exc:
+        return "import", str(exc)
