@@ -324,3 +324,29 @@ def test_a_batch_shares_its_workers_with_scanned_pages(jobs, files, share):
     batch = [BatchJob(path=str(DEGRADED), source_path=f"f{i}.pdf", document=f"f{i}",
                       sha256="") for i in range(files)]
     assert [r.error for r in ex.run(batch)] == [f"ocr_workers={share}"] * files
+
+
+@needs_ocr
+@pytest.mark.slow
+@pytest.mark.parametrize(("pil_angle", "way"), [(-90, "counter-clockwise"), (90, "clockwise")])
+def test_a_page_scanned_sideways_is_read_upright(tmp_path, monkeypatch, pil_angle, way):
+    """The degraded 上海 收支总表 scanned turned a quarter turn either way: its rulings are
+    still straight, but its text runs down the page.  It is turned upright (the right way
+    up, not upside down) and read, and the warnings say how it was turned."""
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(str(DEGRADED))[0]
+    image = page.render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    sideways = tmp_path / "sideways.pdf"
+    image.rotate(pil_angle, expand=True).save(sideways, resolution=150)  # PIL: + is ccw
+    _no_network(monkeypatch)
+    doc = budget_extract.extract(sideways)
+    (t,) = doc.tables
+    assert t.kind.value == "income_expenditure_summary" and t.unit == "元"
+    assert _value(doc, t.table_no, "一、财政拨款收入", "本年收入/预算数") == Decimal("371514655.00")
+    assert _value(doc, t.table_no, "七、住房保障支出", "本年支出/预算数") == Decimal("2849034.00")
+    assert _value(doc, t.table_no, "收入总计", "本年收入/预算数") == Decimal("371514655.00")
+    assert not [c.id for c in doc.checks if c.status == "fail"]
+    assert f"page 1 was scanned sideways and was read turned 90° {way}: the boxes of its " \
+           "values are on the page so turned (its width and height swapped), not on the " \
+           "PDF page as stored" in doc.source.warnings

@@ -52,6 +52,8 @@ class OcrPages:
         """Pages recognised, 1-based."""
         self.low: list[tuple[int, Any]] = []
         """(page, line) of every table cell line read with low confidence."""
+        self.turned: list[tuple[int, int]] = []
+        """(page, clockwise degrees) of every page scanned sideways, read turned upright."""
 
     @property
     def available(self) -> bool:
@@ -79,6 +81,8 @@ class OcrPages:
             done = at
             self.read.append(number)
             self.low.extend((number, ln) for ln in page.low)
+            if page.turned:
+                self.turned.append((number, page.turned))
             out.extend(page_blocks(page.objects))
         out.extend(blocks[done:])
         self._deferred = []
@@ -137,6 +141,11 @@ class OcrPages:
                f"{'was' if len(self.read) == 1 else 'were'} read by OCR: every value from "
                f"{'it' if len(self.read) == 1 else 'them'} carries its recognition "
                "confidence; failed identities there most likely mean a misread figure"]
+        for number, degrees in self.turned:
+            out.append(f"page {number} was scanned sideways and was read turned "
+                       f"90° {'clockwise' if degrees == 90 else 'counter-clockwise'}: the boxes "
+                       "of its values are on the page so turned (its width and height "
+                       "swapped), not on the PDF page as stored")
         for number, ln in self.low[:MAX_LISTED]:
             out.append(f"page {number}: OCR read “{ln.text}” with confidence "
                        f"{ln.confidence:.2f} at [{ln.x0:.1f}, {ln.top:.1f}, {ln.x1:.1f}, "
