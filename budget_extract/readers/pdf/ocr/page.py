@@ -110,7 +110,7 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
         x0, y0, x1, y1 = _px(lay.bbox, scale, 2, w, h)
         outside[y0:y1, x0:x1] = 255
     _check_time(start, number)
-    for bx0, by0, bx1, by1 in detect(outside):
+    for bx0, by0, bx1, by1 in detect(outside, ink_mask(outside)):
         crops.append(_crop(outside, bx0, by0, bx1, by1, lut))
         boxes.append((bx0, by0, bx1, by1, False))
     if len(crops) > MAX_LINES:

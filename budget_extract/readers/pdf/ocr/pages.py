@@ -109,28 +109,55 @@ class OcrPages:
             raise ExtractError(_broken(number, exc), self._shown) from exc
 
     def _in_workers(self, numbers: list[int], workers: int) -> Iterator[Any]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
+        """The pages recognised by ``workers`` forked processes (page k of the list by
+        process k mod ``workers``), yielded in order as they arrive.
 
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker,
-                                   initargs=(self._data, self._password))
+        Plain ``fork``, not multiprocessing: a batch's file worker is a daemonic
+        multiprocessing process, which may not start multiprocessing children."""
+        import os
+        import pickle
+        import select
+        import signal
+
+        children: dict[int, int] = {}  # read end of its pipe -> pid
         try:
-            futures = [pool.submit(_recognise, n) for n in numbers]
-            for number, fut in zip(numbers, futures, strict=True):
-                try:
-                    kind, value = fut.result()
-                except BrokenProcessPool as exc:
-                    raise ExtractError(f"page {number}: the OCR process died (out of memory, "
-                                       "or the recogniser crashed)", self._shown) from exc
+            for k in range(workers):
+                read_fd, write_fd = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the OCR process: never returns into the caller's code
+                    os.close(read_fd)
+                    _serve(self._data, self._password, numbers[k::workers], write_fd)
+                os.close(write_fd)
+                children[read_fd] = pid
+            buffers = {fd: b"" for fd in children}
+            results: dict[int, tuple[str, Any]] = {}
+            for number in numbers:
+                while number not in results:
+                    if not buffers:
+                        raise ExtractError(f"page {number}: the OCR process died (out of "
+                                           "memory, or the recogniser crashed)", self._shown)
+                    ready, _, _ = select.select(list(buffers), [], [])
+                    for fd in ready:
+                        chunk = os.read(fd, 1 << 20)
+                        if not chunk:
+                            del buffers[fd]
+                            continue
+                        buffers[fd] += chunk
+                        buffers[fd] = _take(buffers[fd], results)
+                kind, value = results.pop(number)
                 if kind == "error":
                     raise ExtractError(value, self._shown)
                 if kind == "import":
                     raise ExtractError(_broken(number, value), self._shown)
-                yield value
+                yield pickle.loads(value)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for fd, pid in children.items():
+                os.close(fd)
+                try:
+                    os.kill(pid, signal.SIGKILL)  # done already, or no longer needed
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
 
     def warnings(self, pages_phrase: Callable[[list[int]], str]) -> list[str]:
         """What the document's warnings say about OCR: which pages were recognised, and
@@ -169,31 +196,54 @@ def _broken(number: int, exc: object) -> str:
 def _can_fork() -> bool:
     """Whether pages can go to forked processes (POSIX; the reader's bytes are shared,
     not copied through a pipe)."""
-    import multiprocessing
+    import os
 
-    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
-
-
-_worker_reader: OcrReader | None = None
+    return hasattr(os, "fork") and sys.platform != "win32"
 
 
-def _start_worker(data: bytes, password: str | None) -> None:
-    """An OCR process: it dies with the file's worker (whose time limit kills it), and
-    opens the file once for all the pages it is given."""
-    from ....jobs import die_with_parent
+def _serve(data: bytes, password: str | None, numbers: list[int], fd: int) -> None:
+    """An OCR process: recognise ``numbers`` and send each result down ``fd`` as
+    (length, page, kind, payload); it dies with the file's worker (whose time limit
+    kills it), and exits when done."""
+    import os
+    import pickle
+    import signal
+    import struct
 
-    global _worker_reader
-    die_with_parent()
-    _worker_reader = OcrReader(data, password)
-
-
-def _recognise(number: int) -> tuple[str, Any]:
-    """One page in an OCR process: ("page", OcrPage), or ("error", reason) / ("import",
-    message) for the parent to raise (exceptions with extra fields do not pickle)."""
-    assert _worker_reader is not None
+    code = 0
     try:
-        return "page", _worker_reader.page(number)
-    except ExtractError as exc:
-        return "error", exc.reason
-    except ImportError as exc:
-        return "import", str(exc)
+        from ....jobs import die_with_parent
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides on Ctrl-C
+        die_with_parent()
+        reader = OcrReader(data, password)
+        with os.fdopen(fd, "wb") as out:
+            for number in numbers:
+                try:
+                    msg: tuple[str, Any] = ("page", pickle.dumps(reader.page(number)))
+                except ExtractError as exc:
+                    msg = ("error", exc.reason)
+                except ImportError as exc:
+                    msg = ("import", str(exc))
+                body = pickle.dumps((number, msg), protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(struct.pack("<Q", len(body)) + body)
+                out.flush()
+    except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _take(buffer: bytes, results: dict[int, tuple[str, Any]]) -> bytes:
+    """Move the complete messages at the start of ``buffer`` into ``results``; the rest."""
+    import pickle
+    import struct
+
+    while len(buffer) >= 8:
+        (size,) = struct.unpack("<Q", buffer[:8])
+        if len(buffer) < 8 + size:
+            break
+        number, msg = pickle.loads(buffer[8:8 + size])
+        results[number] = msg
+        buffer = buffer[8 + size:]
+    return buffer
