@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import ExtractError
+from .isolation import die_with_parent  # noqa: F401 - where executors and main() get it
 
 JobMode = Literal["batch", "extract", "check"]
 """What a job produces: ``batch`` the document's files, its dataset rows and the wide CSVs'
@@ -242,25 +243,6 @@ def near_memory_cap() -> bool:
     except (OSError, StopIteration, ValueError):
         return False
     return peak_kb >= _memory_cap_mb * 1024 * 0.95
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this worker when its parent dies (Linux), so that a batch
-    killed with SIGKILL leaves no orphaned worker running on: nobody would read its
-    result, and a hung one would never be stopped.  Elsewhere, a no-op."""
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
-        return
-    if os.getppid() != parent:  # the parent died before the request: go now
-        os._exit(1)
 
 
 def limit_memory(megabytes: int) -> None:

@@ -212,7 +212,7 @@ def _serve(data: bytes, password: str | None, numbers: list[int], fd: int) -> No
 
     code = 0
     try:
-        from ....jobs import die_with_parent
+        from ....isolation import die_with_parent
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides on Ctrl-C
         die_with_parent()
