@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _load_comparison() -> Any:
     """The tests' comparison functions (one definition of 'right', shared with the suite)."""
     path = ROOT / "tests" / "test_templates.py"
+    if str(path.parent) not in sys.path:  # it imports tests/real_docs.py (where the PDFs are)
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location("test_templates", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

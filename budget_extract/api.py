@@ -28,7 +28,7 @@ from .facts import document_facts
 from .model import Document, Fact
 from .pipeline import build_document
 
-__all__ = ["extract", "write_outputs", "to_json", "facts", "records", "to_pandas",
+__all__ = ["extract", "extract_data", "write_outputs", "to_json", "facts", "records", "to_pandas",
            "ExtractError", "Document", "Fact"]
 
 
@@ -37,20 +37,47 @@ def extract(path: str | os.PathLike[str], password: str | None = None, *,
     """Read one disclosure (PDF, Markdown or HTML) and return the checked document.
 
     ``pdf_engine`` picks the library that reads a PDF: ``"pdfium"`` (the default) or
-    ``"pdfplumber"``; both give the same document, pdfium several times faster."""
+    ``"pdfplumber"``; both give the same document, pdfium several times faster.  The
+    document's ``warnings`` hold everything the reader and the pipeline found doubtful
+    (hidden text dropped, a rebuilt file, pages read by OCR, repairs), as ``S.json``
+    lists them."""
     path = os.fspath(path)
-    src = readers.read(path, password=password, pdf_engine=pdf_engine)
+    return extract_data(readers.load(path), path, password, pdf_engine=pdf_engine)
+
+
+def extract_data(data: bytes, path: str | os.PathLike[str], password: str | None = None, *,
+                 pdf_engine: str | None = None, sha256: str | None = None) -> Document:
+    """:func:`extract` for an input's bytes already in memory (downloaded, or read once
+    by the caller for other uses too); ``path`` names it (in the document, in errors, and
+    its extension breaks ties between formats), and ``sha256`` is the bytes' hash when the
+    caller already has it."""
+    path = os.fspath(path)
+    src = readers.read_data(data, path, password, pdf_engine, sha256=sha256)
     stem = safe_stem(os.path.splitext(os.path.basename(path))[0])
     return build_document(stem, src)
 
 
-def write_outputs(doc: Document, outdir: str, *, bom: bool = False,
-                  xlsx: bool = False) -> list[str]:
-    """Write ``S.facts.csv``, ``S/NN-KIND.csv``, ``S.xlsx`` (with ``xlsx``) and ``S.json``
-    atomically (the JSON last: its presence means the document is complete); return the
-    paths written."""
+def write_outputs(doc: Document, outdir: str, *, bom: bool = False, xlsx: bool = False,
+                  review: bool = False, pdf: str | bytes | None = None,
+                  password: str | None = None) -> list[str]:
+    """Write ``S.facts.csv``, ``S/NN-KIND.csv``, ``S.xlsx`` (with ``xlsx``), the review page
+    ``S.html`` (with ``review``) and ``S.json`` atomically (the JSON last: its presence
+    means the document is complete); return the paths written.
+
+    The review page of a PDF shows its pages: ``pdf`` is the input's bytes (or path) and
+    ``password`` its password; without ``pdf`` the file at ``doc.source.path`` is read
+    again (checked as any input is), or the page is written without page images when it
+    cannot be.  What an earlier run wrote for this document and this one does not (its
+    ``S.html`` or ``S.xlsx``, table CSVs no longer there) is removed, so the folder never
+    mixes two runs."""
+    if review and pdf is None and doc.source.format == "pdf":
+        try:
+            pdf = readers.load(doc.source.path)
+        except ExtractError:
+            pdf = None
     os.makedirs(outdir, exist_ok=True)
-    return write_rendered(outdir, render_outputs(doc, bom=bom, xlsx=xlsx))
+    return write_rendered(outdir, render_outputs(doc, bom=bom, xlsx=xlsx, review=review,
+                                                 pdf=pdf, password=password))
 
 
 def to_json(doc: Document) -> str:

@@ -38,7 +38,7 @@ from .emit.combined import DATASET_FILES, DatasetWriter
 from .emit.dataset import DATASET_VERSION
 from .emit.files import safe_stem, write_text
 from .emit.json_out import CONTRACT_VERSION
-from .executors import executor_for
+from .executors import executor_for, sigint_held
 from .inputs import NotReadable, hash_input
 from .jobs import BatchJob, JobResult
 from .names import shown, unicode_name
@@ -221,12 +221,6 @@ def unique_ids(rels: list[str], reserved: frozenset[str] | None = None) -> list[
     return out
 
 
-def sha256_file(path: str) -> str:
-    """The input's SHA-256; :class:`~budget_extract.inputs.NotReadable` for anything but a
-    regular file under the size cap (hashing a FIFO or /dev/zero would never end)."""
-    return hash_input(path)
-
-
 # --------------------------------------------------------------------------- state
 
 
@@ -315,28 +309,6 @@ def _lock(state_dir: str) -> Iterator[None]:
         f.close()
 
 
-@contextlib.contextmanager
-def _interrupt_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the block ends, so a document is committed whole or not at all.
-
-    (Only possible in the main thread; elsewhere the block simply runs.)
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
-
-
 class BatchError(Exception):
     """The batch as a whole cannot run (a usage problem, not a bad input)."""
 
@@ -418,8 +390,9 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
     try:
         for inp in inputs:
             try:
-                sha = sha256_file(inp.path)
-            except NotReadable as e:  # a FIFO, a device, over the size cap: never read
+                # a FIFO or /dev/zero is refused here: hashing it would never end
+                sha, stamp = hash_input(inp.path)
+            except NotReadable as e:  # a device, over the size cap: never read
                 statuses[inp.source_path] = InputStatus(
                     inp.source_path, inp.document, status="failed", error=e.reason)
                 continue
@@ -434,8 +407,8 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
                 continue
             statuses[inp.source_path] = InputStatus(inp.source_path, inp.document, sha)
             todo.append((inp, BatchJob(path=inp.path, source_path=inp.source_path,
-                                       document=inp.document, sha256=sha, xlsx=opts.xlsx,
-                                       bom=opts.bom, password=opts.password,
+                                       document=inp.document, sha256=sha, stamp=stamp,
+                                       xlsx=opts.xlsx, bom=opts.bom, password=opts.password,
                                        review=opts.review, pdf_engine=opts.pdf_engine)))
         for st in statuses.values():
             if st.status == "failed":
@@ -455,7 +428,7 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
         results = executor.run(job for _, job in todo)
         try:
             for res in results:
-                with _interrupt_deferred():  # committed and recorded, or neither
+                with sigint_held():  # committed and recorded, or neither
                     st = _commit(res, outdir, state, sig)
                     statuses[res.source_path] = st
                     if res.debug:
@@ -543,7 +516,7 @@ def _build_datasets(outdir: str, state: State, result: BatchResult,
     except BaseException:
         writer.abort()
         raise
-    with _interrupt_deferred():  # the files are swapped in together, or not at all
+    with sigint_held():  # the files are swapped in together, or not at all
         writer.commit(inputs)
         state.write("datasets.json", manifest)
     return True

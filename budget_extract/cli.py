@@ -186,11 +186,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         first.setdefault(os.path.realpath(p), p)
     stem_of = dict(zip(first, unique_ids([os.path.basename(p) for p in first.values()]),
                        strict=True))
-    jobs = [replace(_job(p, args, "extract"), document=stem_of[os.path.realpath(p)])
-            for p in files]
+    jobs = [replace(_job(p, args, "extract"), document=stem_of[real])
+            for real, p in first.items()]  # a file named twice is extracted once
     executor = LocalExecutor(jobs=1, timeout=args.timeout, memory_mb=args.memory_limit)
     results = executor.run(jobs)  # one at a time, in order: results come back in order
     failed = 0
+    done: set[str] = set()
     try:
         for path in args.inputs:
             if problems[path]:
@@ -199,6 +200,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
                       if os.path.isdir(path) else problems[path] or "")
                 failed += 1
                 continue
+            real = os.path.realpath(path)
+            if real in done:
+                if not args.quiet:
+                    print(f"note: {shown(path)}: the same file as {shown(first[real])}, "
+                          "extracted once", file=sys.stderr)
+                continue
+            done.add(real)
             res = next(results)
             if not res.ok:
                 if args.debug and res.debug:

@@ -38,6 +38,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .errors import ExtractError
 from .isolation import helpers_started_safely, python_command, sanitise_sys_path
 from .jobs import (
     BatchJob,
@@ -49,17 +50,16 @@ from .jobs import (
     run_job,
 )
 from .pageprogress import PageDone, listening
+from .readers import FORMAT_OF_SUFFIX
 
 PRELOAD = ["budget_extract.jobs", "budget_extract.api"]
 """What every worker needs; :func:`modules_for` adds what a given set of jobs needs."""
 
-_READER_MODULES = {".pdf": ["budget_extract.readers.pdf", "budget_extract.readers.pdf.pdfium",
+_READER_MODULES = {"pdf": ["budget_extract.readers.pdf", "budget_extract.readers.pdf.pdfium",
                             "pypdfium2"],
-                   ".md": ["budget_extract.readers.markdown"],
-                   ".markdown": ["budget_extract.readers.markdown"],
-                   ".txt": ["budget_extract.readers.markdown"],
-                   ".html": ["budget_extract.readers.html"],
-                   ".htm": ["budget_extract.readers.html"]}
+                   "markdown": ["budget_extract.readers.markdown"],
+                   "html": ["budget_extract.readers.html"]}
+"""The modules of each format's reader (formats by file name: ``readers.FORMAT_OF_SUFFIX``)."""
 
 
 def modules_for(jobs: Iterable[BatchJob]) -> list[str]:
@@ -73,8 +73,8 @@ def modules_for(jobs: Iterable[BatchJob]) -> list[str]:
     """
     mods = list(PRELOAD)
     for job in jobs:
-        ext = os.path.splitext(job.path)[1].lower()
-        extra = list(_READER_MODULES.get(ext, []))
+        fmt = FORMAT_OF_SUFFIX.get(os.path.splitext(job.path)[1].lower(), "")
+        extra = list(_READER_MODULES.get(fmt, []))
         if job.mode != "check" and job.xlsx:
             extra.append("budget_extract.emit.xlsx_out")
         if job.mode == "batch":
@@ -172,7 +172,7 @@ def _context(preload: list[str] | None = None, *, single: bool = False) -> Any:
         # first, then the server with SIGINT blocked (its workers inherit the mask)
         with helpers_started_safely():
             resource_tracker.ensure_running()
-            with _sigint_blocked():
+            with sigint_held():
                 forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
@@ -226,7 +226,7 @@ class LocalExecutor:
                     proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
                                        daemon=True, name=f"budget-extract {job.source_path}")
                     deadline = time.monotonic() + self.timeout if self.timeout > 0 else 1e18
-                    with _sigint_blocked():  # a Ctrl-C now arrives after registering
+                    with sigint_held():  # a Ctrl-C now arrives after registering
                         try:
                             with _main_importable():
                                 proc.start()
@@ -265,21 +265,33 @@ class LocalExecutor:
 
 
 @contextlib.contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    """Hold SIGINT while a worker starts.  The first start also launches
-    multiprocessing's forkserver, which inherits this signal mask, and so does every
-    worker it forks: a Ctrl-C (sent by the terminal to the whole process group) can no
-    longer interrupt a worker or the forkserver while it imports — each printed a
-    ``KeyboardInterrupt`` traceback.  Workers need no SIGINT: the parent decides and kills
-    them.  The parent gets a Ctrl-C that came meanwhile as soon as the block ends."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends; the caller gets it as KeyboardInterrupt then.
+
+    Two uses, one mechanism.  The batch's parent commits a document (files, rows, journal
+    line) inside it, so a document is committed whole or not at all.  Workers are started
+    inside it: SIGINT is blocked in the signal mask, which multiprocessing's forkserver
+    (launched by the first start) and every worker it forks inherit, so a Ctrl-C (sent by
+    the terminal to the whole process group) cannot interrupt a worker or the forkserver
+    while it imports — each printed a ``KeyboardInterrupt`` traceback; workers need no
+    SIGINT, the parent decides and kills them.  In the main thread a handler also
+    records a Ctrl-C delivered meanwhile to another thread (Dask's client runs some),
+    which the mask of this thread alone would not hold."""
+    main = threading.current_thread() is threading.main_thread()
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum)) \
+        if main else None
+    mask = hasattr(signal, "pthread_sigmask")  # not on Windows
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if mask else None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a held Ctrl-C arrives now
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _kill(proc: Any) -> None:
@@ -461,19 +473,28 @@ class DaskExecutor:
             pending = deque(jobs)
             futures: dict[Any, BatchJob] = {}
 
-            def submit() -> Any:
-                job = pending.popleft()
-                sent = job
-                if job.data is None:
-                    with open(job.path, "rb") as f:  # workers may not see this disk
-                        sent = replace(job, data=f.read())
-                fut = client.submit(run_forked, sent, self.timeout, self.memory_mb,
-                                    pure=False, key=f"budget-extract-{job.sha256[:16]}-"
-                                                    f"{time.monotonic_ns()}")
-                futures[fut] = job
-                return fut
+            refused: deque[JobResult] = deque()
 
-            ac = as_completed([submit() for _ in range(min(window, len(pending)))])
+            def submit() -> Any:
+                """Send the next job that can be read; one that cannot (a FIFO, a device,
+                over the size cap, gone) is refused here with the local executor's line."""
+                while pending:
+                    job = pending.popleft()
+                    try:
+                        sent = _with_bytes(job)  # workers may not see this disk
+                    except ExtractError as e:
+                        refused.append(failure(job, e.reason))
+                        continue
+                    fut = client.submit(run_forked, sent, self.timeout, self.memory_mb,
+                                        pure=False, key=f"budget-extract-{job.sha256[:16]}-"
+                                                        f"{time.monotonic_ns()}")
+                    futures[fut] = job
+                    return fut
+                return None
+
+            first = [submit() for _ in range(min(window, len(pending)))]
+            ac = as_completed([f for f in first if f is not None])
+            yield from _drain(refused)
             for fut in ac:
                 job = futures.pop(fut)
                 try:
@@ -481,8 +502,11 @@ class DaskExecutor:
                 except Exception as e:  # noqa: BLE001 - a lost worker, KilledWorker …
                     result = failure(job, f"the Dask task failed ({type(e).__name__}: {e})")
                 if pending:
-                    ac.add(submit())
+                    nxt = submit()
+                    if nxt is not None:
+                        ac.add(nxt)
                 yield result
+                yield from _drain(refused)
         finally:
             for fut in list(futures):
                 fut.cancel()
@@ -491,6 +515,23 @@ class DaskExecutor:
                     obj.close()
                 except Exception:  # noqa: BLE001 - closing is best effort
                     pass
+
+
+def _with_bytes(job: BatchJob) -> BatchJob:
+    """``job`` carrying its input's bytes, read through the input checks (a FIFO never
+    blocks, a device or an oversized file is refused: :class:`ExtractError`); its stamp
+    is kept only if the bytes are those the batch hashed."""
+    if job.data is not None:
+        return job
+    from .readers import load_stamped
+
+    data, stamp = load_stamped(job.path)
+    return replace(job, data=data, stamp=job.stamp if stamp == job.stamp else None)
+
+
+def _drain(queue: deque[JobResult]) -> Iterator[JobResult]:
+    while queue:
+        yield queue.popleft()
 
 
 def executor_for(kind: str, *, jobs: int, timeout: float, memory_mb: int,

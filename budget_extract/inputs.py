@@ -60,8 +60,17 @@ def input_problem(path: str) -> str | None:
     return _kind_problem(st.st_mode, st.st_size)
 
 
-def open_input(path: str) -> int:
-    """A read-only descriptor of the regular file ``path``, or :class:`NotReadable`."""
+Stamp = tuple[int, int, int, int]
+"""Which file, and which version of it: (device, inode, size, modification time in ns)."""
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def open_input(path: str) -> tuple[int, Stamp]:
+    """A read-only descriptor of the regular file ``path`` and its stamp, or
+    :class:`NotReadable`."""
     problem = input_problem(path)
     if problem:
         raise NotReadable(problem)
@@ -75,22 +84,25 @@ def open_input(path: str) -> int:
     if problem:
         os.close(fd)
         raise NotReadable(problem)
-    return fd
+    return fd, _stamp(st)
 
 
-def read_input(path: str) -> bytes:
-    """The bytes of the regular file ``path`` (at most :data:`MAX_INPUT_MB`)."""
-    fd = open_input(path)
+def read_input(path: str) -> tuple[bytes, Stamp]:
+    """The bytes of the regular file ``path`` (at most :data:`MAX_INPUT_MB`), and its
+    stamp (compare with :func:`hash_input`'s: equal, the bytes are those it hashed)."""
+    fd, stamp = open_input(path)
     with os.fdopen(fd, "rb") as f:
         data = f.read()  # not read(cap): that would allocate the cap up front
     if len(data) > MAX_INPUT_MB * 1024 * 1024:  # grew while being read
         raise NotReadable(f"is over the {MAX_INPUT_MB:,} MB limit for one input: not read")
-    return data
+    return data, stamp
 
 
-def hash_input(path: str) -> str:
-    """SHA-256 of the regular file ``path``, read in blocks (bounded by the size cap)."""
-    fd = open_input(path)
+def hash_input(path: str) -> tuple[str, Stamp]:
+    """SHA-256 of the regular file ``path``, read in blocks (bounded by the size cap), and
+    its stamp: a later :func:`read_input` with the same stamp reads the same bytes (as
+    ``make`` and ``rsync`` trust), so the reader need not hash them again."""
+    fd, stamp = open_input(path)
     h = hashlib.sha256()
     limit = MAX_INPUT_MB * 1024 * 1024
     n = 0
@@ -101,4 +113,4 @@ def hash_input(path: str) -> str:
                 raise NotReadable(f"is over the {MAX_INPUT_MB:,} MB limit for one input: "
                                   "not read")
             h.update(block)
-    return h.hexdigest()
+    return h.hexdigest(), stamp

@@ -7,9 +7,11 @@ the same job run in a local worker process or on a Dask worker on another machin
 then needs neither the input's path nor the output folder: :attr:`BatchJob.data` carries
 the input's bytes).
 
-Run as ``python -m budget_extract.jobs``, this module is the isolated worker used where a
-forked process is not possible (inside a Dask worker): it reads a pickled job on stdin,
-caps its own memory, and writes a pickled :class:`JobResult` on stdout.
+Local workers (``executors.LocalExecutor``) and Dask tasks (``executors.run_forked``, in
+a fork of the warm Dask worker) call :func:`run_job` directly.  Run as
+``python -m budget_extract.jobs``, this module is the fallback worker where no fork is
+possible (Windows: ``executors.run_isolated``): it reads a pickled job on stdin, caps its
+own memory, and writes a pickled :class:`JobResult` on stdout.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import ExtractError
+from .inputs import Stamp
 from .isolation import die_with_parent  # noqa: F401 - where executors and main() get it
 
 JobMode = Literal["batch", "extract", "check"]
@@ -48,6 +51,10 @@ class BatchJob:
     bom: bool = False
     password: str | None = None
     data: bytes | None = None  # the input's bytes, when the worker cannot read `path`
+    stamp: Stamp | None = None
+    """The input's stamp when ``sha256`` was computed (``inputs.hash_input``); with
+    ``data``, set only if those are the bytes hashed.  The worker then reuses ``sha256``
+    instead of hashing the input again."""
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
@@ -80,21 +87,25 @@ def failure(job: BatchJob, reason: str, debug: str = "") -> JobResult:
                      ok=False, error=reason, debug=debug)
 
 
-def _extract(job: BatchJob) -> Any:
-    from .api import extract
+def _extract(job: BatchJob) -> tuple[Any, bytes]:
+    """The job's document, and the input's bytes it was read from (read here once, through
+    the input checks, unless the job carries them): the review page draws its pages from
+    the same bytes.  The batch's hash is reused when the file is still the one it hashed
+    (same stamp) or the bytes came with the job from the hashing process."""
+    from .api import extract_data
+    from .readers import load_stamped
     from .readers.pdf.ocr.pages import use_workers
 
     use_workers(job.ocr_workers)
 
-    if job.data is None:
-        return extract(job.path, password=job.password, pdf_engine=job.pdf_engine)
-    # The worker has the bytes, not the file: give the reader a file with the same name
-    # (the extension breaks ties when sniffing the format).
-    with tempfile.TemporaryDirectory(prefix="budget-extract-") as tmp:
-        p = os.path.join(tmp, os.path.basename(job.path) or "input")
-        with open(p, "wb") as f:
-            f.write(job.data)
-        return extract(p, password=job.password, pdf_engine=job.pdf_engine)
+    if job.data is not None:
+        data, same = job.data, job.stamp is not None
+    else:
+        data, stamp = load_stamped(job.path)
+        same = job.stamp is not None and stamp == job.stamp
+    sha256 = job.sha256 if same and job.sha256 else None
+    return extract_data(data, job.path, job.password, pdf_engine=job.pdf_engine,
+                        sha256=sha256), data
 
 
 def run_job(job: BatchJob) -> JobResult:
@@ -118,15 +129,12 @@ def run_job(job: BatchJob) -> JobResult:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
 def _run_job(job: BatchJob, tmp_parent: str) -> JobResult:
     try:
-        doc = _extract(job)
+        doc, data = _extract(job)
         doc.stem = job.document
         doc.source.path = job.source_path  # relative: the same bytes wherever it ran
-        return _render(job, doc)
+        return _render(job, doc, data)
     except ExtractError as e:
         return failure(job, e.reason)
     except MemoryError:
@@ -135,26 +143,15 @@ def _run_job(job: BatchJob, tmp_parent: str) -> JobResult:
         return failure(job, "the file is nested too deeply to read")
 
     except Exception as e:  # a bug: one line here, the traceback kept for --debug
-        code = _no_room(e)
+        from .emit.faults import no_room
+
+        code = no_room(e)
         if code is None:
             return _internal(job, e)
         limit = "; a file-size limit (ulimit -f) is set" if code == errno.EFBIG else ""
         return failure(job, f"no room to write temporary files in {tmp_parent} "
                             f"({os.strerror(code)}{limit}): free space there or set TMPDIR "
                             "to another folder")
-
-
-def _no_room(e: Exception) -> int | None:
-    """The errno of a write that failed for want of room (disk full, quota, file-size
-    limit): an OSError's, or lxml's ``SerialisationError: IO_EFBIG`` (openpyxl writes
-    worksheets through lxml)."""
-    if isinstance(e, OSError):
-        return e.errno if e.errno in _NO_ROOM else None
-    text = str(e)
-    for name in ("EFBIG", "ENOSPC", "EDQUOT"):
-        if f"IO_{name}" in text and hasattr(errno, name):
-            return int(getattr(errno, name))
-    return None
 
 
 def _internal(job: BatchJob, e: Exception) -> JobResult:
@@ -164,8 +161,9 @@ def _internal(job: BatchJob, e: Exception) -> JobResult:
                         "and report it", traceback.format_exc())
 
 
-def _render(job: BatchJob, doc: Any) -> JobResult:
-    """The job's result for an extracted document: only what its mode needs."""
+def _render(job: BatchJob, doc: Any, data: bytes) -> JobResult:
+    """The job's result for an extracted document (read from ``data``): only what its mode
+    needs."""
     from .emit.bundle import render_outputs, wide_paths
     from .emit.dataset import document_records, table_positions
     from .facts import document_facts
@@ -174,8 +172,7 @@ def _render(job: BatchJob, doc: Any) -> JobResult:
     records: dict[str, list[dict[str, Any]]] = {}
     if job.mode != "check":
         files = render_outputs(doc, bom=job.bom, xlsx=job.xlsx, review=job.review,
-                               pdf=job.data if job.data is not None else job.path,
-                               password=job.password)
+                               pdf=data, password=job.password)
     if job.mode == "batch":
         paths = wide_paths(doc)
         positions = table_positions(doc)

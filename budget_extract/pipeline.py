@@ -12,10 +12,9 @@ from dataclasses import asdict
 
 from .budget.checks import run_document_checks
 from .budget.checks.document import document_checks
-from .budget.claims import dated_statements, final_statements, prose_figures, prose_sections
 from .budget.interpret import document_targets, interpret_table, typed_figure, typed_target
 from .budget.ocr_review import ocr_check_warnings
-from .budget.reconcile import narrative_figures
+from .budget.prose import read_prose
 from .errors import ExtractError
 from .model import Document, DocumentMeta, Section, Source, TableKind
 from .segment import Segmentation, segment
@@ -51,17 +50,15 @@ def build_document(stem: str, src: Source) -> Document:
     meta_dict = asdict(meta)
     doc.sections = [Section(part=s.part, heading=s.heading, text=s.text)
                     for s in seg.sections if s.part in ("explanation", "overview", "glossary")]
-    figures, flags = narrative_figures([asdict(s) for s in doc.sections], meta_dict)
-    prose = prose_sections(seg.sections, src.blocks)
-    claims = (prose_figures(prose, meta.unit_name or None), final_statements(prose),
-              dated_statements(prose))
-    doc.checks = run_document_checks(tables, meta_dict, figures, targets, claims)
-    doc.checks += document_checks(tables, meta_dict, src.blocks, seg, figures)
+    prose = read_prose(src.blocks, seg, meta.unit_name or None)
+    doc.checks = run_document_checks(tables, meta_dict, prose, targets)
+    doc.checks += document_checks(tables, meta_dict, prose)
     doc.warnings.extend(ocr_check_warnings(doc.checks, tables, src.ocr_pages))
-    doc.narrative = [typed_figure(f) for f in figures]
+    doc.narrative = [typed_figure(f) for f in prose.narrative]
     doc.performance_targets = [typed_target(r) for r in targets]
     doc.warnings.extend(f"情况说明 {f['section']}: empty explanation “{f['phrase']}。” in "
-                        f"“{f['text']}”" for f in flags)
+                        f"“{f['text']}”" for f in prose.empty_reasons)
+    doc.warnings.extend(src.warnings)  # the reader's (hidden text, OCR …): one list for all
     return doc
 
 

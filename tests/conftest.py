@@ -3,7 +3,8 @@
 Several modules check the same documents (the seed Markdown/HTML, its three PDF renders,
 the two real 上海 PDFs) from different angles.  Extracting a real PDF costs about a second,
 so the modules share one :func:`budget_extract.extract` (and one ``read_pdf``) per file
-through these caches instead of each reading the file again.
+through the cache in ``tests/real_docs.py`` (which also serves the shared real PDFs by name)
+instead of each reading the file again.
 
 The cached objects are shared by every test that asks for them: use them only in tests that
 READ the document.  A test that changes a document (or checks that extracting twice gives
@@ -17,38 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-import budget_extract
-
-FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-def _canonical(path: str | Path) -> Path:
-    """The fixture's path as every module spells it (``tests/../fixtures/NAME``), so a file
-    read through a resolved path and through a relative one is the same cache entry and
-    the document records the same source path whichever module asked first."""
-    p = Path(path)
-    if p.resolve().parent == FIXTURES.resolve():
-        return FIXTURES / p.name
-    return p
-
-
-def _memo(read: Callable[[Path], Any]) -> Callable[[str | Path], Any]:
-    cache: dict[Path, Any] = {}
-
-    def get(path: str | Path) -> Any:
-        key = _canonical(path)
-        if key not in cache:
-            cache[key] = read(key)
-        return cache[key]
-
-    return get
+from real_docs import extract_once
 
 
 @pytest.fixture(scope="session")
 def extracted() -> Callable[[str | Path], Any]:
     """``extracted(path)``: ``budget_extract.extract(path)``, once per file per session."""
-    return _memo(budget_extract.extract)
+    return extract_once
 
 
 @pytest.fixture(scope="session")

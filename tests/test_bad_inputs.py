@@ -19,27 +19,18 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import bad_inputs as bi
 import pytest
+from cli_process import cli, cli_argv, errors_of
 
 from budget_extract.emit.csv_out import FACT_COLUMNS
 from budget_extract.errors import ExtractError
 
 SEED = bi.SEED_MD
-
-
-def cli(*args: object, cwd: object = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
-
-
-def errors_of(stderr: str) -> list[str]:
-    return [ln for ln in stderr.splitlines() if ln.startswith("error: ")]
 
 
 def outputs(outdir: Path) -> dict[str, bytes]:
@@ -395,8 +386,7 @@ def test_sigkill_mid_file_loses_nothing_finished(tmp_path):
     assert cli("batch", src, "-o", ref, "-j", "2").returncode == 1  # e.pdf
 
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "budget_extract.cli", "batch", str(src),
-                             "-o", str(out), "-j", "1"], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(cli_argv("batch", src, "-o", out, "-j", "1"), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     journal = out / ".budget-extract" / "state.jsonl"
     deadline = time.monotonic() + 60

@@ -18,11 +18,12 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+import seed_facts
+from cli_process import cli, cli_argv
 
 from budget_extract.batch import BatchOptions, discover, document_ids, run_batch
 from budget_extract.emit.combined import DATASET_FILES
@@ -138,7 +139,7 @@ def test_combined_facts_are_the_documents_facts(batch):
         expected += read_csv(out / f"{doc}.facts.csv")
     assert [{k: r[k] for k in FACT_COLUMNS} for r in rows] == expected
     md = [r for r in rows if r["document"] == f"{SEED}.md"]
-    assert len(md) == 211  # the seed's printed amounts (see test_seed_markdown)
+    assert len(md) == seed_facts.FACTS
     first = next(r for r in md if r["row_label"] == "一、一般公共预算收入")
     assert (first["column"], first["value"], first["amount_yuan"]) == (
         "收入/预算数", "358.58", "3585800.00")
@@ -232,8 +233,7 @@ def test_second_run_does_nothing(batch):
 def test_interrupted_batch_resumes_to_the_same_outputs(batch, tmp_path):
     src = make_folder(tmp_path / "in")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "budget_extract.cli", "batch", str(src), "-o", str(out),
-           "-j", "1"]
+    cmd = cli_argv("batch", src, "-o", out, "-j", "1")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     journal = out / ".budget-extract" / "state.jsonl"
@@ -315,17 +315,13 @@ def test_excel_csv_writes_a_bom_and_still_validates(tmp_path):
 
 
 def test_cli_usage_errors(tmp_path):
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                              capture_output=True, text=True)
-
-    assert run("batch", tmp_path / "missing", "-o", tmp_path / "o").returncode == 2
+    assert cli("batch", tmp_path / "missing", "-o", tmp_path / "o").returncode == 2
     (tmp_path / "empty").mkdir()
-    p = run("batch", tmp_path / "empty", "-o", tmp_path / "o")
+    p = cli("batch", tmp_path / "empty", "-o", tmp_path / "o")
     assert p.returncode == 2 and "no supported files" in p.stderr
-    assert run("batch", tmp_path / "empty").returncode == 2  # no -o
-    assert run("batch", tmp_path / "empty", "-o", tmp_path / "o", "-j", "0").returncode == 2
-    p = run("batch", tmp_path / "empty", "-o", tmp_path / "o", "--scheduler", "tcp://x:1")
+    assert cli("batch", tmp_path / "empty").returncode == 2  # no -o
+    assert cli("batch", tmp_path / "empty", "-o", tmp_path / "o", "-j", "0").returncode == 2
+    p = cli("batch", tmp_path / "empty", "-o", tmp_path / "o", "--scheduler", "tcp://x:1")
     assert p.returncode == 2
 
 
@@ -334,13 +330,12 @@ def test_cli_batch_summary(tmp_path):
     src.mkdir()
     shutil.copy(FIX / f"{SEED}.md", src / "seed.md")
     (src / "empty.md").write_text("", encoding="utf-8")
-    p = subprocess.run([sys.executable, "-m", "budget_extract.cli", "batch", str(src), "-o",
-                        str(tmp_path / "out"), "--no-xlsx"], capture_output=True, text=True)
+    p = cli("batch", src, "-o", tmp_path / "out", "--no-xlsx")
     assert p.returncode == 1
     lines = p.stderr.splitlines()
     assert sum(ln.startswith("error: ") for ln in lines) == 1
     assert any(ln.startswith("batch done — 2 inputs: 1 ok, 1 failed") for ln in lines)
-    assert any("211 facts" in ln for ln in lines)
+    assert any(f"{seed_facts.FACTS} facts" in ln for ln in lines)
 
 
 def test_documented_schema_and_sql_examples(batch):

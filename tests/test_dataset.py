@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import seed_facts
 
 import budget_extract
 from budget_extract.api import facts, records, to_json, to_pandas
@@ -32,7 +33,7 @@ def test_to_json_is_the_contract_document(doc, tmp_path):
 
 def test_facts_are_typed(doc):
     fs = facts(doc)
-    assert len(fs) == 211
+    assert len(fs) == seed_facts.FACTS
     f = fs[0]
     assert (f.table_kind, f.row_label, f.column, f.value, f.unit) == (
         "income_expenditure_summary", "一、一般公共预算收入", "收入/预算数", "358.58", "万元")
@@ -47,14 +48,14 @@ def test_records_follow_the_schema(doc):
         for row in rows:
             assert set(row) == set(defs[name].names), name
     assert recs["documents"][0]["source_path"] == "in/seed.md"
-    assert len(recs["facts"]) == 211
+    assert len(recs["facts"]) == seed_facts.FACTS
     assert recs["documents"][0]["phase"] == "approved"
 
 
 def test_to_pandas(doc):
     pd = pytest.importorskip("pandas")
     df = to_pandas(doc)
-    assert list(df.columns) == FACTS.names and len(df) == 211
+    assert list(df.columns) == FACTS.names and len(df) == seed_facts.FACTS
     assert df["value"].dtype.kind == "f" and str(df["row_no"].dtype) == "Int64"
     total = df.loc[(df.table_kind == "income_expenditure_summary")
                    & (df.row_label == "收入总计"), "amount_yuan"].sum()
@@ -74,7 +75,7 @@ def test_reingest_replaces_a_documents_rows(doc):
     ingest(con, recs)  # the same document again: replaced, not doubled
     again = {t.name: con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
              for t in TABLES}
-    assert again == counts and counts["facts"] == 211
+    assert again == counts and counts["facts"] == seed_facts.FACTS
     fewer = copy.deepcopy(recs)
     fewer["facts"] = fewer["facts"][:10]
     ingest(con, fewer)  # a corrected document: its old rows are gone
@@ -85,7 +86,7 @@ def test_reingest_replaces_a_documents_rows(doc):
             if "document" in r:
                 r["document"] = "other"
     ingest(con, other)
-    assert con.execute("SELECT COUNT(*) FROM facts").fetchone()[0] == 221
+    assert con.execute("SELECT COUNT(*) FROM facts").fetchone()[0] == 10 + seed_facts.FACTS
 
 
 def test_schema_is_valid_sql():

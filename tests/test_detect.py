@@ -179,7 +179,7 @@ def test_caption_row_in_the_grid_under_a_unit_line():
     ``（预算表3）`` in the row under it: the caption is found past the meta row and its row is
     taken out, the meta row left for the header reader."""
     from budget_extract.model import GridCell
-    from budget_extract.tables.detect import _without_row, grid_heading, heading_row
+    from budget_extract.tables.detect import grid_heading, heading_row, without_row
 
     cells = [GridCell("单位名称：淮北市人力资源和社会保障局信息中心 单位：万元", 0, 0, colspan=3),
              GridCell("（预算表3）", 1, 0, colspan=3),
@@ -188,7 +188,7 @@ def test_caption_row_in_the_grid_under_a_unit_line():
     grid = Grid(cells=cells, n_rows=4, n_cols=3, ruled=True)
     assert heading_row(grid) == 1
     assert grid_heading(grid) == ("（预算表3）", "3", "")  # caption as printed, no title
-    left = _without_row(grid, 1)
+    left = without_row(grid, 1)
     assert left.n_rows == 3
     assert [(c.row, c.text) for c in left.cells if c.col == 0] == [
         (0, "单位名称：淮北市人力资源和社会保障局信息中心 单位：万元"), (1, "科目编码"), (2, "205")]

@@ -111,6 +111,27 @@ def test_as_of_date_of_another_year() -> None:
     assert "截至2023年" in c.message and c.refs[0]["page"] == 22
 
 
+def test_the_text_is_read_once_for_every_check() -> None:
+    """The 情况说明 checks and the document checks read one text: each section is a run of
+    the document's lines (no 目录 line, no running header), and the narrative figures are
+    the claims' own figures, not a second parse."""
+    from budget_extract.budget.prose import read_prose
+    from budget_extract.segment import segment
+
+    src = doc(FINAL).source
+    seg = segment(src.blocks)
+    prose = read_prose(src.blocks, seg, "中共上海市普陀区委社会工作部")
+    lines = {id(ln) for ln in prose.text.lines}
+    assert all(id(ln) in lines and ln.block not in seg.furniture | seg.toc_blocks
+               for s in prose.sections for ln in s.lines)
+    ids = {id(f) for f in prose.figures}
+    assert prose.narrative and all(id(f) in ids for f in prose.narrative)
+    assert len(doc(FINAL).narrative) == len(prose.narrative)
+    # p.22: 截至2024年12月31日，… the statement of the 国有资产, placed on its page
+    [as_of] = [d for d in prose.dated if d["kind"] == "as_of"]
+    assert (as_of["year"], as_of["page"]) == (2024, 22)
+
+
 def test_doubled_full_stop() -> None:
     d = planted(FINAL, retext("主要原因：单位于2024年成立。", "主要原因：单位于2024年成立。。", 17))
     c = only(d, "hygiene.doubled_punctuation")

@@ -16,14 +16,14 @@ import json
 import os
 import resource
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import bad_inputs as bi
 import pytest
+from cli_process import cli
+from cli_process import errors_of as _errors
 
 from budget_extract.emit import combined, faults, files
 from budget_extract.emit.combined import DATASET_FILES, DatasetWriter
@@ -166,17 +166,7 @@ def test_datasets_stopped_by_a_full_database_leave_the_previous_ones(
 
 
 def _cli_limited(limit: int | None, *args: object) -> subprocess.CompletedProcess:
-    def set_limit() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
-
-    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=300,
-                          preexec_fn=set_limit if limit is not None else None)
-
-
-def _errors(stderr: str) -> list[str]:
-    return [ln for ln in stderr.splitlines() if ln.startswith("error: ")]
+    return cli(*args, file_size_limit=limit)
 
 
 @pytest.mark.slow

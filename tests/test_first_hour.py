@@ -16,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import seed_facts
+from cli_process import cli, cli_argv
 
 from budget_extract.api import records
 from budget_extract.batch import BatchOptions, InputStatus, run_batch
@@ -30,11 +32,6 @@ ROOT = Path(__file__).parent.parent
 FIX = ROOT / "fixtures"
 SEED = "huaibei-hrss-info-center-2026-budget"
 SHANGHAI = FIX / "上海市普陀区商务委员会2025年部门预算.pdf"
-
-
-def run(*args, env=None, timeout=120):
-    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=timeout)
 
 
 def _pyproject() -> dict:
@@ -82,7 +79,7 @@ def test_batch_outputs_are_world_readable_under_umask_022(tmp_path):
 
 
 def test_check_exits_0_when_every_check_holds():
-    p = run("check", FIX / f"{SEED}.html")  # the seed's HTML version: 0 failed checks
+    p = cli("check", FIX / f"{SEED}.html")  # the seed's HTML version: 0 failed checks
     assert p.returncode == 0, p.stdout + p.stderr
     assert " 0 fail" in p.stdout.splitlines()[0]
 
@@ -90,12 +87,12 @@ def test_check_exits_0_when_every_check_holds():
 def test_check_exit_1_when_the_file_cannot_be_extracted(tmp_path):
     bad = tmp_path / "x.pdf"
     bad.write_bytes(b"not a pdf")
-    p = run("check", bad)
+    p = cli("check", bad)
     assert p.returncode == 1 and p.stderr.startswith(f"error: {bad}: ")
 
 
 def test_help_documents_every_exit_code():
-    text = run("--help").stdout
+    text = cli("--help").stdout
     block = text[text.index("exit codes:"):]
     for code in ("0", "1", "2", "3", "130"):
         assert re.search(rf"^\s+{code}\s", block, re.M), code
@@ -108,7 +105,7 @@ def test_batch_summary_names_the_datasette_command(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(FIX / f"{SEED}.md", src)
-    p = run("batch", src, "-o", tmp_path / "out", "--no-xlsx")
+    p = cli("batch", src, "-o", tmp_path / "out", "--no-xlsx")
     assert p.returncode == 0, p.stderr
     out = tmp_path / "out"
     assert (f"browse: datasette {out / 'budget.sqlite'} -m {out / 'metadata.json'}"
@@ -118,7 +115,7 @@ def test_batch_summary_names_the_datasette_command(tmp_path):
 def test_a_folder_given_to_extract_names_batch(tmp_path):
     folder = tmp_path / "downloads"
     folder.mkdir()
-    p = run("extract", folder, "-o", tmp_path / "out")
+    p = cli("extract", folder, "-o", tmp_path / "out")
     assert p.returncode == 1
     assert p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
     assert p.stderr.startswith(f"error: {folder}: is a folder")
@@ -134,7 +131,7 @@ def test_dask_executor_without_dask_names_the_install_command(tmp_path):
     src.mkdir()
     shutil.copy(FIX / f"{SEED}.md", src)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shadow), str(ROOT)]))
-    p = run("batch", src, "-o", tmp_path / "out", "--executor", "dask", env=env)
+    p = cli("batch", src, "-o", tmp_path / "out", "--executor", "dask", env=env)
     assert p.returncode == 1
     assert "Traceback" not in p.stderr
     line = [ln for ln in p.stderr.splitlines() if ln.startswith("error:")]
@@ -195,8 +192,7 @@ def test_ctrl_c_early_in_a_batch_prints_no_traceback(tmp_path):
     # while it reads — the moments the old code printed a traceback
     for i, delay in enumerate((0.0, 0.1, 0.25, 0.5, 0.8)):
         out = tmp_path / f"out{i}"
-        proc = subprocess.Popen([sys.executable, "-m", "budget_extract.cli", "batch", str(src),
-                                 "-o", str(out), "-j", "1"],
+        proc = subprocess.Popen(cli_argv("batch", src, "-o", out, "-j", "1"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         deadline = time.monotonic() + 30
@@ -292,7 +288,7 @@ def test_readme_states_python_version_and_test_time():
     need = _pyproject()["project"]["requires-python"]
     assert f"Python {need.lstrip('>=')}" in readme
     assert re.search(r"about \d+ minutes?", readme)
-    assert "(6 failed)" in readme and "收入总表" in readme  # why the sample fails 6 checks
+    assert f"({seed_facts.FAILS} failed)" in readme and "收入总表" in readme  # and why
     assert "pip install budget_extract" not in readme
     quick = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
     assert "pip install budget_extract\n" not in quick

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import bad_inputs as bi
 import pytest
+import seed_facts
+from cli_process import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = bi.SEED_MD
@@ -67,7 +69,7 @@ def test_no_code_is_imported_from_the_input_folder(tmp_path, force_py310):
     assert "Traceback" not in p.stderr
     assert sorted(os.listdir(markers)) == []
     doc = json.loads((tmp_path / "x" / "seed.json").read_text(encoding="utf-8"))
-    assert len(doc["tables"]) == 19
+    assert len(doc["tables"]) == seed_facts.TABLES
 
     p = run(script, "batch", ".", "-o", tmp_path / "b", "-j", "2", cwd=downloads)
     assert p.returncode == 0, p.stderr
@@ -78,8 +80,9 @@ def test_no_code_is_imported_from_the_input_folder(tmp_path, force_py310):
     assert [i["status"] for i in report["inputs"]] == ["ok"]
 
     p = run(script, "check", "seed.md", cwd=downloads)
-    assert p.returncode == 3, p.stderr  # the seed Markdown's 6 failed checks (README)
-    assert p.stdout.startswith("seed.md: ") and "6 fail" in p.stdout.splitlines()[0]
+    assert p.returncode == 3, p.stderr  # the seed Markdown's failed checks (README)
+    assert p.stdout.startswith("seed.md: ")
+    assert f"{seed_facts.FAILS} fail" in p.stdout.splitlines()[0]
     assert sorted(os.listdir(markers)) == []
 
 
@@ -102,11 +105,6 @@ def test_the_dask_worker_command_keeps_the_cwd_off_the_path(tmp_path):
 
 
 # --------------------------------------------------------------------------- nothing dropped
-
-
-def cli(*args: object, cwd: object = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def facts_of(outdir: Path, stem: str) -> list[dict[str, str]]:
@@ -138,7 +136,7 @@ def test_markdown_nested_past_the_parser_limit_loses_nothing(tmp_path):
     assert p.returncode == 0, p.stderr
     doc = json.loads((tmp_path / "out" / "nested.json").read_text(encoding="utf-8"))
     seed = json.loads((tmp_path / "out" / "seed.json").read_text(encoding="utf-8"))
-    assert len(doc["tables"]) == len(seed["tables"]) == 19
+    assert len(doc["tables"]) == len(seed["tables"]) == seed_facts.TABLES
     assert any(w.startswith("lines ") and "nested deeper than the parser's limit" in w
                for w in doc["warnings"]), doc["warnings"]
     facts = facts_of(tmp_path / "out", "nested")
@@ -208,9 +206,9 @@ def test_extract_gives_inputs_with_one_stem_their_own_outputs(tmp_path):
     a = json.loads((out / "x.md.json").read_text(encoding="utf-8"))
     b = json.loads((out / "x.md-2.json").read_text(encoding="utf-8"))
     assert a["source"]["path"].endswith("a/x.md") and len(a["tables"]) == 1
-    assert b["source"]["path"].endswith("b/x.md") and len(b["tables"]) == 19
+    assert b["source"]["path"].endswith("b/x.md") and len(b["tables"]) == seed_facts.TABLES
     assert len(list((out / "x.md").glob("*.csv"))) == 1
-    assert len(list((out / "x.md-2").glob("*.csv"))) == 19
+    assert len(list((out / "x.md-2").glob("*.csv"))) == seed_facts.TABLES
     assert value(facts_of(out, "x.html"), "1", "一、一般公共预算收入") == {"358.58"}
     # the same file named twice is one document
     p = cli("extract", tmp_path / "b/x.md", tmp_path / "b/../b/x.md", "-o", tmp_path / "o2")
@@ -246,7 +244,7 @@ def test_stale_table_files_are_removed_when_a_document_is_rewritten(tmp_path):
     (tmp_path / "s.md").write_bytes(SEED.read_bytes())
     out = tmp_path / "out"
     assert cli("extract", tmp_path / "s.md", "-o", out).returncode == 0
-    assert len(list((out / "s").glob("*.csv"))) == 19
+    assert len(list((out / "s").glob("*.csv"))) == seed_facts.TABLES
     (out / "s" / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "s.md").write_text(SEED_TEXT.split("单位公开表2\n")[0], encoding="utf-8")
     p = cli("extract", tmp_path / "s.md", "-o", out)
@@ -437,7 +435,8 @@ def test_names_cannot_forge_lines_or_drive_the_terminal(tmp_path):
     assert [ln for ln in lines if ln.startswith("error: ")] == [
         f"error: {src}/x\\nerror: forged.md: the file is empty (0 bytes of content)",
         f"error: {src}/bad\\xff.md: the file is empty (0 bytes of content)"]
-    assert any(ln.startswith(f"{src}/\\x1b[2Jclear.md: 19 tables") for ln in lines), lines
+    assert any(ln.startswith(f"{src}/\\x1b[2Jclear.md: {seed_facts.TABLES} tables")
+               for ln in lines), lines
     assert value(facts_of(tmp_path / "out", "_[2Jclear"), "1", "一、一般公共预算收入") == {"358.58"}
     doc = json.loads((tmp_path / "out" / "ok\ufffd.json").read_text(encoding="utf-8"))
     assert doc["source"]["path"] == f"{src}/ok\\xfe.md"
@@ -479,18 +478,8 @@ def test_a_table_wider_than_a_worksheet_is_left_out_of_the_workbook_only(tmp_pat
     assert value(facts, "1", "一、一般公共预算收入") == {"358.58"}
 
 
-def limited(limit: int):  # noqa: ANN201 - a preexec_fn
-    def set_limit() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ
-    return set_limit
-
-
 def cli_limited(limit: int, *args: object, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "budget_extract.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=300,
-                          preexec_fn=limited(limit), env=env)
+    return cli(*args, env=env, file_size_limit=limit)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import seed_facts
+
 from budget_extract.cli import main
 from budget_extract.jobs import BatchJob, run_job
 
@@ -20,13 +22,12 @@ def test_extract_job_renders_the_files_only():
     res = run_job(_job("extract"))
     assert res.ok and res.records == {} and res.check_list == []
     assert set(res.files) >= {f"{STEM}.json", f"{STEM}.facts.csv"}
-    # the seed's 19 tables and its 211 printed amounts (the counts test_dataset.py checks)
-    assert (res.tables, res.facts) == (19, 211)
+    assert (res.tables, res.facts) == (seed_facts.TABLES, seed_facts.FACTS)
 
 
 def test_batch_job_also_renders_the_dataset_rows():
     res = run_job(_job("batch"))
-    assert res.ok and len(res.records["facts"]) == 211 and res.records["wide"]
+    assert res.ok and len(res.records["facts"]) == seed_facts.FACTS and res.records["wide"]
     assert res.files == run_job(_job("extract")).files
 
 

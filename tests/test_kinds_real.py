@@ -8,13 +8,8 @@ asserted, so the lists hold whether or not a continuation page is joined to it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-import budget_extract
-
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
+from real_docs import doc as _doc  # once per session; skips without ../shared/real
 
 IES, INC, EXP = "income_expenditure_summary", "income_summary", "expenditure_summary"
 FGS, GBE, GBBE = "fiscal_grant_summary", "general_budget_expenditure", \
@@ -180,21 +175,11 @@ DOCS: dict[str, tuple[str, list[tuple[int, str, str]]]] = {
     ]),
 }
 
-_DOCS: dict[str, object] = {}
-
-
-def _doc(stem: str):
-    if stem not in _DOCS:
-        _DOCS[stem] = budget_extract.extract(REAL / f"{stem}.pdf")
-    return _DOCS[stem]
-
-
 def _cases():
     for stem, (_, tables) in DOCS.items():
         yield pytest.param(stem, tables, id=stem)
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real is not here")
 @pytest.mark.parametrize("stem,tables", _cases())
 def test_every_printed_table_has_its_kind(stem, tables):
     doc = _doc(stem)
@@ -205,13 +190,11 @@ def test_every_printed_table_has_its_kind(stem, tables):
     assert got == [kind for _, _, kind in tables]
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real is not here")
 @pytest.mark.parametrize("stem", list(DOCS))
 def test_budget_phase(stem):
     assert _doc(stem).meta.budget_phase == DOCS[stem][0]
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real is not here")
 def test_an_all_funds_basic_table_is_checked_against_the_expenditure_summary():
     # 广州 表11 部门预算基本支出预算表 总计 3,204.78 (p18) = 表3 本年支出总体情况表 合计 row,
     # 基本支出 column 3,204.78 (p8)

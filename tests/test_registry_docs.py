@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import budget_extract
 from budget_extract.budget.checks.registry import (
     CLAIM_CHECKS,
     CROSS_TABLE,
@@ -129,10 +128,10 @@ def test_identities_of_a_kind():
     assert identities_of("three_public_expenditure") == []
 
 
-def test_document_checks_are_the_documents():
+def test_document_checks_are_the_documents(extracted):
     """S.json lists the checks family by family: accounting, then 情况说明, then 绩效目标表,
     then what the prose claims, then the document's structure and text."""
-    doc = budget_extract.extract(SEED)
+    doc = extracted(SEED)
     family = ["narrative" if c.id.startswith("narrative.") else
               "performance" if c.id.startswith("performance_target.") else
               "claims" if c.id.startswith("claims.") else

@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
+import seed_facts
+from cli_process import cli
 
 from budget_extract.facts import table_facts
 from budget_extract.jobs import BatchJob, run_job
@@ -122,17 +122,15 @@ def test_markdown_page_has_tables_without_images(pages: dict[str, Path]) -> None
     html = pages["md"].read_text(encoding="utf-8")
     assert "data:image" not in html and 'class="cellbox"' not in html
     tree = lxml.html.fromstring(html)
-    assert len(tree.xpath("//section[@class='tbl']")) == 19
+    assert len(tree.xpath("//section[@class='tbl']")) == seed_facts.TABLES
     # the sample's conversion shifts the 收入总表 header: its six failed checks are listed
-    assert len(tree.xpath("//section[@id='checks']//li[contains(@class, 'fail')]")) == 6
+    assert len(tree.xpath("//section[@id='checks']//li[contains(@class, 'fail')]")) == seed_facts.FAILS
 
 
 @pytest.mark.slow
 def test_no_review_option(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    r = subprocess.run([sys.executable, "-m", "budget_extract.cli", "extract", str(SEED_MD),
-                        "-o", str(tmp_path), "--no-review", "-q"], env=env,
-                       capture_output=True, text=True)
+    r = cli("extract", SEED_MD, "-o", tmp_path, "--no-review", "-q", env=env)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / f"{SEED_MD.stem}.json").is_file()
     assert not (tmp_path / f"{SEED_MD.stem}.html").exists()
@@ -145,7 +143,7 @@ def test_pdf_page_in_browser(browser: Any, pages: dict[str, Path], extracted: An
     doc = extracted(SEED_PDF)
     page, errors = open_page(browser, pages["pdf"])
     sections = page.locator("section.tbl")
-    assert sections.count() == len(doc.tables) == 19
+    assert sections.count() == len(doc.tables) == seed_facts.TABLES
     drawn = page.evaluate("() => [...document.querySelectorAll('section.tbl')].map("
                           "s => s.querySelectorAll('.cellbox').length)")
     assert drawn == [len(table_facts(doc.stem, t)) for t in doc.tables]
@@ -184,7 +182,7 @@ def test_clicking_a_failing_check_in_markdown(browser: Any, pages: dict[str, Pat
     it lights the 3.1 and the four blanks it was compared with, all in 表2."""
     page, errors = open_page(browser, pages["md"])
     failing = page.locator("#checks li.check.fail")
-    assert failing.count() == 6
+    assert failing.count() == seed_facts.FAILS
     failing.first.click()
     assert "sel" in (failing.first.get_attribute("class") or "")
     lit = page.locator("td.hl")
@@ -254,7 +252,7 @@ def test_boxes_sit_on_the_printed_amounts(extracted: Any) -> None:
 @pytest.mark.slow
 def test_batch_writes_review_pages_and_no_review_skips_them(tmp_path: Path) -> None:
     """``batch`` writes S.html beside each document's files, with page images for a PDF
-    (a box for each of the seed's 211 facts); with ``--no-review`` it writes none."""
+    (a box for each of the seed's facts); with ``--no-review`` it writes none."""
     from budget_extract.batch import BatchOptions, run_batch
 
     src = tmp_path / "in"
@@ -264,7 +262,7 @@ def test_batch_writes_review_pages_and_no_review_skips_them(tmp_path: Path) -> N
     out = tmp_path / "out"
     run_batch(str(src), str(out), BatchOptions(jobs=1, xlsx=False))
     pdf_page = (out / "sub" / f"{SEED_PDF.stem}.html").read_text(encoding="utf-8")
-    assert pdf_page.count('class="cellbox"') == 211 and "data:image/png" in pdf_page
+    assert pdf_page.count('class="cellbox"') == seed_facts.FACTS and "data:image/png" in pdf_page
     assert "<h1>淮北市人力资源和社会保障局信息中心2026年度单位预算</h1>" in pdf_page
     assert (out / "seed.html").is_file()
     plain = tmp_path / "plain"

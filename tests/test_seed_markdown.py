@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+import seed_facts
 
 import budget_extract
 from budget_extract.emit.csv_out import FACT_COLUMNS, facts_csv
@@ -31,10 +32,10 @@ def numbered(doc, no):
     return next(t for t in doc.tables if t.table_no == str(no))
 
 
-# table_no -> (kind, title suffix, header paths, fact count)
+# table_no -> (kind, title suffix, header paths); fact counts in seed_facts.TABLE_FACTS
 EXPECTED = {
     1: ("income_expenditure_summary", "收支总表",
-        ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"], 11),
+        ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"]),
     2: ("income_summary", "收入总表",
         ["部门（单位）名称", "合计", "本年收入/小计", "本年收入/一般公共预算",
          "本年收入/政府性基金预算", "本年收入/国有资本经营预算", "本年收入/财政专户管理资金",
@@ -44,54 +45,54 @@ EXPECTED = {
          # the conversion's misalignment: 其他收入 landed under 上年结转结余
          "上年结转结余/小计", "上年结转结余/一般公共预算", "上年结转结余/政府性基金预算",
          "上年结转结余/国有资本经营预算", "上年结转结余/财政专户管理资金",
-         "上年结转结余/单位资金", "上年结转结余/其他收入"], 10),
-    3: ("expenditure_summary", "支出总表", ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-        49),
+         "上年结转结余/单位资金", "上年结转结余/其他收入"]),
+    3: ("expenditure_summary", "支出总表", ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]),
     4: ("fiscal_grant_summary", "财政拨款收支总表",
-        ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"], 9),
+        ["收入/项目", "收入/预算数", "支出/项目", "支出/预算数"]),
     5: ("general_budget_expenditure", "一般公共预算支出表",
         ["科目编码", "科目名称", "合计", "基本支出/小计", "基本支出/人员经费", "基本支出/公用经费",
-         "项目支出"], 74),
+         "项目支出"]),
     6: ("general_budget_basic_expenditure", "一般公共预算基本支出表",
         ["部门预算支出经济分类科目/科目编码", "部门预算支出经济分类科目/科目名称",
          "本年一般公共预算基本支出/合计", "本年一般公共预算基本支出/人员经费",
-         "本年一般公共预算基本支出/公用经费"], 33),
+         "本年一般公共预算基本支出/公用经费"]),
     7: ("gov_fund_expenditure", "政府性基金预算支出表",
         ["科目编码", "科目名称", "本年政府性基金预算支出/合计", "本年政府性基金预算支出/基本支出",
-         "本年政府性基金预算支出/项目支出"], 0),
+         "本年政府性基金预算支出/项目支出"]),
     8: ("state_capital_expenditure", "国有资本经营预算支出表",
         ["科目编码", "科目名称", "国有资本经营预算拨款支出/合计", "国有资本经营预算拨款支出/基本支出",
-         "国有资本经营预算拨款支出/项目支出"], 0),
+         "国有资本经营预算拨款支出/项目支出"]),
     9: ("project_expenditure", "项目支出表",
         ["项目名称", "项目单位", "总计", "本年财政拨款/一般公共预算", "本年财政拨款/政府性基金预算",
          "本年财政拨款/国有资本经营预算", "财政拨款结转结余/一般公共预算",
          "财政拨款结转结余/政府性基金预算", "财政拨款结转结余/国有资本经营预算", "财政专户管理资金",
-         "单位资金"], 12),
+         "单位资金"]),
     10: ("procurement_expenditure", "政府采购支出表",
          ["政府采购品目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算",
-          "财政专户管理资金", "单位资金"], 10),
+          "财政专户管理资金", "单位资金"]),
     11: ("purchased_services_expenditure", "政府购买服务支出表",
          ["项目名称", "一级目录名称", "二级目录名称", "三级目录名称", "政府购买服务内容", "购买数量",
-          "购买金额"], 0),
+          "购买金额"]),
     12: ("asset_allocation_expenditure", "通用资产配置支出表",
-         ["资产大类名称", "资产分类名称", "数量（台、件）", "金额"], 0),
+         ["资产大类名称", "资产分类名称", "数量（台、件）", "金额"]),
 }
 
 
 @pytest.mark.parametrize("no", sorted(EXPECTED))
 def test_numbered_table(doc, no):
-    kind, title, paths, n_facts = EXPECTED[no]
+    kind, title, paths = EXPECTED[no]
     t = numbered(doc, no)
     assert t.kind == kind
     assert t.title == f"淮北市人力资源和社会保障局信息中心2026年{title}"
     assert t.caption == f"单位公开表{no}"
     assert t.unit == "万元"
     assert ["/".join(c.path) for c in t.columns] == paths
-    assert len(table_facts(doc.stem, t)) == n_facts
+    assert len(table_facts(doc.stem, t)) == seed_facts.TABLE_FACTS[no]
 
 
 def test_table_inventory(doc):
     kinds = [t.kind for t in doc.tables]
+    assert len(kinds) == seed_facts.TABLES
     assert kinds[:12] == [EXPECTED[n][0] for n in range(1, 13)]
     # 3 绩效目标表 in 第三部分, then the 附件: the 公开清单 and the same 3 forms again
     assert kinds[12:] == ["performance_target"] * 3 + ["performance_project_list"] + [
@@ -120,7 +121,7 @@ def test_empty_tables(doc):
 
 
 def test_total_fact_count(doc):
-    assert len(document_facts(doc)) == 11 + 10 + 49 + 9 + 74 + 33 + 12 + 10 + 3
+    assert len(document_facts(doc)) == seed_facts.FACTS == 211
 
 
 def facts_of(doc, no):
@@ -211,7 +212,7 @@ def test_outputs_follow_contract(tmp_path, doc):
     text = (tmp_path / f"{STEM}.facts.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == FACT_COLUMNS
-    assert len(rows) == 1 + 211
+    assert len(rows) == 1 + seed_facts.FACTS
     wide = (tmp_path / STEM / "05-general_budget_expenditure.csv").read_text(encoding="utf-8")
     wrows = list(csv.reader(io.StringIO(wide)))
     assert wrows[0] == ["row_no", "科目编码", "科目名称", "合计", "基本支出/小计",

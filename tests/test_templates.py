@@ -8,45 +8,34 @@ the hard spots (continuation pages, right-hand panels, wrapped labels, deep head
 
 The tests are parametrised per (document, table) so that a fixer sees exactly which tables come
 out right.  What fails today is listed in the expected file under ``known_failing`` (``tables``:
-table numbers; ``checks``: the document has failing checks beyond its source defects;
+table numbers; ``checks``: the document has failing checks beyond its source defects, each of
+which names the checks it excuses by id and cited pages;
 ``document``: document-wide problems such as stray tables).  Those tests are marked
 ``xfail(strict=True)``: when a fix makes one pass, it XPASSes and the suite fails, telling the fixer
 to remove that entry from ``known_failing``.
 
-The PDFs live outside the repository (``shared/real`` next to the checkout, or in a parent of it);
-the tests skip with a reason when that folder is absent.  ``benchmarks/templates.py`` reuses the
+The PDFs live outside the repository (``shared/real`` next to the checkout, or in a parent of it,
+or $BUDGET_EXTRACT_REAL); each is extracted once per session, through ``tests/real_docs.py`` like
+every other module's, and the tests skip with a reason when that folder is absent.  ``benchmarks/templates.py`` reuses the
 comparison functions below on the CLI's output files.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import real_docs
+from real_docs import real_dir  # noqa: F401 - benchmarks/templates.py finds the PDFs with it
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = Path(__file__).resolve().parent / "expected"
 PLACEHOLDER = re.compile(r"(^|/)列\s*\d+($|/)")
 NUMBER_LABEL = re.compile(r"栏次|行次|^\*+$")
 NUMBER_COLUMN = re.compile(r"(^|/)(栏次|行次)($|/)")
-
-
-def real_dir() -> Path | None:
-    """The folder of shared real PDFs: $BUDGET_EXTRACT_REAL, else ``shared/real`` beside the
-    repository root or beside one of its parents (worktrees sit one level deeper than main)."""
-    env = os.environ.get("BUDGET_EXTRACT_REAL")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for base in [ROOT, *ROOT.parents]:
-        cand = base.parent / "shared" / "real"
-        if cand.is_dir():
-            return cand
-    return None
 
 
 def load_expected() -> list[dict[str, Any]]:
@@ -183,10 +172,17 @@ def table_problems(doc: dict[str, Any], facts: list[dict[str, Any]],
     return problems
 
 
+def _check_pages(check: dict[str, Any]) -> list[int]:
+    """The pages a check's refs cite (the printed cells and statements it compares)."""
+    return sorted({r["page"] for r in check.get("refs", []) if r.get("page") is not None})
+
+
 def _accepted(check: dict[str, Any], defects: list[dict[str, Any]]) -> bool:
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", json.dumps(check, ensure_ascii=False))
-    return any(all(tok in text for tok in toks)
-               for d in defects for toks in d.get("tokens", []))
+    """A failing check is excused only by a source defect that names it: its exact id and
+    the pages it cites.  (A check that merely mentions one of the defect's figures, or the
+    same check on other pages, is not.)"""
+    return any(e["check"] == check.get("id") and e["pages"] == _check_pages(check)
+               for d in defects for e in d.get("excuses", []))
 
 
 def check_problems(doc: dict[str, Any], exp_doc: dict[str, Any]) -> list[str]:
@@ -258,35 +254,20 @@ def tables_matching(doc: dict[str, Any], facts: list[dict[str, Any]],
 # The tests.
 
 DOCS = load_expected()
-REAL = real_dir()
 
 
 @cache
-def extracted(stem: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Extract one real PDF once per test session: (document JSON, facts)."""
-    from budget_extract.api import extract, to_json
+def outputs(stem: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One real PDF as the contract's outputs: (document JSON, facts), from the session's
+    shared extraction (``tests/real_docs.py``; skips the test without the PDF)."""
     from budget_extract.api import facts as facts_of
+    from budget_extract.api import to_json
 
-    assert REAL is not None
-    doc = extract(REAL / f"{stem}.pdf")
+    doc = real_docs.doc(stem)
     facts = [{"table_no": f.table_no, "table_kind": f.table_kind, "row_no": f.row_no,
               "row_code": f.row_code, "row_label": f.row_label, "column": f.column,
               "value": f.value, "unit": f.unit, "page": f.page} for f in facts_of(doc)]
     return json.loads(to_json(doc)), facts
-
-
-@pytest.fixture(scope="module")
-def real() -> Path:
-    if REAL is None or not REAL.is_dir():
-        pytest.skip("shared real PDFs not found (no shared/real beside the checkout or its "
-                    "parents; set BUDGET_EXTRACT_REAL)")
-    return REAL
-
-
-def _get(stem: str, real: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    if not (real / f"{stem}.pdf").exists():
-        pytest.skip(f"{stem}.pdf not in {real}")
-    return extracted(stem)
 
 
 def _xfail(exp_doc: dict[str, Any], what: str) -> pytest.MarkDecorator:
@@ -327,35 +308,60 @@ def test_expected_files_are_consistent() -> None:
                 assert re.fullmatch(r"-?\d+(\.\d+)?", s["value"]), s
             assert t["facts"] == 0 or t["sample"], (d["document"], t["table_no"])
         assert set(d["known_failing"]["tables"]) <= set(nos), d["document"]
+        for defect in d.get("source_defects", []):
+            assert set(defect) == {"what", "tables", "excuses"}, (d["document"], defect)
+            for e in defect["excuses"]:  # each names one check id and the pages it cites
+                assert set(e) == {"check", "pages"} and "." in e["check"], (d["document"], e)
+                assert e["pages"] and e["pages"] == sorted(set(e["pages"])), (d["document"], e)
+
+
+def test_a_source_defect_excuses_only_the_check_it_names() -> None:
+    """国家信访局's 表4 prints 社会保障和就业支出 2,208.19 (p. 9) where 表5 has 2,156.86
+    (p. 10): the listed defect excuses that comparison, not another failing check that
+    prints the same figure, nor the same comparison on other pages."""
+    [exp_doc] = [d for d in DOCS if d["document"] == "国家信访局2026年部门预算"]
+    cid = "cross.general_budget_expenditure_class=fiscal_grant_summary_item.社会保障和就业支出"
+
+    def failing(check_id: str, pages: list[int]) -> dict[str, Any]:
+        return {"id": check_id, "status": "fail", "message": "… 2,208.19 …",
+                "refs": [{"page": p, "value": "2,208.19"} for p in pages]}
+
+    def problems(*checks: dict[str, Any]) -> list[str]:
+        return check_problems({"checks": list(checks)}, exp_doc)
+
+    assert problems(failing(cid, [9, 10])) == []
+    assert len(problems(failing(cid, [9, 12]))) == 1
+    assert len(problems(failing("claims.share.社会保障和就业支出", [18]))) == 1
+    assert len(problems(failing("expenditure_summary.code_tree.208.合计", [7]))) == 1
 
 
 @pytest.mark.parametrize("exp_doc,exp", _table_params())
-def test_table(real: Path, exp_doc: dict[str, Any], exp: dict[str, Any]) -> None:
-    doc, facts = _get(exp_doc["document"], real)
+def test_table(exp_doc: dict[str, Any], exp: dict[str, Any]) -> None:
+    doc, facts = outputs(exp_doc["document"])
     problems = table_problems(doc, facts, exp, exp_doc)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("exp_doc", _doc_params("checks"))
-def test_no_false_failing_check(real: Path, exp_doc: dict[str, Any]) -> None:
-    doc, _ = _get(exp_doc["document"], real)
+def test_no_false_failing_check(exp_doc: dict[str, Any]) -> None:
+    doc, _ = outputs(exp_doc["document"])
     problems = check_problems(doc, exp_doc)
     assert not problems, f"{len(problems)} failing checks:\n" + "\n".join(problems[:10])
 
 
 @pytest.mark.parametrize("exp_doc", _doc_params("document"))
-def test_document(real: Path, exp_doc: dict[str, Any]) -> None:
-    doc, facts = _get(exp_doc["document"], real)
+def test_document(exp_doc: dict[str, Any]) -> None:
+    doc, facts = outputs(exp_doc["document"])
     problems = document_problems(doc, facts, exp_doc)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("exp_doc", [pytest.param(d, id=d["document"]) for d in DOCS])
-def test_no_document_finding(real: Path, exp_doc: dict[str, Any]) -> None:
+def test_no_document_finding(exp_doc: dict[str, Any]) -> None:
     """The structure and text checks (目录 vs tables, empty tables, placeholders, years…)
     find nothing in these documents: none of them is wrong there.  The blank 决算 template
     records its placeholders as by design (one ``hygiene.template`` skip)."""
-    doc, _ = _get(exp_doc["document"], real)
+    doc, _ = outputs(exp_doc["document"])
     found = [f"{c['id']}: {c['message']}" for c in doc.get("checks", [])
              if c["id"].startswith(("structure.", "hygiene.")) and c["status"] in ("fail", "warn")]
     assert not found, "\n".join(found)

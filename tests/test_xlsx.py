@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_process import cli
 
 from budget_extract.emit.xlsx_out import document_xlsx, header_spans, number_format, sheet_name
 
@@ -111,11 +110,10 @@ def test_sheet_names_are_valid_and_unique():
 
 
 def test_extract_xlsx_flag(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "budget_extract.cli", "extract",
-                        FIX / f"{SEED}.md", "-o", tmp_path, "--xlsx"], capture_output=True)
+    p = cli("extract", FIX / f"{SEED}.md", "-o", tmp_path, "--xlsx")
     assert p.returncode == 0, p.stderr
     wb = openpyxl.load_workbook(tmp_path / f"{SEED}.xlsx")
     assert "1 收支总表" in wb.sheetnames
-    p = subprocess.run([sys.executable, "-m", "budget_extract.cli", "extract",
-                        FIX / f"{SEED}.md", "-o", tmp_path / "no"], capture_output=True)
+    p = cli("extract", FIX / f"{SEED}.md", "-o", tmp_path / "no")
+    assert p.returncode == 0, p.stderr
     assert not (tmp_path / "no" / f"{SEED}.xlsx").exists()

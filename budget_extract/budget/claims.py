@@ -6,10 +6,10 @@ the tables and compares them: ``支出预算361.68万元，比2025年预算增�
 ``全年预算为52.00万元，支出决算为51.32万元，完成全年预算数的98.69%。决算数小于全年预算数``.
 Each such statement is a claim a reader may act on; :mod:`.checks.claims` recomputes it.
 
-Two readers, both over :func:`~budget_extract.budget.narrative.normalize_text` of a
-section:
+Two readers, both over a section's normalised text (:class:`~.text.ProseSection`, read
+once per document by :func:`~.prose.read_prose`):
 
-* the figures of :func:`~budget_extract.budget.narrative.parse_figures` (amount, change,
+* the figures of :func:`~budget_extract.budget.narrative.figures_in` (amount, change,
   change percentage, share, base year), each given the page it is printed on;
 * :func:`final_statements`: a small state machine over 预算 amounts (年初/全年/调整预算为X),
   the 决算 amount that follows (支出决算为Y) and the statements about the pair (决算数小于
@@ -23,86 +23,28 @@ Placeholders (``大于（小于）``, ``XXX万元``) are not statements: they na
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from ..model import Block
 from ..numtext import NUMBER_IN_TEXT
-from .narrative import normalize_text, parse_figures
+from .narrative import figures_in
 from .numbers import amount_text
+from .text import ProseSection
 
-__all__ = ["ProseSection", "dated_statements", "final_statements", "prose_figures",
-           "prose_sections"]
-
-_PARTS = ("explanation", "overview")
-
-
-@dataclass
-class ProseSection:
-    """A narrative section with where each of its blocks is printed."""
-
-    part: str
-    heading: str
-    text: str
-    # (normalized block text, page) for the blocks of the section, in order
-    blocks: list[tuple[str, int | None]] = field(default_factory=list)
-    _joined: tuple[str, list[int]] | None = field(default=None, repr=False, compare=False)
-
-    def page_of(self, snippet: str) -> int | None:
-        """The page printing ``snippet`` (normalized text): the block it starts in, else the
-        section's first page (Markdown and HTML have none)."""
-        joined, starts = self._index()
-        i = joined.find(snippet) if snippet else -1
-        pages = [p for _, p in self.blocks]
-        if i < 0:
-            return next((p for p in pages if p is not None), None)
-        page = None
-        for start, p in zip(starts, pages, strict=True):
-            if start <= i and p is not None:
-                page = p
-            if start > i:
-                break
-        return page if page is not None else next((p for p in pages if p is not None), None)
-
-    def _index(self) -> tuple[str, list[int]]:
-        """The blocks' text run together and where each block starts in it, built once per
-        section (``page_of`` is asked for every claim)."""
-        if self._joined is None:
-            starts, pos = [], 0
-            for text, _ in self.blocks:
-                starts.append(pos)
-                pos += len(text)
-            self._joined = ("".join(t for t, _ in self.blocks), starts)
-        return self._joined
-
-
-def prose_sections(sections: list[Any], blocks: list[Block]) -> list[ProseSection]:
-    """The 情况说明/概况 sections of a segmentation (objects with ``part``, ``heading``,
-    ``text``, ``start_block``) with their blocks' pages."""
-    out: list[ProseSection] = []
-    starts = [s.start_block for s in sections] + [len(blocks)]
-    for s, end in zip(sections, starts[1:], strict=True):
-        if s.part not in _PARTS or not (s.text or s.heading):
-            continue
-        own = [(normalize_text(b.text), b.page) for b in blocks[s.start_block:max(end,
-                                                                               s.start_block + 1)]
-               if b.grid is None]
-        out.append(ProseSection(s.part, s.heading, s.text, own))
-    return out
+__all__ = ["dated_statements", "final_statements", "prose_figures"]
 
 
 def prose_figures(sections: list[ProseSection], entity: str | None
-                  ) -> list[dict[str, Any]]:
-    """Every figure the prose states (parse_figures), with ``page``, ``order`` (its position
-    among all figures, so a later check can look back) and ``compared`` (whether its
-    comparison, if any, is surely about its amount: see :func:`_compared`)."""
-    out: list[dict[str, Any]] = []
+                  ) -> list[tuple[ProseSection, dict[str, Any]]]:
+    """Every figure the prose states (:func:`~.narrative.figures_in`), with the section it
+    is in, ``page``, ``order`` (its position among all figures, so a later check can look
+    back) and ``compared`` (whether its comparison, if any, is surely about its amount: see
+    :func:`_compared`)."""
+    out: list[tuple[ProseSection, dict[str, Any]]] = []
     for s in sections:
-        text = normalize_text(s.text)
+        text = s.body
         cursor = 0
         previous_start: int | None = None
-        for fig in parse_figures(s.text, s.heading, entity=entity):
+        for fig in figures_in(text, s.heading, entity=entity):
             start = text.find(fig["text"], cursor) if fig["text"] else -1
             if start >= 0:
                 cursor = start
@@ -110,7 +52,7 @@ def prose_figures(sections: list[ProseSection], entity: str | None
             fig["order"] = len(out)
             fig["compared"] = _compared(fig, text, start, previous_start)
             previous_start = start if start >= 0 else None
-            out.append(fig)
+            out.append((s, fig))
     return out
 
 
@@ -211,7 +153,7 @@ def final_statements(sections: list[ProseSection]) -> list[dict[str, Any]]:
     relation (">", "<", "=") or rate (printed percent)}``."""
     out: list[dict[str, Any]] = []
     for sec in sections:
-        s = normalize_text(sec.text)
+        s = sec.body
         budgets: dict[str, tuple[str, str]] = {}
         finals: list[tuple[str, str]] = []
         first = 0  # where the current 预算 amounts start
@@ -265,21 +207,15 @@ def dated_statements(sections: list[ProseSection]) -> list[dict[str, Any]]:
     heading comparing years (比2025年…, 2024—2026年) is no such claim."""
     out: list[dict[str, Any]] = []
     for sec in sections:
-        heading = normalize_text(sec.heading)
+        heading = sec.head
         years = set(_HEADING_YEAR.findall(heading))
         if len(years) == 1 and not _NOT_ONE_YEAR.search(heading):
             out.append({"kind": "heading", "year": int(years.pop()), "text": heading,
-                        "section": sec.heading, "page": sec.page_of(heading[:24])})
-        s = normalize_text(sec.text)
+                        "section": sec.heading, "page": sec.page_of(heading[:24]),
+                        "block": sec.start_block})
+        s = sec.body
         for m in _AS_OF.finditer(s):
             out.append({"kind": "as_of", "year": int(m.group("year")),
                         "text": _sentence(s, m.start(), m.end()), "section": sec.heading,
                         "page": sec.page_of(s[m.start():m.start() + 24])})
     return out
-
-
-def half_unit(printed: str) -> Decimal:
-    """Half a unit of the last printed digit (``2.2`` → 0.05, ``100`` → 0.5)."""
-    t = printed.replace(",", "")
-    decimals = len(t.split(".")[1]) if "." in t else 0
-    return Decimal(5).scaleb(-decimals - 1)

@@ -172,6 +172,10 @@ def target_record(t: PerformanceTarget) -> dict[str, Any]:
     return rec
 
 
+_FIGURE_FIELDS = frozenset(f.name for f in fields(NarrativeFigure))
+
+
 def typed_figure(fig: dict[str, Any]) -> NarrativeFigure:
-    """A figure dict of ``budget/narrative.py`` (after reconciliation) as a dataclass."""
-    return NarrativeFigure(**fig)
+    """A figure dict of ``budget/narrative.py`` (after reconciliation) as a dataclass; what
+    the claims checks noted on it (page, order, compared) is theirs, not the contract's."""
+    return NarrativeFigure(**{k: v for k, v in fig.items() if k in _FIGURE_FIELDS})

@@ -34,7 +34,8 @@ from typing import Any
 from ..numtext import NUMBER_IN_TEXT
 from .numbers import UNITS, amount_text, parse_amount, to_yuan
 
-__all__ = ["find_empty_reasons", "normalize_text", "parse_figures"]
+__all__ = ["empty_reasons_in", "figures_in", "find_empty_reasons", "normalize_text",
+           "parse_figures"]
 
 _NUM = NUMBER_IN_TEXT
 # 万 alone is accepted as 万元 only where a word cannot continue (``合计1410.00万。``).
@@ -201,8 +202,13 @@ def parse_figures(
     without it.  A comparison or percentage with no figure to attach to becomes a figure of
     its own with ``amount`` None.
     """
+    return figures_in(normalize_text(text), section, entity=entity)
+
+
+def figures_in(s: str, section: str, *, entity: str | None = None) -> list[dict[str, Any]]:
+    """:func:`parse_figures` of text already normalised (:func:`normalize_text`): the
+    document's sections are normalised once and read by several parsers."""
     entities = (normalize_text(entity),) if entity else ()
-    s = normalize_text(text)
     figures: list[dict[str, Any]] = []
     spans: list[list[int]] = []  # [start, end] of each figure's statement
     last_end = 0
@@ -324,7 +330,11 @@ def find_empty_reasons(text: str, section: str) -> list[dict[str, Any]]:
     ``{section, kind ("reason"/"purpose"/"content"), phrase, text (the sentence), offset}``
     with ``offset`` into :func:`normalize_text` of ``text``.
     """
-    s = normalize_text(text)
+    return empty_reasons_in(normalize_text(text), section)
+
+
+def empty_reasons_in(s: str, section: str) -> list[dict[str, Any]]:
+    """:func:`find_empty_reasons` of text already normalised (:func:`normalize_text`)."""
     out: list[dict[str, Any]] = []
     for m in _EMPTY_PHRASE.finditer(s):
         end = m.end()

@@ -19,7 +19,9 @@ from ..numtext import amount_text, is_amount, normalize_width, split_amount
 __all__ = [
     "UNITS",
     "amount_text",
+    "decimals",
     "find_unit",
+    "half_unit",
     "is_amount",
     "normalize_width",
     "parse_amount",
@@ -68,17 +70,23 @@ def find_unit(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def decimals(printed: str) -> int:
+    """How many decimals a printed amount shows (``2.20`` → 2, ``1,234`` → 0; 0 for text
+    that is no amount): the precision it was rounded to."""
+    parts = split_amount(printed)
+    return len(parts[2]) - 1 if parts is not None and parts[2] else 0
+
+
+def half_unit(printed: str) -> Decimal:
+    """Half a unit of the last printed digit (``2.2`` → 0.05, ``100`` → 0.5): how far the
+    true amount may lie from what is printed."""
+    return Decimal(5).scaleb(-decimals(printed) - 1)
+
+
 def rounding_tolerance(terms: list[str]) -> Decimal:
     """Half a unit of the last printed digit of each term, summed.
 
     A sum of rounded terms may miss the rounded total by at most this much, so a
     difference within it is a rounding difference, not an error.  Non-amounts add nothing.
     """
-    total = Decimal(0)
-    for t in terms:
-        parts = split_amount(t)
-        if parts is None:
-            continue
-        places = len(parts[2]) - 1 if parts[2] else 0
-        total += Decimal(5).scaleb(-(places + 1))
-    return total
+    return sum((half_unit(t) for t in terms if split_amount(t) is not None), Decimal(0))

@@ -9,6 +9,7 @@ suspecting the publisher's arithmetic.
 from __future__ import annotations
 
 from ..model import Check, Table
+from ..pagelist import page_list
 
 
 def ocr_check_warnings(checks: list[Check], tables: list[Table],
@@ -35,10 +36,9 @@ def ocr_check_warnings(checks: list[Check], tables: list[Table],
         if key not in failed:
             continue
         ids, pages = failed.pop(key)
-        shown = ", ".join(str(p) for p in sorted(pages))
         out.append(f"table {t.table_no or t.position} ({t.title}): read by OCR and "
                    f"{len(ids)} identit{'y' if len(ids) == 1 else 'ies'} fail "
                    f"({', '.join(ids[:3])}{' …' if len(ids) > 3 else ''}): a figure may be "
-                   f"misread, compare the table with page{'s' if len(pages) > 1 else ''} "
-                   f"{shown} of the scan")
+                   f"misread, compare the table with {page_list(sorted(pages), None)} of "
+                   "the scan")
     return out

@@ -1,4 +1,5 @@
-"""Narrative figures: parse the 情况说明 and reconcile each stated amount with the tables.
+"""Narrative figures: reconcile each amount the 情况说明 states with the tables (the
+figures are read once per document, :func:`~budget_extract.budget.prose.read_prose`).
 
 The explanation repeats the tables' key figures in prose (``基本支出112.58万元，占31.13%``,
 ``教育（类）进修及培训（款）其他进修及培训（项）2026年预算1.71万元``).  A figure whose
@@ -17,8 +18,7 @@ from typing import Any
 from ..model import Check, Table
 from ..segment import norm
 from .kinds import ALL_FUNDS_KINDS, kind_from_title
-from .narrative import find_empty_reasons, parse_figures
-from .numbers import UNITS, parse_amount
+from .numbers import UNITS, half_unit, parse_amount
 
 NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
@@ -31,23 +31,7 @@ def _clean_label(label: str) -> str:
 
 def _half_unit(text: str, unit: str) -> Decimal:
     """Half a unit of the last printed digit, in yuan."""
-    t = text.replace(",", "")
-    decimals = len(t.split(".")[1]) if "." in t else 0
-    return Decimal(5).scaleb(-decimals - 1) * UNITS.get(unit, 1)
-
-
-def narrative_figures(sections: list[dict[str, Any]], meta: dict[str, Any]
-                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Figures and empty-explanation flags from the explanation sections."""
-    figures: list[dict[str, Any]] = []
-    flags: list[dict[str, Any]] = []
-    entity = meta.get("unit_name") or None
-    for s in sections:
-        if s.get("part") != "explanation" or not s.get("text"):
-            continue
-        figures.extend(parse_figures(s["text"], s["heading"], entity=entity))
-        flags.extend(find_empty_reasons(s["text"], s["heading"]))
-    return figures, flags
+    return half_unit(text) * UNITS.get(unit, 1)
 
 
 def _index(tables: list[Table]) -> dict[str, list[dict[str, Any]]]:

@@ -62,23 +62,33 @@ _TABLE_CSV = re.compile(r"^\d{2,}-.*\.csv$")
 def write_rendered(outdir: str, files: dict[str, bytes], *, fsync: bool = True) -> list[str]:
     """Write rendered files atomically, in order; return their paths.
 
-    A document written again (re-extracted, with fewer tables than before) must not keep
-    the old run's table CSVs beside the new ones: before its ``S.json`` (the mark of a
-    complete document) is written, table files (``NN-….csv``) in its folder ``S/`` that
-    this rendering did not write are removed; nothing else there is touched.
+    A document written again must not keep the old run's files beside the new ones: table
+    CSVs of tables it no longer has, or a review page ``S.html`` (a workbook ``S.xlsx``)
+    when this run was asked for none — they would describe another extraction.  Before
+    its ``S.json`` (the mark of a complete document) is written, the table files
+    (``NN-….csv``) in its folder ``S/``, and ``S.html`` and ``S.xlsx``, that this
+    rendering did not write are removed; nothing else is touched.
     """
     written = []
     for rel, data in files.items():
         p = os.path.join(outdir, *rel.split("/"))
         if rel.endswith(".json"):
-            _remove_stale_tables(outdir, rel[:-len(".json")], files)
+            _remove_stale(outdir, rel[:-len(".json")], files)
         write_bytes(p, data, fsync=fsync)
         written.append(p)
     return written
 
 
-def _remove_stale_tables(outdir: str, stem: str, files: dict[str, bytes]) -> None:
+OPTIONAL_SUFFIXES = (".html", ".xlsx")
+"""A document's files that a run writes only when asked (the review page, the workbook)."""
+
+
+def _remove_stale(outdir: str, stem: str, files: dict[str, bytes]) -> None:
     folder = os.path.join(outdir, *stem.split("/"))
+    for suffix in OPTIONAL_SUFFIXES:
+        if stem + suffix not in files:
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                os.unlink(folder + suffix)
     try:
         names = os.listdir(folder)
     except OSError:  # no folder (no tables, then or now)

@@ -489,7 +489,7 @@ def document_records(doc: Document, source_path: str,
         "facts": len(fact_rows), "checks": len(checks),
         "checks_failed": sum(1 for c in doc.checks if c.status == "fail"),
         "narrative_figures": len(narrative), "performance_targets": len(targets),
-        "warnings": len(doc.warnings) + len(src.warnings),
+        "warnings": len(doc.warnings),
     }]
     return {"documents": documents, "tables": tables, "facts": fact_rows, "checks": checks,
             "narrative": narrative, "performance_targets": targets,

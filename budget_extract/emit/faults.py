@@ -21,6 +21,19 @@ NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.E
 """The errnos of a write that failed for want of room."""
 
 
+def no_room(e: BaseException) -> int | None:
+    """The errno of a write that failed for want of room (disk full, quota, file-size
+    limit): an OSError's, or lxml's ``SerialisationError: IO_EFBIG`` (openpyxl writes
+    worksheets through lxml); None for any other failure."""
+    if isinstance(e, OSError):
+        return e.errno if e.errno in NO_ROOM else None
+    text = str(e)
+    for name in ("EFBIG", "ENOSPC", "EDQUOT"):
+        if f"IO_{name}" in text and hasattr(errno, name):
+            return int(getattr(errno, name))
+    return None
+
+
 class WriteFailed(OSError):
     """A write that failed: ``filename`` the final name, ``strerror`` the cause."""
 
@@ -95,10 +108,8 @@ def write_failed(path: str, e: BaseException) -> BaseException:
     cause when it is a want of room; any other error is returned as it is."""
     if isinstance(e, WriteFailed):
         return e
-    code: int | None = None
-    if isinstance(e, OSError) and e.errno in NO_ROOM:
-        code = e.errno
-    elif isinstance(e, sqlite3.Error):
+    code = no_room(e)
+    if isinstance(e, sqlite3.Error):
         code = _sqlite_errno(e, path)
         if code is None:  # another SQLite failure on this file: still named, still OSError
             return WriteFailed(errno.EIO, f"SQLite: {e}", path)

@@ -98,7 +98,7 @@ def document_dict(doc: Document) -> dict[str, Any]:
         "narrative": [figure_dict(f) for f in doc.narrative],
         "performance_targets": [target_dict(t) for t in doc.performance_targets],
         "sections": [asdict(s) for s in doc.sections],
-        "warnings": doc.warnings + src.warnings,
+        "warnings": doc.warnings,  # the reader's included (pipeline.build_document)
     }
 
 

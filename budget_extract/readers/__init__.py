@@ -6,23 +6,23 @@ sites serve PDFs named ``.html`` and HTML named ``.xls``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from typing import Protocol
 
 from ..errors import ExtractError
-from ..inputs import NotReadable, read_input
+from ..inputs import NotReadable, Stamp, read_input
 from ..model import Source
 from ..numtext import INVISIBLE, strip_invisible
 from .text import utf16_as_utf8
-
-SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".html", ".htm", ".txt")
 
 
 class Reader(Protocol):
     """What every reader module (``pdf``, ``markdown``, ``html``) provides."""
 
-    def read(self, data: bytes, path: str, password: str | None = None) -> Source: ...
+    def read(self, data: bytes, path: str, password: str | None = None, *,
+             sha256: str | None = None) -> Source: ...
 
 
 _TABLE_RULE = re.compile(
@@ -30,6 +30,10 @@ _TABLE_RULE = re.compile(
 _HEADING = re.compile(rb"(?m)^#{1,6}[ \t]+\S")
 FORMAT_OF_SUFFIX = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "markdown",
                     ".html": "html", ".htm": "html"}
+"""The format a file's name says it holds (its bytes decide; see :func:`sniff_format`)."""
+
+SUPPORTED_SUFFIXES = tuple(FORMAT_OF_SUFFIX)
+"""The file names a batch picks up."""
 
 
 def _looks_like_markdown(data: bytes) -> bool:
@@ -65,30 +69,51 @@ def sniff_format(data: bytes, path: str = "") -> str:
     return "markdown"
 
 
-def read(path: str, password: str | None = None, pdf_engine: str | None = None) -> Source:
-    """Read any supported input into a block stream, or raise :class:`ExtractError`.
+def load(path: str) -> bytes:
+    """The input's bytes, read once (regular files only: a FIFO or a device never blocks,
+    and a file over the size cap is not read), or :class:`ExtractError`."""
+    return load_stamped(path)[0]
 
-    The file is read from disk here, once; the reader for its format (each with the same
-    entry point, ``read(data, path, password) -> Source``) hashes and parses the bytes.
-    """
+
+def load_stamped(path: str) -> tuple[bytes, Stamp]:
+    """:func:`load`, with the file's stamp (see :func:`~budget_extract.inputs.hash_input`)."""
     try:
-        data = read_input(path)  # regular files only: a FIFO or a device never blocks
+        return read_input(path)
     except NotReadable as e:
         raise ExtractError(e.reason, path) from None
     except OSError as e:
         raise ExtractError(f"cannot read the file ({e.strerror})", path) from None
-    if not data.strip():
+
+
+def read(path: str, password: str | None = None, pdf_engine: str | None = None) -> Source:
+    """Read any supported input into a block stream, or raise :class:`ExtractError`."""
+    return read_data(load(path), path, password, pdf_engine)
+
+
+def read_data(data: bytes, path: str, password: str | None = None,
+              pdf_engine: str | None = None, *, sha256: str | None = None) -> Source:
+    """Read an input's bytes (``path`` names it: in messages, and its extension breaks
+    ties between formats) into a block stream, or raise :class:`ExtractError`.
+
+    Each step is done once and handed on to the reader of the format (each with the
+    same entry point, ``read(data, path, password, *, sha256) -> Source``): the SHA-256
+    of the bytes as given (``sha256`` when the caller already hashed them), and UTF-16
+    text re-encoded as UTF-8 for sniffing, which the text readers then read."""
+    if not data or data.isspace():
         raise ExtractError("the file is empty (0 bytes of content)", path)
-    fmt = sniff_format(utf16_as_utf8(data), path)
+    text = utf16_as_utf8(data)
+    fmt = sniff_format(text, path)
     if fmt == "office":
         raise ExtractError("this is an Office (XLSX/DOCX/XLS) file; only PDF, Markdown and HTML "
                            "are supported so far", path)
     if fmt == "pdf":
         from . import pdf
 
-        src = pdf.read(data, path, password, engine=pdf_engine)
+        # the PDF reader hashes (if need be) once it knows the bytes are a PDF
+        src = pdf.read(data, path, password, engine=pdf_engine, sha256=sha256)
     else:
-        src = _reader(fmt).read(data, path, password)
+        src = _reader(fmt).read(text, path, password,
+                                sha256=sha256 or hashlib.sha256(data).hexdigest())
     drop_invisible(src)
     ext = os.path.splitext(path)[1].lower()
     named = FORMAT_OF_SUFFIX.get(ext)
@@ -117,11 +142,8 @@ _NAMES = {"pdf": "a PDF", "html": "HTML", "markdown": "Markdown"}
 
 
 def _reader(fmt: str) -> Reader:
-    """The reader module of a format, imported on first use (pdfplumber is slow to load)."""
-    if fmt == "pdf":
-        from . import pdf
-
-        return pdf
+    """The reader module of a text format, imported on first use (``pdf``, with its engine
+    choice, is called directly by :func:`read`)."""
     if fmt == "html":
         from . import html
 

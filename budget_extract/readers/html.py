@@ -318,9 +318,10 @@ def read_html_text(text: str) -> list[Block]:
     return read_html(text)[0]
 
 
-def read(data: bytes, path: str, password: str | None = None) -> Source:
+def read(data: bytes, path: str, password: str | None = None, *,
+         sha256: str | None = None) -> Source:
     """Read an HTML file's bytes into a block stream (``password`` is unused: only
-    PDFs have one)."""
+    PDFs have one; ``sha256``, the bytes' hash when the caller has it already)."""
     blocks, warnings = read_html(source_text(data, path))
-    return Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="html",
-                  pages=None, blocks=blocks, warnings=warnings)
+    return Source(path=path, sha256=sha256 or hashlib.sha256(data).hexdigest(),
+                  format="html", pages=None, blocks=blocks, warnings=warnings)

@@ -194,12 +194,13 @@ def _read_table(tokens: list[Token], i: int,
 
 
 
-def read(data: bytes, path: str, password: str | None = None) -> Source:
+def read(data: bytes, path: str, password: str | None = None, *,
+         sha256: str | None = None) -> Source:
     """Read a Markdown file's bytes into a block stream (``password`` is unused: only
-    PDFs have one)."""
+    PDFs have one; ``sha256``, the bytes' hash when the caller has it already)."""
     blocks, warnings = read_markdown_text(source_text(data, path))
-    return Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="markdown",
-                  pages=None, blocks=blocks, warnings=warnings)
+    return Source(path=path, sha256=sha256 or hashlib.sha256(data).hexdigest(),
+                  format="markdown", pages=None, blocks=blocks, warnings=warnings)
 
 
 __all__ = ["read", "read_markdown_text", "GridCell"]

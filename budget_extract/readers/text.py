@@ -39,7 +39,9 @@ def utf16_as_utf8(data: bytes) -> bytes:
 
 def source_text(data: bytes, path: str) -> str:
     """A text input's bytes (UTF-8, GB18030 or UTF-16) as text, or :class:`ExtractError`
-    for binary data that is none of the supported formats."""
+    for binary data that is none of the supported formats.  (``readers.read_data`` has
+    already re-encoded UTF-16 for sniffing and passes that on: here it is then UTF-8, and
+    the check below finds no BOM to convert.)"""
     data = utf16_as_utf8(data)
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractError("binary data, not a PDF, Markdown or HTML document", path)

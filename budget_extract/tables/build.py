@@ -25,7 +25,7 @@ from ..headers import (
 from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, TableLayout
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
-from .detect import TableCandidate, _is_title, _without_row, heading_row
+from .detect import TableCandidate, heading_cell, is_title, without_row
 from .numbering import toc_number
 
 CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$")
@@ -38,13 +38,12 @@ DIGITS = re.compile(r"^\d+$")
 def _strip_title_row(grid: Grid) -> tuple[Grid, str]:
     """A title printed as the table's first row (``项目支出绩效目标公开清单`` over the columns),
     or as the first row under meta rows (``单位名称：… 单位：万元`` drawn above it)."""
-    r = heading_row(grid)
-    if grid.n_rows < r + 2 or grid.n_cols < 2:
+    found = heading_cell(grid)
+    if found is None or grid.n_cols < 2:
         return grid, ""
-    first = [c for c in grid.cells if c.row == r and norm(c.text)]
-    if len(first) == 1 and _is_title(first[0].text) and first[0].col == 0 and (
-            first[0].rowspan == 1):
-        return _without_row(grid, r), norm(first[0].text)
+    r, cell = found
+    if is_title(cell.text) and cell.col == 0:
+        return without_row(grid, r), norm(cell.text)
     return grid, ""
 
 

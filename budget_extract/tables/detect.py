@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..headers import header_row_count, is_meta_text, looks_numeric
+from ..headers import META_UNIT, header_row_count, is_meta_text, looks_numeric
 from ..model import Block, Grid, GridCell
 from ..segment import Segmentation, norm
 from .continuation import columns_line_up, continues_code_tree, same_header
@@ -43,7 +43,7 @@ TITLE_PUNCT = re.compile(r"^[\s:：,，、。．.;；]+")
 LIST_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[)）]"
                           r"|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d))")
 """A list ordinal a title line carries from the section it sits in (``1.项目支出绩效目标表``)."""
-UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)")
+UNIT = META_UNIT  # a unit line: ``单位：万元``, as a table's meta cells print it
 NOTE = re.compile(r"^(?:说明|注|备注)\s*\d*\s*[:：]")
 TITLE_HINT = re.compile(r"(表|清单)(?:[（(].{0,12}[)）])?$")
 PAGE_NUMBER = re.compile(
@@ -92,7 +92,7 @@ class TableCandidate:
         return sorted(out)
 
 
-def _is_title(text: str) -> bool:
+def is_title(text: str) -> bool:
     t = norm(text)
     return bool(t) and len(t) <= 80 and bool(TITLE_HINT.search(t)) and not NOTE.match(t)
 
@@ -139,7 +139,7 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
             in_caption, in_number, in_title = grid_heading(grid)
             if in_caption:  # the caption row is no header level: take it out of the grid
                 caption, number, title = in_caption, in_number, title or in_title
-                grid = _without_row(grid, heading_row(grid))
+                grid = without_row(grid, heading_row(grid))
         cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
@@ -248,23 +248,32 @@ def heading_row(grid: Grid) -> int:
     return r
 
 
+def heading_cell(grid: Grid) -> tuple[int, GridCell] | None:
+    """The row and cell of a grid's :func:`heading_row` when that row holds one single-row
+    cell over more rows (a title or caption drawn inside the ruled area), else None."""
+    r = heading_row(grid)
+    first = [c for c in grid.cells if c.row == r and norm(c.text)]
+    if grid.n_rows < r + 2 or len(first) != 1 or first[0].rowspan > 1:
+        return None
+    return r, first[0]
+
+
 def grid_heading(grid: Grid) -> tuple[str, str, str]:
     """Caption, number and title printed in a grid's first row (after any meta rows) as its
     only cell (a title or ``（预算表3）`` drawn inside the ruled area); empty strings when
     there is none."""
-    r = heading_row(grid)
-    first = [c for c in grid.cells if c.row == r and norm(c.text)]
-    if grid.n_rows < r + 2 or len(first) != 1 or first[0].rowspan > 1:
+    found = heading_cell(grid)
+    if found is None:
         return "", "", ""
-    t = norm(first[0].text)
+    t = norm(found[1].text)
     m = CAPTION.match(t)
-    if m and (not m.group("rest") or _is_title(m.group("rest"))):
+    if m and (not m.group("rest") or is_title(m.group("rest"))):
         return (t[: m.start("rest")], str(cn_to_int(m.group("num"))),
                 TITLE_PUNCT.sub("", m.group("rest")))
-    return ("", "", t) if _is_title(t) and grid.n_cols >= 2 else ("", "", "")
+    return ("", "", t) if is_title(t) and grid.n_cols >= 2 else ("", "", "")
 
 
-def _without_row(grid: Grid, r: int) -> Grid:
+def without_row(grid: Grid, r: int) -> Grid:
     """The grid without its row `r` (a caption row: single-row cells only); the rows below
     move up one."""
     cells = [GridCell(text=c.text, row=c.row - (c.row > r), col=c.col, rowspan=c.rowspan,
@@ -279,10 +288,10 @@ def _split_caption(caption: str, number: str, title: str) -> tuple[str, str, str
     and stray leading punctuation stripped (``：2026年市级部门收支预算总表``)."""
     if title and not caption:
         m = CAPTION.match(title)
-        if m and m.group("rest") and _is_title(m.group("rest")):
+        if m and m.group("rest") and is_title(m.group("rest")):
             caption, number = title[: m.start("rest")], str(cn_to_int(m.group("num")))
             title = m.group("rest")
-        elif (g := GLUED_CAPTION.search(title)) is not None and _is_title(g.group("rest")):
+        elif (g := GLUED_CAPTION.search(title)) is not None and is_title(g.group("rest")):
             caption, number = title[g.start(): g.start("rest")], str(cn_to_int(g.group("num")))
             title = g.group("rest")
     return caption, number, TITLE_PUNCT.sub("", LIST_ORDINAL.sub("", TITLE_PUNCT.sub("", title)))
@@ -321,7 +330,7 @@ def number_by_order(tables: list[TableCandidate], seg: Segmentation) -> None:
 
 def _announces(b: Block) -> bool:
     t = b.text.strip()
-    return bool(CAPTION.match(norm(t)) or _is_title(t) or UNIT.search(t))
+    return bool(CAPTION.match(norm(t)) or is_title(t) or UNIT.search(t))
 
 
 def _is_repeat(b: Block, last: TableCandidate) -> bool:
@@ -332,7 +341,7 @@ def _is_repeat(b: Block, last: TableCandidate) -> bool:
     page_number = b.page is None and bool(PAGE_NUMBER.match(t))
     return t in ("（续）", "(续)", "续表") or page_number or (
         bool(last.title) and t.startswith(last.title)) or (
-        bool(UNIT.search(t)) and not _is_title(t))
+        bool(UNIT.search(t)) and not is_title(t))
 
 
 def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
@@ -360,7 +369,7 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
             joins = 2  # and no title wraps round it
             continue
         m_cap = CAPTION.match(t)
-        if m_cap and not caption and (not m_cap.group("rest") or _is_title(m_cap.group("rest"))):
+        if m_cap and not caption and (not m_cap.group("rest") or is_title(m_cap.group("rest"))):
             caption = t[: len(t) - len(m_cap.group("rest"))] if m_cap.group("rest") else t
             number = str(cn_to_int(m_cap.group("num")))
             if m_cap.group("rest") and not title:
@@ -371,7 +380,7 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
                 unit = unit or unit_above
             break
         if not title:
-            if _is_title(t):
+            if is_title(t):
                 title, title_block = t, b
                 title_lines.insert(0, t)
             elif re.fullmatch(r"[（(]\d{4}年度?[)）]", t):
@@ -381,7 +390,7 @@ def _announcement(pending: list[Block]) -> tuple[str, str, str, str, list[str]]:
                    and not re.search(r"[。；;：:！!？?]$", t) and len(t) + len(title) <= 80
                    and not NOTE.match(t) and not re.match(r"^第[一二三四五六七八九十]+部分", t)
                    and not re.match(r"^[（(]?[0-9一二三四五六七八九十]+[)）.、]", t)
-                   and not _is_title(t))  # a complete title above (部门决算表) is its own line
+                   and not is_title(t))  # a complete title above (部门决算表) is its own line
         if wrapped:
             title = t + title
             title_lines.insert(0, t)
@@ -405,7 +414,7 @@ def _title_above(lines: list[Block]) -> tuple[str, str]:
             unit = m_unit.group("unit")
             continue
         part = re.match(r"^第[一二三四五六七八九十]+部分", t)
-        return (t if _is_title(t) and not CAPTION.match(t) and not part else ""), unit
+        return (t if is_title(t) and not CAPTION.match(t) and not part else ""), unit
     return "", unit
 
 

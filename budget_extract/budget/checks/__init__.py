@@ -31,6 +31,7 @@ from typing import Any
 from ...model import Check, Table
 from ..codes_link import subject_levels
 from ..kinds import spec
+from ..prose import Prose
 from .claims import claim_checks
 from .column_groups import column_sums
 from .cross import Doc
@@ -85,16 +86,12 @@ def run_checks(tables: list[Table], meta: dict[str, Any]) -> list[Check]:
     return number_repeats(ctx.checks)
 
 
-def run_document_checks(tables: list[Table], meta: dict[str, Any],
-                        narrative: list[dict[str, Any]],
-                        performance_targets: list[dict[str, Any]],
-                        claims: tuple[list[dict[str, Any]], ...] = ([], [], [])
-                        ) -> list[Check]:
+def run_document_checks(tables: list[Table], meta: dict[str, Any], prose: Prose,
+                        performance_targets: list[dict[str, Any]]) -> list[Check]:
     """All of a document's checks in the order ``S.json`` lists them: the accounting checks,
-    then the 情况说明 figures, then the 绩效目标表 amounts, then what the prose claims
-    (``claims``: the prose figures, the 决算 statements and the dated headings and
-    statements of :mod:`..claims`)."""
-    return (run_checks(tables, meta) + narrative_checks(narrative, tables)
+    then the 情况说明 figures, then the 绩效目标表 amounts, then what the prose claims (its
+    figures, 决算 statements and dated headings and statements, all read once by
+    :func:`..prose.read_prose`)."""
+    return (run_checks(tables, meta) + narrative_checks(prose.narrative, tables)
             + performance_target_checks(performance_targets, tables)
-            + claim_checks(claims[0], claims[1], tables, meta,
-                           claims[2] if len(claims) > 2 else []))
+            + claim_checks(prose.figures, prose.statements, tables, meta, prose.dated))

@@ -24,15 +24,12 @@ from decimal import Decimal, InvalidOperation
 
 from ...model import Check, Column, Row, Table
 from ..columns import clean_level
-from ..numbers import rounding_tolerance
+from ..numbers import decimals, half_unit
+from .column_groups import stands_for
 from .evaluate import sum_check
 from .figures import ZERO, Ctx, Fig, row_desc, row_key, title, value_cols
+from .periods import CHANGE_AMOUNT, CHANGE_GROUP, CHANGE_PERCENT, CHANGE_ROW, COMPARE, YEAR_LABEL
 
-_COMPARE = re.compile(r"^(?P<a>.+?)比(?P<b>.+?)(?:\((?P<q>[^()]+)\))?$")
-_AMOUNT = re.compile(r"^增减(额|数)?$|^增加额$|^差额$")
-_PERCENT = re.compile(r"^增减(\(%\)|%|率|幅度?)$|^增长(\(%\)|%|率)$")
-_TOTAL_LEAF = re.compile(r"^(合计|总计|小计)$")
-_SUBSET = re.compile(r"^(其中|含)[:：]?|^扣除.+后")
 _HUNDRED = Decimal(100)
 
 
@@ -67,13 +64,7 @@ def _principal(cols: list[Column], depth: int, qualifier: str) -> Column | None:
             if any(clean_level(x).startswith(core) for x in c.path[depth + 1:]):
                 return c
         return None
-    if len(cols) == 1:
-        return cols[0]
-    plain = [c for c in cols if not any(_SUBSET.match(clean_level(x)) for x in c.path[depth + 1:])]
-    for c in plain:
-        if _TOTAL_LEAF.match(clean_level(c.path[-1])):
-            return c
-    return plain[0] if plain else None
+    return stands_for(cols, depth)
 
 
 def comparisons(t: Table, side: str | None = None) -> list[Comparison]:
@@ -83,15 +74,15 @@ def comparisons(t: Table, side: str | None = None) -> list[Comparison]:
     seen: set[tuple[str, ...]] = set()
     for c in cols:
         for i, level in enumerate(c.path[:-1]):
-            m = _COMPARE.match(clean_level(level))
+            m = COMPARE.match(clean_level(level))
             prefix = c.path[:i + 1]
             if m is None or prefix in seen:
                 continue
             seen.add(prefix)
             members = [x for x in cols if x.path[:i + 1] == prefix]
-            amount = next((x for x in members if _AMOUNT.match(clean_level(x.path[-1]))), None)
-            percent = next((x for x in members if _PERCENT.match(clean_level(x.path[-1]))),
-                           None)
+            leaves = [(x, clean_level(x.path[-1])) for x in members]
+            amount = next((x for x, leaf in leaves if CHANGE_AMOUNT.match(leaf)), None)
+            percent = next((x for x, leaf in leaves if CHANGE_PERCENT.match(leaf)), None)
             da, ga = _group(cols, m["a"])
             db, gb = _group(cols, m["b"])
             a = _principal(ga, da, m["q"] or "")
@@ -110,7 +101,7 @@ def _pct(text: str) -> tuple[Decimal, int] | None:
         value = Decimal(t)
     except InvalidOperation:
         return None
-    return value, (len(t.split(".")[1]) if "." in t else 0)
+    return value, decimals(t)
 
 
 def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
@@ -126,7 +117,7 @@ def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
     value, places = printed
     a, b = fa.amount, fb.amount
     exact = (a - b) / b * _HUNDRED
-    half = rounding_tolerance([f"{value:.{places}f}"]) if places else Decimal("0.5")
+    half = half_unit(f"{value:.{places}f}")
     corners = [(a + sa * fa.tolerance - (b + sb * fb.tolerance)) / (b + sb * fb.tolerance)
                * _HUNDRED for sa in (-1, 1) for sb in (-1, 1)
                if b + sb * fb.tolerance != ZERO]
@@ -148,7 +139,6 @@ def _percent_check(ctx: Ctx, t: Table, r: Row, k: str, cmp: Comparison) -> None:
         refs=[fp.ref("expected"), fa.ref("actual"), fb.ref("actual")]))
 
 
-_CHANGE_GROUP = re.compile(r"^(增减变化情况|增减变化|增减情况|增减额?|变化情况|比上年增减)$")
 
 
 def period_changes(cols: list[Column]) -> list[tuple[Column, Column, Column]]:
@@ -158,7 +148,7 @@ def period_changes(cols: list[Column]) -> list[tuple[Column, Column, Column]]:
     out: list[tuple[Column, Column, Column]] = []
     for c in cols:
         for d, level in enumerate(c.path[:-1]):
-            if not _CHANGE_GROUP.match(clean_level(level)):
+            if not CHANGE_GROUP.match(clean_level(level)):
                 continue
             prefix, sub = c.path[:d], c.path[d + 1:]
             before = list(dict.fromkeys(
@@ -186,8 +176,6 @@ def _period_change_checks(ctx: Ctx, t: Table, k: str) -> None:
                           [ctx.fig(t, r, late, late.key), minus], lhs_label=ch.key, rhs_label="")
 
 
-_YEAR = re.compile(r"^(20\d\d)年?度?$")
-_CHANGE_ROW = re.compile(r"^(增减|增减变化|增减变化金额|增减额|变化金额|差额)$")
 
 
 def _row_texts(t: Table, r: Row) -> list[str]:
@@ -202,11 +190,11 @@ def year_rows(t: Table) -> list[tuple[Row, Row, Row]]:
     years: list[tuple[int, Row]] = []
     for r in t.rows:
         texts = _row_texts(t, r)
-        year = next((int(m[1]) for x in texts if (m := _YEAR.match(x))), None)
+        year = next((int(m[1]) for x in texts if (m := YEAR_LABEL.match(x))), None)
         if year is not None:
             years.append((year, r))
             continue
-        if len(years) >= 2 and any(_CHANGE_ROW.match(x) for x in texts):
+        if len(years) >= 2 and any(CHANGE_ROW.match(x) for x in texts):
             (y0, r0), (y1, r1) = sorted(years[-2:], key=lambda p: p[0])
             if y0 != y1:
                 out.append((r0, r1, r))
@@ -219,14 +207,14 @@ def _year_change_checks(ctx: Ctx, t: Table, k: str) -> None:
         for c in value_cols(t):
             f0 = ctx.fig(t, r0, c, _year_label(t, r0))
             minus = Fig(f0.table, f0.row, f0.column, f0.text, f0.places, f0.label, -1)
-            label = clean_level(next(x for x in _row_texts(t, rc) if _CHANGE_ROW.match(x)))
+            label = clean_level(next(x for x in _row_texts(t, rc) if CHANGE_ROW.match(x)))
             sum_check(ctx, f"{k}.change.{label}.{c.key}", f"{title(t)} {label}/{c.key}",
                       [ctx.fig(t, rc, c, label)], [ctx.fig(t, r1, c, _year_label(t, r1)), minus],
                       lhs_label=label, rhs_label="")
 
 
 def _year_label(t: Table, r: Row) -> str:
-    return next((x for x in _row_texts(t, r) if _YEAR.match(x)), "")
+    return next((x for x in _row_texts(t, r) if YEAR_LABEL.match(x)), "")
 
 
 def change_checks(ctx: Ctx, t: Table, k: str) -> None:

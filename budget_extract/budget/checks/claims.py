@@ -36,16 +36,14 @@ from typing import Any
 
 from ...model import Check, Table
 from ...segment import norm
-from ..claims import half_unit
 from ..codes_link import subject_levels
-from ..numbers import UNITS
+from ..numbers import UNITS, decimals, half_unit, parse_amount
 from .claims_common import (
     HUNDRED,
     LEVEL,
     ZERO,
     Out,
     amt,
-    dec,
     in_unit,
     interval,
     judge,
@@ -91,7 +89,7 @@ def _base_year(out: Out, fig: dict[str, Any], year: int | None) -> None:
             f"{quote(fig['text'])} (p. {fig.get('page') or '-'}) compares with {py}"
             + ("" if ok else f", which is not before the report year {year}: the base of a "
                              "comparison is an earlier year"),
-            f"< {year}", str(py), [text_ref(fig)])
+            str(py), f"< {year}", [text_ref(fig)])
 
 
 def _direction(out: Out, fig: dict[str, Any]) -> bool:
@@ -105,7 +103,7 @@ def _direction(out: Out, fig: dict[str, Any]) -> bool:
                     f"percentage says the opposite ({w})",
                     fig["change_direction"], w.rsplit(" ", 1)[-1], [text_ref(fig)])
             return False
-    amount, change = dec(fig.get("amount")), dec(fig.get("change"))
+    amount, change = parse_amount(fig.get("amount")), parse_amount(fig.get("change"))
     if amount is None or change is None or fig.get("change_direction") != "增加":
         return True
     change = in_unit(change, fig)
@@ -116,7 +114,7 @@ def _direction(out: Out, fig: dict[str, Any]) -> bool:
                 f"than the amount itself ({amt(fig['amount'], fig.get('unit'))}): the prior "
                 f"year would be {amount - change}{fig.get('unit')}, below zero — the amount "
                 "fell, or a figure is wrong",
-                f"增加 ≤ {fig['amount']}", str(change), [text_ref(fig)])
+                str(change), f"增加 ≤ {fig['amount']}", [text_ref(fig)])
         return False
     return True
 
@@ -124,8 +122,8 @@ def _direction(out: Out, fig: dict[str, Any]) -> bool:
 
 
 def _change(out: Out, fig: dict[str, Any]) -> None:
-    amount, change, pct = dec(fig.get("amount")), dec(fig.get("change")), \
-        dec(fig.get("change_pct"))
+    amount, change, pct = parse_amount(fig.get("amount")), parse_amount(fig.get("change")), \
+        parse_amount(fig.get("change_pct"))
     direction = fig.get("change_direction")
     if amount is None or change is None or pct is None or direction not in ("增加", "减少"):
         return
@@ -173,7 +171,7 @@ def _share_base_name(text: str) -> str | None:
 
 
 def _share(out: Out, fig: dict[str, Any], figures: list[dict[str, Any]]) -> None:
-    share, amount = dec(fig.get("share")), dec(fig.get("amount"))
+    share, amount = parse_amount(fig.get("share")), parse_amount(fig.get("amount"))
     if share is None or amount is None or fig.get("unit") not in UNITS:
         return
     named = _share_base_name(fig.get("text") or "")
@@ -191,9 +189,8 @@ def _share(out: Out, fig: dict[str, Any], figures: list[dict[str, Any]]) -> None
         bases = [parent] if parent is not None else []
         run = _run(fig, figures)
         if len(run) > 1 and all(g.get("unit") == fig.get("unit") for g in run):
-            total = sum((dec(g["amount"]) or ZERO for g in run), ZERO)
-            places = max(len((g["amount"] or "").split(".")[1]) if "." in g["amount"] else 0
-                         for g in run)
+            total = sum((parse_amount(g["amount"]) or ZERO for g in run), ZERO)
+            places = max(decimals(g["amount"]) for g in run)
             bases.append({"subject": "Σ " + "、".join(g.get("subject") or "" for g in run),
                           "amount": str(total.quantize(Decimal(1).scaleb(-places))),
                           "unit": fig["unit"], "section": fig.get("section"),
@@ -203,7 +200,7 @@ def _share(out: Out, fig: dict[str, Any], figures: list[dict[str, Any]]) -> None
     if not bases:
         return
     run = _run(fig, figures)
-    plugged = len(run) > 1 and sum((dec(g["share"]) or ZERO for g in run), ZERO) == HUNDRED
+    plugged = len(run) > 1 and sum((parse_amount(g["share"]) or ZERO for g in run), ZERO) == HUNDRED
     results = []
     for g in bases:
         r = _share_against(fig, amount, share, g, plugged)
@@ -247,7 +244,7 @@ def _share_against(fig: dict[str, Any], amount: Decimal, share: Decimal,
     """The share recomputed against base figure ``g``; None when g cannot be its base.
     ``plugged``: the run's printed shares add up to exactly 100, so one of them may have
     been moved by a unit of its last digit to make them do so."""
-    base = dec(g.get("amount"))
+    base = parse_amount(g.get("amount"))
     if base is None or base <= 0:
         return None
     base = base * UNITS[g["unit"]] / UNITS[fig["unit"]]
@@ -281,7 +278,7 @@ def _statement(out: Out, st: dict[str, Any]) -> None:
     if key is None or key not in budgets:
         return
     units = st["budget_units"]
-    b, f = dec(budgets[key]), dec(st["final"])
+    b, f = parse_amount(budgets[key]), parse_amount(st["final"])
     if b is None or f is None or units[key] not in UNITS or st["final_unit"] not in UNITS:
         return
     f = f * UNITS[st["final_unit"]] / UNITS[units[key]]
@@ -296,7 +293,7 @@ def _statement(out: Out, st: dict[str, Any]) -> None:
     refs = [{"narrative_section": st.get("section"), "text": st.get("sentence"),
              "page": st.get("page"), "term": "claim"}]
     if st["kind"] == "rate":
-        rate = dec(st["rate"])
+        rate = parse_amount(st["rate"])
         assert rate is not None
         cid = f"claims.completion.{subject}"
         if b == 0:
@@ -351,7 +348,7 @@ def _dated(out: Out, item: dict[str, Any], year: int | None, phase: str) -> None
         ok = y == year
         out.add(f"claims.heading_year.{norm(item['text'])[:40]}", "pass" if ok else "fail",
                 f"{head} names {y}" + ("" if ok else f", not the report year {year}"),
-                str(year), str(y), refs)
+                str(y), str(year), refs)
         return
     final = phase == "决算"
     ok = y == year if final else year - 1 <= y <= year
@@ -361,7 +358,7 @@ def _dated(out: Out, item: dict[str, Any], year: int | None, phase: str) -> None
     out.add(f"claims.as_of_year.{norm(item.get('section') or '')[:40] or 'text'}",
             "pass" if ok else "fail",
             f"{head}: 截至{y}年" + ("" if ok else f", but {why} ({want})"),
-            want, str(y), refs)
+            str(y), want, refs)
 
 
 def claim_checks(figures: list[dict[str, Any]], statements: list[dict[str, Any]],

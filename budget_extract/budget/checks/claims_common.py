@@ -24,20 +24,6 @@ HUNDRED = Decimal(100)
 # --------------------------------------------------------------------------- helpers
 
 
-def dec(text: str | None) -> Decimal | None:
-    if text is None or text == "":
-        return None
-    try:
-        return Decimal(str(text).replace(",", ""))
-    except ArithmeticError:  # pragma: no cover - parse_figures gives plain numbers
-        return None
-
-
-def decimals_of(printed: str) -> int:
-    t = printed.replace(",", "")
-    return len(t.split(".")[1]) if "." in t else 0
-
-
 def pct_text(d: Decimal) -> str:
     return f"{d.quantize(Decimal('0.01'))}%"
 
@@ -103,6 +89,9 @@ class Out:
 
     def add(self, cid: str, status: Status, message: str, expected: str | None,
             actual: str | None, refs: list[dict[str, Any]]) -> None:
+        """Record a check: ``expected`` is what the text prints (the claim), ``actual`` what
+        the tables, the recomputed numbers or the report year give (docs/checks.md,
+        "Reading a check")."""
         self.checks.append(Check(id=cid, status=status, message=message,  # type: ignore[arg-type]
                                  expected=expected, actual=actual, refs=refs))
 

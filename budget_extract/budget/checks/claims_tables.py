@@ -16,16 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from ...model import Table
-from ..claims import half_unit
 from ..columns import canonical_id
 from ..kinds import TableKind as K
-from ..numbers import UNITS
+from ..numbers import UNITS, decimals, half_unit, parse_amount
 from .claims_common import (
     HUNDRED,
     Out,
     amt,
-    dec,
-    decimals_of,
     in_unit,
     interval,
     judge,
@@ -36,6 +33,7 @@ from .claims_common import (
 )
 from .cross import Doc
 from .figures import Fig, title, total_row
+from .periods import period, period_of
 
 __all__ = ["HEADLINES", "against_prior", "headline", "headline_of"]
 
@@ -66,7 +64,7 @@ class _Cells:
         if t is None:
             return []
         year = report_year(d.ctx.meta)
-        cols = [c for c in t.columns if c.role == "value" and _period(c.path, year) == "current"]
+        cols = [c for c in t.columns if c.role == "value" and period(c.path, year) == "current"]
         if self.row:
             pat = re.compile(rf"^(?:{self.row})$")
             rows = [r for r in t.rows if pat.match(_row_name(r.label))]
@@ -95,37 +93,6 @@ def _own_row(d: Doc, t: Table) -> Any:
     return next((r for r in t.rows if unit and _CLEAN.sub("", r.label) == unit), None)
 
 
-_CHANGE_LEVEL = re.compile(r"增减|变化|变动|比上年|比\d{4}年")
-
-
-
-
-def _period_of(level: str, year: int | None) -> str:
-    """``prior`` for a header level naming last year (上年, 2025年执行数 in a 2026
-    budget), ``current`` for this year's (当年, 2026年预算数), else ``""``."""
-    lv = re.sub(r"\s", "", level)
-    if re.fullmatch(r"上年度?(?:预算数?|执行数?|预算执行数)?", lv):
-        return "prior"
-    if re.fullmatch(r"(?:当年|本年度?)(?:预算数?)?", lv):
-        return "current"
-    m = re.fullmatch(r"(\d{4})年度?(?:年初)?(?:预算数?|执行数|预算执行数)?", lv)
-    if m and year is not None:
-        return {year - 1: "prior", year: "current"}.get(int(m.group(1)), "other")
-    return ""
-
-
-def _period(path: tuple[str, ...], year: int | None) -> str:
-    """A column's period: ``change`` (增减 columns), ``prior``, ``other`` (a year neither
-    this nor last), else ``current``."""
-    if any(_CHANGE_LEVEL.search(p) for p in path):
-        return "change"
-    for level in path:
-        p = _period_of(level, year)
-        if p in ("prior", "other"):
-            return p
-    return "current"
-
-
 def _prior_column(f: Fig, year: int | None) -> Fig | None:
     """The same figure's 上年 cell: a column of f's table and row whose header differs from
     f's only by its period level (上年 for 当年, 2025年 for 2026年)."""
@@ -133,11 +100,11 @@ def _prior_column(f: Fig, year: int | None) -> Fig | None:
         return None
 
     def rest(path: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(re.sub(r"\s", "", p) for p in path if not _period_of(p, year))
+        return tuple(re.sub(r"\s", "", p) for p in path if not period_of(p, year))
 
     want = rest(f.column.path)
     for c in f.table.columns:
-        if c.role == "value" and c is not f.column and _period(c.path, year) == "prior" \
+        if c.role == "value" and c is not f.column and period(c.path, year) == "prior" \
                 and rest(c.path) == want:
             fig = Fig(f.table, f.row, c, f.row.cells[c.key].text if c.key in f.row.cells
                       else "", f.places, c.key)
@@ -223,7 +190,7 @@ def headline(out: Out, fig: dict[str, Any], d: Doc, year: int | None
               ) -> tuple[str, Fig] | None:
     """The headline check; returns the headline's name and the table cell the figure
     agrees with (None if none)."""
-    amount, unit = dec(fig.get("amount")), fig.get("unit")
+    amount, unit = parse_amount(fig.get("amount")), fig.get("unit")
     if amount is None or unit not in UNITS:
         return None
     if fig.get("year") is not None and year is not None and fig["year"] != year:
@@ -274,7 +241,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
         return
     unit = fig["unit"]
     scale = Decimal(UNITS.get(p.unit, 1)) / UNITS[unit]
-    a = dec(fig["amount"])
+    a = parse_amount(fig["amount"])
     assert a is not None
     b = p.amount * scale
     ha, hb = half_unit(fig["amount"]), p.tolerance * scale
@@ -289,7 +256,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
             rounding = True
         else:
             problems.append(f"the text says {direction}, the table's 上年 figure says {truth}")
-    change = dec(fig.get("change"))
+    change = parse_amount(fig.get("change"))
     if change is not None and direction != "持平":
         change = in_unit(change, fig)
         gap = abs(abs(diff) - change)
@@ -297,7 +264,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
             problems.append(f"the difference is {abs(diff)}, not {change}")
         elif gap:
             rounding = True
-    pct = dec(fig.get("change_pct"))
+    pct = parse_amount(fig.get("change_pct"))
     if pct is not None and b > hb:
         def rate(x: Decimal, y: Decimal) -> Decimal | None:
             return None if y <= 0 else abs(x - y) / y * HUNDRED
@@ -309,7 +276,7 @@ def against_prior(out: Out, fig: dict[str, Any], name: str, f: Fig,
         elif status == "rounding":
             rounding = True
     status = "fail" if problems else ("rounding" if rounding else "pass")
-    q = Decimal(1).scaleb(-decimals_of(fig["amount"]))
+    q = Decimal(1).scaleb(-decimals(fig["amount"]))
     out.add(f"claims.prior_year.{name}", status,
             f"{quote(fig['text'])} (p. {fig.get('page') or '-'}): {fig['amount']}{unit} against "
             f"{title(p.table)} {p.row.label if p.row else ''}/{p.column.key if p.column else ''} "

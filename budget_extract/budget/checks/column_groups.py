@@ -104,7 +104,7 @@ def column_sums(cols: list[Column]) -> list[tuple[Column, list[Column], tuple[st
     return out
 
 
-def _stands_for(cols: list[Column], depth: int) -> Column | None:
+def stands_for(cols: list[Column], depth: int) -> Column | None:
     """The one column standing for a header group as a whole: the column itself, else the
     group's 合计/小计, else its first member that is not a subset."""
     if len(cols) == 1:
@@ -140,7 +140,7 @@ def subset_pairs(cols: list[Column]) -> list[tuple[Column, Column]]:
             for label in reversed(labels[:i]):
                 if is_subset_level(label):
                     continue
-                sup = _stands_for([x for x in siblings if x.path[depth] == label], depth)
+                sup = stands_for([x for x in siblings if x.path[depth] == label], depth)
                 break
         if sup is not None:
             out.append((c, sup))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from ...model import Row, Table
 from ..columns import canonical_id, clean_level, item_name, source_id
@@ -283,24 +283,49 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class SourceIdentities:
-    """Each income source printed both as a column of ``kind``'s main row and as an item of
-    ``side_kind``'s 收入 half; listed only when one of the two prints a figure."""
+class PerItem:
+    """An identity that is one check per item: each item of ``kind`` against the item of
+    the same name (or source) in ``other``.  ``ID`` is the check id with ``{item}`` for the
+    item, documented with the placeholder ``PLACEHOLDER``."""
 
     kind: TableKind
-    side_kind: TableKind
-    sources: tuple[str, ...]
+    other: TableKind
+
+    ID: ClassVar[str] = ""
+    PLACEHOLDER: ClassVar[str] = "NAME"
+
+    def cid(self, item: str) -> str:
+        return self.ID.format(kind=self.kind, other=self.other, item=item)
 
     @property
     def doc_id(self) -> str:
-        return f"cross.{self.kind}_SOURCE={self.side_kind}_SOURCE"
+        return self.cid(self.PLACEHOLDER)
 
     @property
     def kinds(self) -> tuple[TableKind, TableKind]:
-        return self.kind, self.side_kind
+        return self.kind, self.other
+
+    @property
+    def head(self) -> str:
+        return f"{short(self.kind)} vs {short(self.other)}"
+
+    def unmatched(self, ctx: Ctx, item: str, lhs: Fig, why: str) -> None:
+        """Record that ``lhs`` has no namesake in ``other``: a ``skip`` saying why."""
+        ctx.skip(self.cid(item), f"{self.head}: {why}", [lhs.ref("expected")])
+
+
+@dataclass(frozen=True)
+class SourceIdentities(PerItem):
+    """Each income source printed both as a column of ``kind``'s main row and as an item of
+    ``other``'s 收入 half; listed only when one of the two prints a figure."""
+
+    sources: tuple[str, ...]
+
+    ID: ClassVar[str] = "cross.{kind}_{item}={other}_{item}"
+    PLACEHOLDER: ClassVar[str] = "SOURCE"
 
     def run(self, ctx: Ctx, d: Doc) -> None:
-        t, s = d.get(self.kind), d.side(self.side_kind, True)
+        t, s = d.get(self.kind), d.side(self.other, True)
         if t is None or s is None or not s.cols:
             return
         r = d.main_row(t)
@@ -311,34 +336,25 @@ class SourceIdentities:
             item = s.source_row(key)
             if c is None or item is None:
                 continue
-            sum_check(ctx, f"cross.{self.kind}_{key}={self.side_kind}_{key}",
-                      f"{short(self.kind)} vs {short(self.side_kind)}", [ctx.fig(t, r, c, c.key)],
+            sum_check(ctx, self.cid(key), self.head, [ctx.fig(t, r, c, c.key)],
                       [ctx.fig(s.table, item, s.cols[0], item_name(item.label))],
                       lhs_label=c.key, rhs_label=item_name(item.label))
 
 
 @dataclass(frozen=True)
-class ClassIdentities:
+class ClassIdentities(PerItem):
     """Each 类 row of a 功能分类 table (its ``column``) = the item of the same name in the
-    支出 half of ``side_kind`` (its ``side_column`` when printed, else the first)."""
+    支出 half of ``other`` (its ``side_column`` when printed, else the first)."""
 
-    kind: TableKind
-    side_kind: TableKind
     column: str
     side_column: str | None
 
-    @property
-    def doc_id(self) -> str:
-        return f"cross.{self.kind}_class={self.side_kind}_item.NAME"
-
-    @property
-    def kinds(self) -> tuple[TableKind, TableKind]:
-        return self.kind, self.side_kind
+    ID: ClassVar[str] = "cross.{kind}_class={other}_item.{item}"
 
     def _spends_carryover(self, d: Doc) -> bool:
         """Whether the side table's 收入 half prints a 上年结转 amount and the 功能分类
         table's 合计 is this year's income alone (its 收入 item of this year)."""
-        inc = d.side(self.side_kind, True)
+        inc = d.side(self.other, True)
         t = d.get(self.kind)
         if inc is None or not inc.cols or t is None:
             return False
@@ -358,26 +374,26 @@ class ClassIdentities:
 
     def run(self, ctx: Ctx, d: Doc) -> None:
         t = d.get(self.kind)
-        s = d.side(self.side_kind, False)
+        s = d.side(self.other, False)
         if t is None or s is None or not s.cols:
             return
         c = col(t, self.column)
         if c is None:
             return
         scol = (col(s.table, self.side_column, s.name) if self.side_column else None) or s.cols[0]
-        head = f"{short(self.kind)} vs {short(self.side_kind)}"
+        head = self.head
         for r in t.rows:
             if not r.code or r.level != 1:
                 continue
             name = item_name(r.label)
-            cid = f"cross.{self.kind}_class={self.side_kind}_item.{name}"
+            cid = self.cid(name)
             lhs = [ctx.fig(t, r, c, f"{r.code} {name}")]
             item = s.by_name(name)
             if item is None:
                 if printed(lhs):
-                    ctx.skip(cid, f"{head}: {r.code} {name} {lhs[0].shown()} has no item of "
-                                  f"that name in {short(self.side_kind)}",
-                             [lhs[0].ref("expected")])
+                    why = (f"{r.code} {name} {lhs[0].shown()} has no item of that name in "
+                           f"{short(self.other)}")
+                    self.unmatched(ctx, name, lhs[0], why)
                 continue
             rhs = [ctx.fig(s.table, item, scol, item_name(item.label))]
             sum_check(ctx, cid, head, lhs, rhs,

@@ -2,27 +2,26 @@
 tables, its text — run after the accounting, 情况说明 and 绩效目标表 checks.
 
 They read what the table checks do not: the text lines with their pages and the 目录
-(:mod:`.doctext`).  The families and their order are
-:data:`~budget_extract.budget.checks.registry.DOCUMENT_FAMILIES`.
+(:class:`..prose.Prose`, the text read once for these and the 情况说明 checks).  The
+families and their order are :data:`~budget_extract.budget.checks.registry.DOCUMENT_FAMILIES`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...model import Block, Check, Table
-from ...segment import Segmentation
-from .doctext import DocCtx, document_text
+from ...model import Check, Table
+from ..prose import Prose
+from .doctext import DocCtx
 from .registry import DOCUMENT_FAMILIES
 
 
-def document_checks(tables: list[Table], meta: dict[str, Any], blocks: list[Block],
-                    seg: Segmentation, figures: list[dict[str, Any]]) -> list[Check]:
+def document_checks(tables: list[Table], meta: dict[str, Any], prose: Prose) -> list[Check]:
     """Structure and text hygiene findings, family by family; a family that hits something
     unexpected records one ``skip`` and the others still run."""
-    has_explanation = any(s.part == "explanation" and s.text.strip() for s in seg.sections)
-    c = DocCtx(tables=tables, text=document_text(blocks, seg), meta=meta, figures=figures,
-               has_explanation=has_explanation)
+    c = DocCtx(tables=tables, text=prose.text, meta=meta, figures=prose.narrative,
+               has_explanation=prose.has_explanation,
+               dated_headings=prose.dated_heading_blocks)
     checks: list[Check] = []
     for fam in DOCUMENT_FAMILIES:
         try:

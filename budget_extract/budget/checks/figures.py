@@ -15,7 +15,7 @@ from typing import Any
 from ...model import Check, Column, Row, Table
 from ..columns import canonical_id, item_name, row_role
 from ..kinds import TITLE_OF_KIND
-from ..numbers import amount_text, find_unit, parse_amount, rounding_tolerance
+from ..numbers import decimals, find_unit, parse_amount
 
 _PLACEHOLDER = re.compile(r"^[\s\-－—–―─/／.…]*$")
 ZERO = Decimal(0)
@@ -56,11 +56,7 @@ class Fig:
         """Half a unit of the last digit, read at the table's precision (``1`` → ``1.00``)."""
         if self.blank or self.amount is None:
             return ZERO
-        text = amount_text(self.text)
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        if decimals < self.places:
-            text = (text if "." in text else text + ".") + "0" * (self.places - decimals)
-        return rounding_tolerance([text])
+        return Decimal(5).scaleb(-max(decimals(self.text), self.places) - 1)
 
     def shown(self) -> str:
         return "(blank)" if self.blank else self.text.strip()
@@ -98,9 +94,7 @@ class Ctx:
                     col = t.column(k)
                     if col is None or col.role != "value":
                         continue
-                    a = amount_text(v.text)
-                    if "." in a:
-                        best = max(best, len(a.split(".")[1]))
+                    best = max(best, decimals(v.text))
             self._places[key] = best
         return self._places[key]
 

@@ -7,7 +7,8 @@
 * ``hygiene.doubled_punctuation.pN`` — 。。 ，， and the like (exactly two: a run of
   leader dots is no typo);
 * ``hygiene.heading_year.pN`` — a heading or table title naming another year's 预算/决算
-  than the report's (a 2023年度部门决算表 heading in a 2024 report);
+  than the report's (a 2023年度部门决算表 heading in a 2024 report); a 情况说明 section
+  heading naming one year is ``claims.heading_year``'s, and only reported there;
 (A 截至YYYY年 date of another year is ``claims.as_of_year``, with the claims.)
 
 Each finding is a ``warn`` quoting the text with its page; a clean text adds no check.  A
@@ -82,12 +83,14 @@ def hygiene_checks(checks: list[Check], c: DocCtx) -> None:
             f"“{quote(text, m.start(), m.end())}”", [page_ref(page, text=m.group(0))])
     year = str(meta.get("year") or "")
     if year:
-        _year_checks(checks, d, year, str(meta.get("budget_phase") or ""))
+        _year_checks(checks, d, year, c.dated_headings)
 
 
-def _year_checks(checks: list[Check], d: DocText, year: str, phase: str) -> None:
+def _year_checks(checks: list[Check], d: DocText, year: str, owned: frozenset[int]) -> None:
+    """A heading or title naming another year's 预算/决算; a 情况说明 heading whose year
+    ``claims.heading_year`` checks (``owned``) is left to it, so it is reported once."""
     for ln in d.lines:
-        if not _title_like(ln.text, ln.heading):
+        if ln.block in owned or not _title_like(ln.text, ln.heading):
             continue
         for m in YEAR_TITLE.finditer(norm(ln.text)):
             if m.group(1) != year:

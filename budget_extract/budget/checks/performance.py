@@ -10,34 +10,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ...model import Check, Row, Table
 from ..columns import canonical_id, clean_level
-from ..kinds import TableKind
 from ..reconcile import reconcile_projects
-from .cross import Doc
+from .cross import Doc, PerItem
 from .evaluate import evaluate
 from .figures import Ctx, col, project_rows, short, value_cols
 
 
 @dataclass(frozen=True)
-class ProjectIdentities:
-    """Each project row of ``kind`` (its amount column) = its 总计 in ``project_kind``."""
+class ProjectIdentities(PerItem):
+    """Each project row of ``kind`` (its amount column) = its 总计 in ``other`` (the
+    项目支出表)."""
 
-    kind: TableKind
-    project_kind: TableKind
-
-    @property
-    def doc_id(self) -> str:
-        return f"cross.{self.kind}={self.project_kind}.NAME"
-
-    @property
-    def kinds(self) -> tuple[TableKind, TableKind]:
-        return self.kind, self.project_kind
+    ID: ClassVar[str] = "cross.{kind}={other}.{item}"
 
     def run(self, ctx: Ctx, d: Doc) -> None:
-        pl, pe = self.kind, self.project_kind
+        pl, pe = self.kind, self.other
         lst = d.get(pl)
         if lst is None:
             return
@@ -45,7 +36,7 @@ class ProjectIdentities:
         amount = col(lst, "amount") or next(iter(value_cols(lst)), None)
         if amount is None:
             return
-        head = f"{short(pl)} vs {short(pe)}"
+        head = self.head
         if proj is None:
             ctx.skip(f"cross.{pl}={pe}", f"{head}: not checked, {d.why_missing(pe)}")
             return
@@ -56,14 +47,13 @@ class ProjectIdentities:
         projects = {_project_name(proj, r): r for r in reversed(project_rows(proj))}
         for r in project_rows(lst):
             name = _project_name(lst, r)
-            cid = f"cross.{pl}={pe}.{name}"
             lhs = [ctx.fig(lst, r, amount, name)]
             match = projects.get(name)
             if match is None:
-                ctx.skip(cid, f"{head}: {name} {lhs[0].shown()} is not listed in {short(pe)} "
-                              "under that name", [lhs[0].ref("expected")])
+                self.unmatched(ctx, name, lhs[0], f"{name} {lhs[0].shown()} is not listed in "
+                                                  f"{short(pe)} under that name")
                 continue
-            evaluate(ctx, cid, head, lhs, [ctx.fig(proj, match, total, "总计")],
+            evaluate(ctx, self.cid(name), head, lhs, [ctx.fig(proj, match, total, "总计")],
                      lhs_label=name, rhs_label="总计")
 
 

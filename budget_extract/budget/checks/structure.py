@@ -133,17 +133,17 @@ def toc_checks(checks: list[Check], c: DocCtx) -> None:
                 f"before 表 {t1.table_no or t1.position} {t1.title} (目录 {e1}), "
                 "against the 目录's order",
                 [page_ref(d.toc_page, toc_entry=e1),
-                 page_ref(t2.pages[0] if t2.pages else None, table_no=t2.table_no),
-                 page_ref(t1.pages[0] if t1.pages else None, table_no=t1.table_no)])
+                 _table_ref(t2),
+                 _table_ref(t1)])
             break
     listed = {id(t) for t in found if t is not None}
     for t in printed:
         if id(t) not in listed and t.title and (t.layout is None
                                                 or t.layout.part not in _UNLISTED_PARTS):
             add(checks, f"structure.not_in_toc.{t.table_no or t.position}", "fail",
-                f"表 {t.table_no or t.position} {t.title} (p.{_pages(t)}) is printed but "
+                f"{_printed_at(t)} is printed but "
                 "the 目录 does not list it",
-                [page_ref(t.pages[0] if t.pages else None, table_no=t.table_no),
+                [_table_ref(t),
                  page_ref(d.toc_page)])
     if len(checks) == before:
         add(checks, "structure.toc", "pass",
@@ -151,10 +151,16 @@ def toc_checks(checks: list[Check], c: DocCtx) -> None:
             "budget table is printed", [page_ref(d.toc_page)])
 
 
-def _pages(t: Table) -> str:
-    if not t.pages:
-        return "?"
-    return str(t.pages[0]) if len(t.pages) == 1 else f"{t.pages[0]}–{t.pages[-1]}"
+def _printed_at(t: Table) -> str:
+    """A table as a message names it: ``表 3 支出决算表 (p.8–9)``."""
+    pages = "?" if not t.pages else str(t.pages[0]) if len(t.pages) == 1 else \
+        f"{t.pages[0]}–{t.pages[-1]}"
+    return f"表 {t.table_no or t.position} {t.title} (p.{pages})"
+
+
+def _table_ref(t: Table) -> dict[str, Any]:
+    """A reference to a table: its number and first page."""
+    return page_ref(t.pages[0] if t.pages else None, table_no=t.table_no)
 
 
 def _listed_empty(t: Table, tables: list[Table]) -> bool:
@@ -220,10 +226,10 @@ def empty_table_checks(checks: list[Check], c: DocCtx) -> None:
             continue
         no = t.table_no or str(t.position)
         subject = SUBJECT.get(t.kind, "")
-        refs = [page_ref(t.pages[0] if t.pages else None, table_no=t.table_no)]
+        refs = [_table_ref(t)]
         for f, _amount in _stated(t, figures, subject)[:1]:
             add(checks, f"structure.empty_but_stated.{no}", "fail",
-                f"表 {no} {t.title} (p.{_pages(t)}) prints no amount, but the text gives "
+                f"{_printed_at(t)} prints no amount, but the text gives "
                 f"{f.get('subject')} {f.get('amount')}{f.get('unit') or ''}: "
                 f"“{f.get('text')}”",
                 refs + [page_ref(d.page_of(f.get("text") or ""), text=f.get("text"))])
@@ -240,6 +246,6 @@ def empty_table_checks(checks: list[Check], c: DocCtx) -> None:
                    " (on its page, in a 空表 list or in the 情况说明)"), refs)
         else:
             add(checks, f"structure.empty_note.{no}", "warn",
-                f"表 {no} {t.title} (p.{_pages(t)}) is empty and says nothing of why: no "
+                f"{_printed_at(t)} is empty and says nothing of why: no "
                 "本表无数据 / 没有…安排的支出 note on its page, and the text never says the "
                 f"department has no {subject or t.title}", refs)

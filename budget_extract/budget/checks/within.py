@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ...model import Row, Table
+from ...tables.build import PERCENT_HEADER, QUANTITY_HEADER
 from ..codes_link import CLASS_NAMES, ECONOMIC_CLASS_NAMES, unit_coded
 from ..columns import clean_level, item_name
 from .changes import change_checks
@@ -34,11 +35,14 @@ from .figures import (
     total_row,
     value_cols,
 )
+from .periods import CHANGE_LEVEL
 from .sides import is_side_by_side
 
 _UNIT_COLUMN = re.compile(r"^(预算单位|单位名称|单位|部门名称|预算单位名称)$")
-# Columns that are not money to add up: rates, shares, changes, counts.
-_NOT_ADDITIVE = re.compile(r"率|%|％|百分比|占比|比上年|增减|同比|数量|人数|个数")
+# Columns that are not money to add up: what the table reader calls a percentage or a count
+# (its header words), a change (periods.CHANGE_LEVEL), any rate.
+_NOT_ADDITIVE = re.compile("|".join(
+    (PERCENT_HEADER.pattern, QUANTITY_HEADER.pattern, CHANGE_LEVEL.pattern, "率|同比")))
 _LEVEL_NAME = {1: "类", 2: "款", 3: "项"}
 
 

@@ -25,13 +25,14 @@ from ...errors import ExtractError
 from ...model import Block, Source
 from ...pageprogress import page_done
 from .backend import EngineCannotRead, PdfBackend, PdfDamaged
+from .ending import FileEnd
 from .glyphs import GlyphCensus
 from .ocr import OCR_EXTRA
 from .ocr.pages import OcrPages
 from .page import page_blocks
 from .plumber import PdfplumberBackend
 from .repair import rebuild_copy, startxref_broken
-from .visible import drop_hidden, hidden_warning
+from .visible import hidden_warning, shown_glyphs
 
 ENGINES = ("pdfium", "pdfplumber")
 """The PDF engines, the default first: pypdfium2 (PDFium, in C) and pdfplumber
@@ -51,7 +52,7 @@ def check_engine(engine: str | None) -> str:
 
 def read(
     data: bytes, path: str, password: str | None = None, *, backend: PdfBackend | None = None,
-    engine: str | None = None,
+    engine: str | None = None, sha256: str | None = None,
 ) -> Source:
     """Read a PDF's bytes into a reading-order block stream (paragraph lines and table
     grids); ``path`` names the file in the Source and in errors.
@@ -60,6 +61,7 @@ def read(
     read (damaged, truncated, with streams that could inflate past the limit: see
     :mod:`.soundness`) or cannot open is read by pdfplumber, so errors, repairs and
     limits are the same whichever engine was asked for.  ``backend`` overrides both.
+    ``sha256`` is the hash of ``data`` when the caller has it (else it is computed).
 
     A file whose structure is damaged (cross-reference table, page tree) but which ends
     properly is read again from a copy PDFium rebuilt — what a viewer does — and the
@@ -73,9 +75,11 @@ def read(
             "the file is not a PDF (no %PDF header); check the file type or download it again",
             path,
         )
-    sha256 = hashlib.sha256(data).hexdigest()
-    has_eof = b"%%EOF" in data[max(len(data) - 2048, 0):]
-    if has_eof and backend is None and startxref_broken(data):
+    if sha256 is None:  # the caller (``readers.read_data``) usually hashed them already
+        sha256 = hashlib.sha256(data).hexdigest()
+    end = FileEnd.parse(data)  # once, for the three checks that look at it
+    has_eof = end.has_eof
+    if has_eof and backend is None and startxref_broken(data, end):
         fixed = rebuild_copy(data, password)  # the last revision, as a viewer shows it
         if fixed is not None:
             src = _read_with(engine, fixed, path, password, None, sha256, True)
@@ -84,7 +88,7 @@ def read(
                                    "viewer shows it — check the result against the file")
             return src
     try:
-        return _read_with(engine, data, path, password, backend, sha256, has_eof)
+        return _read_with(engine, data, path, password, backend, sha256, has_eof, end)
     except PdfDamaged as exc:
         if not has_eof or backend is not None:
             raise
@@ -102,23 +106,29 @@ def read(
 
 def _read_with(
     engine: str, data: bytes, shown: str, password: str | None, backend: PdfBackend | None,
-    sha256: str, has_eof: bool,
+    sha256: str, has_eof: bool, end: FileEnd | None = None,
 ) -> Source:
     """Read with ``backend``, else the engine's; PDFium hands what it cannot read to
-    pdfplumber."""
-    if backend is None and engine == "pdfium":
-        from .pdfium import PdfiumBackend
+    pdfplumber — even partway through the file: the pages it read are then read again,
+    but a scanned page is recognised once: pages are recognised only when a pass has read
+    the whole file (:meth:`OcrPages.place`), so a pass PDFium gives up on recognised none."""
+    ocr = OcrPages(data, password, shown)
+    try:
+        if backend is None and engine == "pdfium":
+            from .pdfium import PdfiumBackend
 
-        try:
-            return _read(data, shown, password, PdfiumBackend(), sha256, has_eof)
-        except EngineCannotRead:
-            pass
-    return _read(data, shown, password, backend, sha256, has_eof)
+            try:
+                return _read(data, shown, password, PdfiumBackend(end), sha256, has_eof, ocr)
+            except EngineCannotRead:
+                ocr.restart()
+        return _read(data, shown, password, backend, sha256, has_eof, ocr)
+    finally:
+        ocr.close()
 
 
 def _read(
     data: bytes, shown: str, password: str | None, backend: PdfBackend | None, sha256: str,
-    has_eof: bool,
+    has_eof: bool, ocr: OcrPages,
 ) -> Source:
     """Read ``data`` (the file itself or a rebuilt copy); errors and the Source name
     ``shown``, the file the user gave."""
@@ -138,7 +148,6 @@ def _read(
     blank: list[int] = []
     hidden: dict[str, dict[int, int]] = {}
     glyphs = GlyphCensus()
-    ocr = OcrPages(data, password, shown)
     try:
         page_iter = be.iter_pages()
         while True:
@@ -162,10 +171,13 @@ def _read(
                     shown,
                 ) from exc
             page_done(page.number, be.page_count)  # the batch's progress bar moves
-            for why, n in drop_hidden(page).items():  # what a viewer does not show
+            # one pass over the characters: what a viewer does not show goes, the rest
+            # that is not blank is counted and tells a textless page
+            dropped, inked = shown_glyphs(page)
+            for why, n in dropped.items():
                 hidden.setdefault(why, {})[page.number] = n
-            glyphs.add(page)
-            if not any(not c.text.isspace() for c in page.chars):
+            glyphs.add(page.number, inked)
+            if not inked:
                 if page.image_count and ocr.available:
                     ocr.defer(page.number, len(blocks))  # recognised below, in parallel
                     continue
@@ -176,7 +188,6 @@ def _read(
         blocks = ocr.place(blocks)
     finally:
         be.close()
-        ocr.close()
     if n_pages == 0:
         raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
                          "or export it again", shown)

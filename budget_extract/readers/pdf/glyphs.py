@@ -15,7 +15,8 @@ looks at :class:`~.page_model.Char` only).
 
 from __future__ import annotations
 
-from .page_model import PageObjects
+from ...pagelist import page_list
+from .page_model import Char
 
 UNDECODABLE_SHARE = 0.3
 """Past this share of a file's characters undecodable, its text is refused as unreadable."""
@@ -40,17 +41,18 @@ class GlyphCensus:
         self.bad_pages: list[int] = []
         self.sideways_pages: list[int] = []
 
-    def add(self, page: PageObjects) -> None:
-        chars = [c for c in page.chars if not c.text.isspace()]
+    def add(self, number: int, chars: list[Char]) -> None:
+        """Count page ``number``'s shown characters that are not blank (as
+        :func:`~.visible.shown_glyphs` gives them)."""
         if not chars:
             return
         bad = sum(1 for c in chars if _undecodable(c.text))
         self.total += len(chars)
         self.bad += bad
         if bad:
-            self.bad_pages.append(page.number)
+            self.bad_pages.append(number)
         if sum(1 for c in chars if not c.upright) >= SIDEWAYS_SHARE * len(chars):
-            self.sideways_pages.append(page.number)
+            self.sideways_pages.append(number)
 
     def undecodable_reason(self) -> str | None:
         """The error for a file whose text cannot be decoded, or None."""
@@ -64,16 +66,12 @@ class GlyphCensus:
     def warnings(self) -> list[str]:
         out = []
         if self.bad:
-            out.append(f"{self.bad:,} character(s) on {_pages(self.bad_pages)} could not be "
+            out.append(f"{self.bad:,} character(s) on {page_list(self.bad_pages)} could not be "
                        "decoded (fonts without a Unicode mapping) and were read as glyph "
                        "numbers")
         if self.sideways_pages:
-            out.append(f"{SIDEWAYS} on {_pages(self.sideways_pages)} (tables printed turned "
+            out.append(f"{SIDEWAYS} on {page_list(self.sideways_pages)} (tables printed turned "
                        "on the page, the page not marked as rotated): rotate those pages "
                        "and extract again")
         return out
 
-
-def _pages(numbers: list[int]) -> str:
-    shown = ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
-    return f"page{'s' if len(numbers) > 1 else ''} {shown}"

@@ -30,6 +30,7 @@ from ...errors import ExtractError
 from . import guards
 from .backend import EngineCannotRead, password_error
 from .drawing import is_white, line_segment, path_segments, rect_segments
+from .ending import FileEnd
 from .page_model import Char, PageObjects, Segment
 from .soundness import sound_for_pdfium
 
@@ -112,14 +113,15 @@ class PageFrame:
 class PdfiumBackend:
     """The pypdfium2 implementation of :class:`~.backend.PdfBackend` (see the module)."""
 
-    def __init__(self) -> None:
+    def __init__(self, end: FileEnd | None = None) -> None:
+        self._end = end  # the file's end, when the reader parsed it already
         self._doc: Any = None
         self._buf: Any = None
         self._n_pages = 0
 
     def open(self, data: bytes, password: str | None = None) -> None:
         """Open the file's bytes, or raise :class:`EngineCannotRead` for the other engine."""
-        why = sound_for_pdfium(data)
+        why = sound_for_pdfium(data, self._end)
         if why is not None:
             raise EngineCannotRead(why)
         raw = _raw()

@@ -5,22 +5,23 @@ from __future__ import annotations
 import io
 import re
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+from .ending import FileEnd
+
 _XREF_AT = re.compile(rb"\s*(?:xref|\d+\s+\d+\s+obj)")
 
 
-def startxref_broken(data: bytes) -> bool:
+def startxref_broken(data: bytes, end: FileEnd | None = None) -> bool:
     """Whether an incrementally updated PDF's last ``startxref`` points at no
     cross-reference section.  pdfminer then falls back to an earlier revision and reads
     the document as it was before its last update, while a viewer rebuilds the
     cross-references by scanning, and shows the update.  (A single-revision file reads
-    the same either way, so only updated files count.)"""
+    the same either way, so only updated files count.)  ``end``: the file's end, when
+    the caller parsed it already."""
     if data.count(b"%%EOF") < 2:
         return False
-    found = list(_STARTXREF.finditer(data, max(len(data) - 2048, 0)))
-    if not found:
+    offset = (end or FileEnd.parse(data)).startxref
+    if offset is None:
         return False
-    offset = int(found[-1].group(1))
     return not (0 < offset < len(data) and _XREF_AT.match(data, offset))
 
 

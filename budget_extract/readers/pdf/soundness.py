@@ -25,9 +25,9 @@ import re
 import zlib
 
 from . import guards
+from .ending import FileEnd
 from .fanout import form_fanout_exceeds
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
 _OBJ_AT = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 _XREF_SUB = re.compile(rb"\s*(\d+)\s+(\d+)\s*?(?:\r\n|\r|\n| \r| \n)")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
@@ -40,15 +40,15 @@ GROWTH = {b"FlateDecode": 1032, b"Fl": 1032, b"LZWDecode": 2731, b"LZW": 2731,
 decode images, which PDFium leaves alone when reading text)."""
 
 
-def sound_for_pdfium(data: bytes) -> str | None:
-    """None if PDFium may read ``data``; else a short reason it should not."""
-    tail = data[max(len(data) - 2048, 0):]
-    if b"%%EOF" not in tail:
+def sound_for_pdfium(data: bytes, end: FileEnd | None = None) -> str | None:
+    """None if PDFium may read ``data``; else a short reason it should not.  ``end``: the
+    file's end, when the caller parsed it already."""
+    end = end or FileEnd.parse(data)
+    if not end.has_eof:
         return "no %%EOF marker"
-    starts = _STARTXREF.findall(tail)
-    if not starts:
+    if end.startxref_eof is None:
         return "no startxref"
-    offset = int(starts[-1])
+    offset = end.startxref_eof
     if offset >= len(data):
         return "startxref points past the end"
     if data.startswith(b"xref", offset):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ...pagelist import page_list
 from .drawing import is_white
 from .page_model import Char, PageObjects, Segment
 
@@ -95,7 +96,15 @@ def _over_image(c: Char, page: PageObjects) -> bool:
 def drop_hidden(page: PageObjects) -> Counter[str]:
     """Remove the characters a viewer does not show from ``page``; count them by reason.
     Blanks are dropped silently (they hide nothing)."""
+    return shown_glyphs(page)[0]
+
+
+def shown_glyphs(page: PageObjects) -> tuple[Counter[str], list[Char]]:
+    """:func:`drop_hidden`, and the shown characters that are not blank, in the same pass
+    over the page's characters: the reader counts them (:class:`~.glyphs.GlyphCensus`) and
+    tells a textless page by them, without going over the characters again."""
     keep: list[Char] = []
+    inked: list[Char] = []
     dropped: Counter[str] = Counter()
     cut = _cut_columns(page)
     vx0, vtop, vx1, vbottom = visible_box(page)
@@ -109,16 +118,20 @@ def drop_hidden(page: PageObjects) -> Counter[str]:
                 and vtop <= (c.top + c.bottom) / 2 <= vbottom
                 and (c.fill is None or not is_white(c.fill))):
             keep.append(c)
+            if not c.text.isspace():
+                inked.append(c)
             continue
         why = hidden_reason(c, page, cut)
         if why is None:
             keep.append(c)
+            if not c.text.isspace():
+                inked.append(c)
         elif not c.text.isspace():
             dropped[why] += 1
     if dropped or len(keep) != len(page.chars):
         page.chars = keep
     page.segments = [s for s in page.segments if _on_page(s, page, cut)]
-    return dropped
+    return dropped, inked
 
 
 def _on_page(s: Segment, page: PageObjects, cut: tuple[list[float], list[float]]) -> bool:
@@ -141,9 +154,6 @@ def hidden_warning(counts: dict[str, dict[int, int]]) -> list[str]:
     out = []
     for why, pages in counts.items():
         total = sum(pages.values())
-        where = ", ".join(str(p) for p in sorted(pages)[:10]) + (" …" if len(pages) > 10
-                                                                 else "")
         out.append(f"hidden text not read: {total} character(s) {REASONS[why]} on "
-                   f"page{'s' if len(pages) > 1 else ''} {where} (a viewer does not show "
-                   "them)")
+                   f"{page_list(sorted(pages))} (a viewer does not show them)")
     return out

@@ -182,6 +182,14 @@ class OcrPages:
                        "with low confidence")
         return out
 
+    def restart(self) -> None:
+        """A new pass over the file (PDFium gave up, pdfplumber reads it again): what the
+        last pass deferred or reported is forgotten."""
+        self._deferred.clear()
+        self.read.clear()
+        self.low.clear()
+        self.turned.clear()
+
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
