@@ -8,6 +8,10 @@ a straight line is fitted through each long one) and the page rotated back.
 
 Why the minimum lengths: a large bold title's strokes are long, thick runs of ink too;
 rulings are thin and at least a third of an inch long, and a table needs both directions.
+
+Rulings too faint for the ink threshold are found on the grey levels (:func:`thin_lines`),
+and rulings cut short by noise are extended to the ruling they meet (:func:`close_gaps`).
+:func:`text_runs` tells a page scanned sideways by the direction its text runs.
 """
 
 from __future__ import annotations
