@@ -69,15 +69,18 @@ class BatchOptions:
     review: bool = True  # S.html
     password: str | None = None
     pdf_engine: str | None = None  # None: the default engine
+    page_timeout: float | None = None  # per-page CPU seconds of a PDF; None: the default
     executor: str = "local"
     scheduler: Any = None
 
     def signature(self) -> str:
         """What an earlier result must have been made with to be reused."""
-        return json.dumps({"tool": __version__, "contract": CONTRACT_VERSION,
-                           "dataset": DATASET_VERSION, "xlsx": self.xlsx, "bom": self.bom,
-                           "review": self.review,
-                           "password": self.password is not None}, sort_keys=True)
+        sig: dict[str, Any] = {"tool": __version__, "contract": CONTRACT_VERSION,
+                               "dataset": DATASET_VERSION, "xlsx": self.xlsx, "bom": self.bom,
+                               "review": self.review, "password": self.password is not None}
+        if self.page_timeout is not None:  # pages skipped or read depend on it
+            sig["page_timeout"] = self.page_timeout
+        return json.dumps(sig, sort_keys=True)
 
 
 @dataclass
@@ -409,7 +412,8 @@ def _run(root: str, outdir: str, opts: BatchOptions, progress: Progress,
             todo.append((inp, BatchJob(path=inp.path, source_path=inp.source_path,
                                        document=inp.document, sha256=sha, stamp=stamp,
                                        xlsx=opts.xlsx, bom=opts.bom, password=opts.password,
-                                       review=opts.review, pdf_engine=opts.pdf_engine)))
+                                       review=opts.review, pdf_engine=opts.pdf_engine,
+                                       page_timeout=opts.page_timeout)))
         for st in statuses.values():
             if st.status == "failed":
                 note = " (unchanged since an earlier run; --retry-failed tries again)" \

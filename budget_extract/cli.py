@@ -142,6 +142,9 @@ def _limits(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--memory-limit", type=int, default=4096, metavar="MB",
                     help="per-file memory cap (address space) in MB (default 4096, "
                          "0 = none)")
+    sp.add_argument("--page-timeout", type=float, default=None, metavar="SECONDS",
+                    help="per-page time limit (CPU) of a PDF; a page over it is skipped "
+                         "with a warning, the rest is read (default 10, 0 = none)")
 
 
 def _common(sp: argparse.ArgumentParser) -> None:
@@ -236,7 +239,7 @@ def _job(path: str, args: argparse.Namespace, mode: JobMode) -> BatchJob:
                     document=safe_stem(os.path.splitext(os.path.basename(path))[0]),
                     xlsx=getattr(args, "xlsx", False), bom=args.excel_csv,
                     password=args.password, mode=mode, review=getattr(args, "review", False),
-                    pdf_engine=args.pdf_engine)
+                    pdf_engine=args.pdf_engine, page_timeout=args.page_timeout)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -295,7 +298,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                         memory_mb=args.memory_limit, force=args.force,
                         retry_failed=args.retry_failed, xlsx=args.xlsx, bom=args.excel_csv,
                         review=args.review, password=args.password,
-                        pdf_engine=args.pdf_engine, executor=args.executor,
+                        pdf_engine=args.pdf_engine, page_timeout=args.page_timeout,
+                        executor=args.executor,
                         scheduler=args.scheduler)
     t0 = time.monotonic()
     try:

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Grid, GridCell
-from .numtext import NUMERIC_CELL, is_column_numbers  # noqa: F401 (re-exported)
+from .numtext import NO_DATA, NUMERIC_CELL, is_column_numbers  # noqa: F401 (re-exported)
 from .segment import norm
 
 CODE = re.compile(r"^\d{2,7}$")
@@ -65,6 +65,9 @@ def _row_is_body(cells: list[GridCell | None], n_cols: int) -> bool:
     if any(looks_numeric(t) for t in texts):
         return True
     if texts and CODE.match(texts[0]):
+        return True
+    # 本表无数据 where an empty table's rows would be (one cell, or one across the row)
+    if nonempty and all(NO_DATA.match(t) for t in nonempty):
         return True
     # an all-empty total row (``合计`` alone) of an empty table
     return bool(nonempty) and len(nonempty) == 1 and bool(TOTAL_LABEL.match(nonempty[0])) and (

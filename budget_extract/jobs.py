@@ -58,6 +58,7 @@ class BatchJob:
     mode: JobMode = "batch"
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
+    page_timeout: float | None = None  # per-page CPU seconds of a PDF; None: the default
     ocr_workers: int = 1  # processes that may recognise this file's scanned pages at once
 
 
@@ -95,9 +96,10 @@ def _extract(job: BatchJob) -> tuple[Any, bytes]:
     from .api import extract_data
     from .readers import load_stamped
     from .readers.pdf.ocr.pages import use_workers
+    from .readers.pdf.pagebudget import set_page_seconds
 
+    set_page_seconds(job.page_timeout)  # this worker's setting, for this job
     use_workers(job.ocr_workers)
-
     if job.data is not None:
         data, same = job.data, job.stamp is not None
     else:

@@ -18,11 +18,13 @@ __all__ = [
     "NUMBER_IN_TEXT",
     "NUMBER_LABEL",
     "NUMBER_LINE",
+    "NO_DATA",
     "NUMERIC_CELL",
     "amount_text",
     "is_amount",
     "is_column_numbers",
     "is_figure",
+    "is_placeholder",
     "normalize_width",
     "split_amount",
     "strip_invisible",
@@ -140,6 +142,19 @@ def _split_str(text: str) -> tuple[str, str, str] | None:
     return sign, whole.replace(",", ""), frac
 
 
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a dash or slash printed where an amount would be (``-``, ``—``,
+    ``－``, ``/``, ``…``): no amount, and not blank either.
+
+    The contract reads such a cell as blank (a fact is a numeric cell; the checks count a
+    blank as zero, as disclosures print a dash or nothing for zero), so it gives no fact;
+    tables report such cells in their warnings, so none is passed over silently."""
+    if not isinstance(text, str):
+        return False
+    s = strip_invisible(text).strip()
+    return bool(s) and (s in _EMPTY or normalize_width(s) in _EMPTY)
+
+
 def is_amount(text: str) -> bool:
     """Whether ``text`` prints a number (blank and dash placeholders are not amounts)."""
     return split_amount(text) is not None
@@ -179,6 +194,10 @@ def unreadable_amount(text: str) -> str | None:
 # --------------------------------------------------------------------------- column numbers
 
 NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
+
+NO_DATA = re.compile(r"^(?:本表|本单位|此表)?(?:暂?无数据|无发生额|为空表?|空表)[。.]?$")
+"""A line or cell saying an empty table has nothing to show (``本表无数据``), printed where
+its rows would be: the first body row, never a header."""
 
 
 def is_column_numbers(texts: list[str]) -> bool:

@@ -584,3 +584,102 @@ def noop_stream_pdf(folder: Path, name: str = "noop.pdf", megabytes: int = 200) 
     restore the graphics state: nothing painted), 200 KB on disk for 200 MB."""
     noop = deflate_bomb((megabytes << 20) // 4, chunk=1 << 20, fill=b"q Q ")
     return _write(folder, name, pdf_bytes([[budget_page(), RawStream(noop)]]))
+
+
+def slow_page_pdf(folder: Path, name: str = "slow-page.pdf", n: int = 90_000) -> Path:
+    """Page 1: ``n`` one-point characters scattered over the page (under the object cap;
+    6 s with PDFium, 13 s with pdfplumber, almost all of it spent on the page);
+    page 2: the tiny budget."""
+    rng = random.Random(1)
+    ops = b"BT /F1 1 Tf " + b"".join(
+        b"1 0 0 1 %d %d Tm (.) Tj\n" % (20 + rng.randrange(550), 20 + rng.randrange(800))
+        for _ in range(n)) + b"ET\n"
+    return _write(folder, name, pdf_bytes([[cjk_text(50, 60, "说明"), ops], budget_page()],
+                                          flate=True))
+
+
+def many_cmaps_pdf(folder: Path, name: str = "many-cmaps.pdf", fonts: int = 40,
+                   codes: int = 1 << 16) -> Path:
+    """A budget page plus ``fonts`` fonts, each with its own ToUnicode CMap of ``codes``
+    codes (one ``bfrange`` line over a 3-byte code space; each map alone is under the
+    per-map cap), each drawn once."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"/CMapName /Many def 1 begincodespacerange <000000> <FFFFFF> "
+            b"endcodespacerange\n1 beginbfrange\n<000000> <%06X> <4E00>\n"
+            b"endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end\n"
+            % (codes - 1))
+    draw = b"".join(b"BT /C%d 10 Tf %d 30 Td (A) Tj ET\n" % (i, 50 + 12 * i)  # below the table
+                    for i in range(fonts))
+    data = _with_resources(
+        [[budget_page(), draw]],
+        lambda n: [_stream(cmap)] + [
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % n
+            for _ in range(fonts)],
+        lambda n: b"/Font << " + b"".join(b"/C%d %d 0 R " % (i, n + 1 + i)
+                                          for i in range(fonts)) + b">>")
+    return _write(folder, name, data)
+
+
+def _xref_stream_pdf(objs: dict[int, bytes], packed: list[int], root: int) -> bytes:
+    """A PDF 1.5 file of ``objs`` (number -> body), those in ``packed`` inside one Flate
+    object stream, found through a cross-reference stream (as office suites write)."""
+    stm = max(objs) + 1
+    xref = stm + 1
+    bodies = [objs[k] for k in packed]
+    offsets, at = [], 0
+    for b in bodies:
+        offsets.append(at)
+        at += len(b) + 1
+    header = b" ".join(b"%d %d" % (k, o) for k, o in zip(packed, offsets, strict=True)) + b"\n"
+    data = zlib.compress(header + b"".join(b + b"\n" for b in bodies))
+    out = bytearray(b"%PDF-1.5\n")
+    where: dict[int, int] = {}
+    for k in sorted(objs):
+        if k in packed:
+            continue
+        where[k] = len(out)
+        out += b"%d 0 obj\n" % k + objs[k] + b"\nendobj\n"
+    where[stm] = len(out)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n" % (stm, len(packed), len(header), len(data)) + data
+            + b"\nendstream\nendobj\n")
+    rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+    for k in range(1, xref + 1):
+        if k in packed:
+            rows.append(b"\x02" + stm.to_bytes(4, "big") + packed.index(k).to_bytes(2, "big"))
+        elif k == xref:
+            rows.append(b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00")
+        else:
+            rows.append(b"\x01" + where[k].to_bytes(4, "big") + b"\x00\x00")
+    table = b"".join(rows)
+    start = len(out)
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Length %d >>\n"
+            b"stream\n" % (xref, xref + 1, root, len(table)) + table
+            + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+    return bytes(out)
+
+
+def form_fanout_objstm_pdf(folder: Path, name: str = "fanout-objstm.pdf", depth: int = 12,
+                           fan: int = 10) -> Path:
+    """:func:`form_fanout_pdf` with each form's ``/Resources`` an indirect dictionary kept
+    in a compressed object stream: the fan-out cannot be seen in the file's raw bytes."""
+    base = pdf_bytes([[budget_page(), b"q /X0 Do Q"]])
+    objs = {int(m.group(1)): m.group(2)
+            for m in re.finditer(rb"(\d+) 0 obj\n(.*?)\nendobj\n", base, re.S)}
+    root = int(re.search(rb"/Root (\d+) 0 R", base).group(1))  # type: ignore[union-attr]
+    forms = [max(objs) + 1 + d for d in range(depth)]
+    res = [forms[-1] + 1 + d for d in range(depth)]
+    for d in range(depth):
+        if d < depth - 1:
+            body = b"/X Do\n" * fan
+            objs[res[d]] = b"<< /XObject << /X %d 0 R >> >>" % forms[d + 1]
+        else:
+            body = b"0 0 m 1 1 l S BT /F1 1 Tf (1) Tj ET"
+            objs[res[d]] = b"<< /Font << /F1 3 0 R >> >>"
+        objs[forms[d]] = _stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+                                       b"/Resources %d 0 R " % res[d])
+    for k, v in objs.items():
+        if b"/Type /Page " in v:
+            objs[k] = v.replace(b"/Resources << ", b"/Resources << /XObject << /X0 %d 0 R >> "
+                                % forms[0])
+    return _write(folder, name, _xref_stream_pdf(objs, res, root))

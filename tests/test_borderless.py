@@ -221,3 +221,115 @@ def test_headings_not_centred_stay_a_plain_row():
     assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
     assert grid.text_rows()[0] == ["项目", "上年数", "本年数"]
     assert paths(grid) == ["项目", "上年数", "本年数"]
+
+
+# 单位公开表7 without rulings (variant ``empty=text+unruled``, fixtures/build/make_variants.py):
+# a group label, two header lines, and 本表无数据 where the rows would be
+EMPTY_HEAD = [
+    line(w("本年政府性基金预算支出", 360.8, 99.6)),
+    line(w("科目编码", 78.4, 107.0), w("科目名称", 191.1, 107.0)),
+    line(w("合计", 288.6, 114.3), w("基本支出", 368.2, 114.3), w("项目支出", 480.9, 114.3)),
+]
+
+
+def test_header_over_no_data_line_is_an_empty_table():
+    lines = [
+        line(w("淮北市人力资源和社会保障局信息中心2026年政府性基金预算支出表", 101.3, 63.0)),
+        line(w("单位：万元", 510.3, 83.7)),
+        *EMPTY_HEAD,
+        line(w("本表无数据", 275.1, 129.0)),
+        line(w("说明：淮北市人力资源和社会保障局信息中心没有政府性基金预算拨款收入", 40.0, 152.1)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (2, 6)  # the group label taken in, the note left out
+    assert paths(grid) == ["科目编码", "科目名称", "本年政府性基金预算支出/合计",
+                           "本年政府性基金预算支出/基本支出", "本年政府性基金预算支出/项目支出"]
+    # the marker is one cell across the row, under no column's heading
+    (marker,) = [c for c in grid.cells if c.text == "本表无数据"]
+    assert (marker.row, marker.col, marker.colspan) == (2, 0, 5)
+
+
+def test_header_without_rows_or_marker_is_no_table():
+    # the same header with nothing under it: nothing on the page tells it from text
+    assert find_borderless_tables(EMPTY_HEAD, page=1) == []
+
+
+def test_title_and_unit_on_one_line_are_no_row():
+    # ``…支出表        单位：万元`` on one line just above the header (variant
+    # ``unruled+title=unit``): two "columns" of words, yet the table's announcement
+    lines = [
+        line(w("淮北市人力资源和社会保障局信息中心2026年政府性基金预算支出表", 40.0, 62.5),
+             w("单位：万元", 510.3, 61.4)),
+        *[line(*(TextChunk(c.text, c.x0, c.top - 17.2, c.x1, c.bottom - 17.2)
+                 for c in ln.words)) for ln in EMPTY_HEAD],
+        body(111.8, *(("0", a, a + 5.0) for a in (43.0, 155.7, 321.9, 434.6, 547.3))),
+    ]
+    start, end, grid = one_table(lines)
+    assert start == 1 and end == 5
+    assert grid.text_rows()[-1] == ["0"] * 5
+
+
+def test_continuation_opening_with_label_only_rows_takes_them_in():
+    # a 收支总表 continued with no header (variant pages=absent+unruled): the page opens
+    # with 支出 lines printing no amount, left-aligned where the 支出 labels below start
+    labels = ["二十四、预备费", "二十五、其他支出", "二十六、转移性支出"]
+    lines = [line(w(t, 208.7, 46.6 + 17.3 * k)) for k, t in enumerate(labels)]
+    lines += [
+        body(98.5, ("本年收入小计", 43.0, 109.0), ("361.68", 169.4, 202.7),
+             ("本年支出小计", 208.7, 274.7), ("361.68", 343.3, 376.5)),
+        body(115.8, ("上年结转", 43.0, 87.0), ("结转下年", 208.7, 252.7)),
+        body(133.1, ("收入总计", 43.0, 79.0), ("361.68", 169.4, 202.7),
+             ("支出总计", 208.7, 244.7), ("361.68", 343.3, 376.5)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (0, 6)
+    assert [r[2] for r in grid.text_rows()] == labels + ["本年支出小计", "结转下年", "支出总计"]
+
+
+def test_caption_above_a_table_is_no_label_only_row():
+    # one run of lines: the caption, aligned with the 支出 labels, sits above the unit line,
+    # which no table row is (a colon): the lines above the table are not all rows, none is
+    lines = [line(w("单位公开表1", 208.7, 66.0)), line(w("单位：万元", 330.0, 81.2))]
+    lines += [
+        body(98.5, ("本年收入小计", 43.0, 109.0), ("361.68", 169.4, 202.7),
+             ("本年支出小计", 208.7, 274.7), ("361.68", 343.3, 376.5)),
+        body(115.8, ("上年结转", 43.0, 87.0), ("结转下年", 208.7, 252.7)),
+        body(133.1, ("收入总计", 43.0, 79.0), ("361.68", 169.4, 202.7),
+             ("支出总计", 208.7, 244.7), ("361.68", 343.3, 376.5)),
+    ]
+    start, _, _ = one_table(lines)
+    assert start == 2
+
+
+def test_page_ending_with_label_only_rows_keeps_them():
+    # the 收支总表's page ends with 支出 lines printing no amount (variant
+    # yuan+unruled+pages=split); the note under a table has a colon and stays text
+    lines = [
+        body(46.6, ("二十、住房保障支出", 208.7, 289.7), ("156,700.00", 333.0, 376.5)),
+        body(61.3, ("其他", 43.0, 61.0), ("31,000.00", 150.0, 202.7),
+             ("二十一、粮油物资储备支出", 208.7, 316.7)),
+        body(76.0, ("本年收入小计", 43.0, 97.0), ("3,616,800.00", 140.0, 202.7),
+             ("本年支出小计", 208.7, 262.7), ("3,616,800.00", 324.0, 376.5)),
+        line(w("二十三、灾害防治及应急管", 208.7, 90.7)),
+        line(w("理支出", 208.7, 102.4)),
+        line(w("二十四、预备费", 208.7, 117.1)),
+        line(w("注：本表金额单位为元", 43.0, 131.8)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (0, 6)
+    assert [r[2] for r in grid.text_rows()][-2:] == ["二十三、灾害防治及应急管理支出", "二十四、预备费"]
+
+
+def test_two_amount_lines_among_label_only_rows_are_a_table():
+    # a 财政拨款收支总表 page continued with no header (variant pages=absent+unruled): two
+    # lines print amounts, the 支出 lines between them only a label
+    lines = [
+        body(46.6, ("（十九）住房保障支出", 208.7, 307.7), ("15.67", 353.0, 376.5)),
+        line(w("（二十）粮油物资储备支出", 208.7, 63.9)),
+        line(w("二、年终结转结余", 208.7, 81.2)),
+        body(98.5, ("收入总计", 43.0, 79.0), ("358.58", 169.4, 202.7),
+             ("支出总计", 208.7, 244.7), ("358.58", 343.3, 376.5)),
+    ]
+    start, end, grid = one_table(lines)
+    assert (start, end) == (0, 4)
+    assert [r[2] for r in grid.text_rows()][-2:] == ["二、年终结转结余", "支出总计"]

@@ -291,3 +291,50 @@ def test_one_sided_dash_is_no_page_number_by_itself():
     steady = [text("正文甲", 1, 100), text("- 2", 1, 800), text("正文乙", 2, 100),
               text("- 3", 2, 800)]
     assert find_furniture(steady) == {1, 3}
+
+
+def test_unit_line_on_top_of_every_page_is_no_running_line():
+    # no caption above the title and its unit line: ``单位：万元`` is each table page's
+    # first line (variant captions=bare+title=unit), the table's announcement all the same
+    blocks = [b for p in range(1, 5) for b in (text("单位：万元", p, 10, x=400.0),
+                                               text(f"正文{BODY[p]}", p, 100))]
+    assert find_furniture(blocks) == set()
+
+
+def test_row_split_by_the_page_break_is_joined():
+    # 单位公开表3 on A5 (variant pages=split): the row's code and amounts end page 1, its
+    # wrapped label, vertically centred, starts below the page's end with the header repeated
+    p1 = HEADER + [["20801", "人力资源和社会保障管理事务", "322.81", "74.71", "248.1"],
+                   ["2080199", "", "322.81", "74.71", "248.1"]]
+    p2 = HEADER + [["", "其他人力资源和社会保障管理事务支出", "", "", ""],
+                   ["20805", "行政事业单位养老支出", "16.06", "16.06", ""]]
+    joined, n_header, warnings = join_fragments([grid(p1, 1, XS5), grid(p2, 2, XS5)])
+    assert n_header == 1
+    assert joined.text_rows()[1:] == [
+        ["20801", "人力资源和社会保障管理事务", "322.81", "74.71", "248.1"],
+        ["2080199", "其他人力资源和社会保障管理事务支出", "322.81", "74.71", "248.1"],
+        ["20805", "行政事业单位养老支出", "16.06", "16.06", ""]]
+    assert any("split" in w for w in warnings)
+    # the label keeps its own page
+    (label,) = [c for c in joined.cells if c.text.startswith("其他人力")]
+    assert label.page == 2
+
+
+def test_label_continued_below_the_page_break_is_joined():
+    # at 9 pt the break falls inside the label: 机关 | 事业单位基本养老保险缴费支出
+    p1 = HEADER + [["2080505", "机关", "10.71", "10.71", ""]]
+    p2 = HEADER + [["", "事业单位基本养老保险缴费支出", "", "", ""],
+                   ["2080506", "机关事业单位职业年金缴费支出", "5.35", "5.35", ""]]
+    joined, _, _ = join_fragments([grid(p1, 1, XS5), grid(p2, 2, XS5)])
+    assert [r[1] for r in joined.text_rows()[1:]] == ["机关事业单位基本养老保险缴费支出",
+                                                      "机关事业单位职业年金缴费支出"]
+
+
+def test_uncoded_line_without_amount_after_a_break_stays_a_row():
+    # 收支总表 lines print no code, and a line without an amount is a line of its own
+    head = [["项目", "预算数", "项目", "预算数"]]
+    p1 = head + [["", "", "（十九）住房保障支出", "15.67"]]
+    p2 = head + [["", "", "（二十）粮油物资储备支出", ""], ["收入总计", "361.68", "支出总计", "361.68"]]
+    joined, _, _ = join_fragments([grid(p1, 1, XS), grid(p2, 2, XS)])
+    assert [r[2] for r in joined.text_rows()[1:]] == ["（十九）住房保障支出", "（二十）粮油物资储备支出",
+                                                      "支出总计"]

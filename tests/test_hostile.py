@@ -835,3 +835,175 @@ def test_a_fanout_whose_forms_cannot_be_counted_is_not_given_to_pdfium(tmp_path)
                              b"/Subtype /Form /Filter /LZWDecode /BBox [0 0 595 842] "
                              b"/Resources << /Font")
     assert leaf_only != data and not form_fanout_exceeds(leaf_only)
+
+
+@pytest.mark.slow  # two runs of the command line, each a few seconds
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_slow_page_is_skipped_and_the_rest_is_read(tmp_path, engine):
+    """A page of 90,000 one-point characters is under every cap but took 6 s (PDFium) or
+    13 s (pdfplumber), and only the per-file limit stopped slower ones, losing the whole
+    document.  Over the per-page budget (0.3 s here) it is skipped with a warning naming
+    it, and the next page's table is read."""
+    slow = bi.slow_page_pdf(tmp_path)
+    p = cli("extract", slow, "-o", tmp_path / "out", "--pdf-engine", engine,
+            "--page-timeout", "0.3")  # page 1 takes 2.6 s (PDFium) or 7 s of CPU here
+    assert p.returncode == 0, p.stderr
+    got = {(f["row_label"], f["column"]): (f["value"], f["page"])
+           for f in facts_of(tmp_path / "out", "slow-page")}
+    assert got == {k: (v, "2") for k, v in BUDGET_PAGE_FACTS.items()}
+    warnings = json.loads((tmp_path / "out" / "slow-page.json").read_text("utf-8"))["warnings"]
+    assert [w for w in warnings if "skipped" in w] == [
+        "page 1 was skipped: reading it took more than the 0.3 s limit for one page (real "
+        "pages take under a second: the page is broken or hostile; raise --page-timeout if "
+        "it is genuinely dense)"]
+
+
+def test_the_operator_budget_counts_forms_drawn_many_times(tmp_path, monkeypatch):
+    """pdfminer interprets a form each time it is drawn: 40 drawings of a form of 1,000
+    no-op operators are 40,000 operators on the page.  Over the operator budget (20,000
+    here) the page is skipped with a warning, the next page read; under it (50,000) the
+    page is read."""
+    from budget_extract.readers import pdf
+    from budget_extract.readers.pdf import pagebudget
+
+    form = bi._stream(b"1 w\n" * 1000, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] ")
+    data = bi._with_resources([b"q " + b"/X0 Do " * 40 + b"Q\n", bi.budget_page()],
+                              lambda n: [form], lambda n: b"/XObject << /X0 %d 0 R >>" % n)
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 20_000)
+    src = pdf.read(data, "forms.pdf", engine="pdfplumber")
+    assert src.warnings == [
+        "page 1 was skipped: its content has more than 20,000 operators, the limit for one "
+        "page (real pages hold under 10,000): the page is broken or hostile"]
+    cells = [c.text for b in src.blocks if b.grid for c in b.grid.cells]
+    assert cells[:8] == ["项目", "合计", "一般公共预算拨款收入", "其他收入", "合计", "120.00",
+                         "100.00", "20.00"]
+    assert {b.page for b in src.blocks} == {2}
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 50_000)
+    assert pdf.read(data, "forms.pdf", engine="pdfplumber").warnings == []
+
+
+def test_a_document_whose_every_page_is_over_budget_says_so(tmp_path, monkeypatch):
+    """Nothing read because every page went over its budget is an error naming them, not
+    "no text layer"."""
+    from budget_extract.errors import ExtractError
+    from budget_extract.readers import pdf
+    from budget_extract.readers.pdf import pagebudget
+
+    monkeypatch.setattr(pagebudget, "MAX_PAGE_OPERATORS", 1_000)  # checked every 4,096
+    with pytest.raises(ExtractError) as err:
+        pdf.read(bi.pdf_bytes([[bi.budget_page(), b"q Q\n" * 2_100]]), "one.pdf",
+                 engine="pdfplumber")
+    assert err.value.reason == (
+        "nothing was read: page 1 was skipped: its content has more than 1,000 operators, the "
+        "limit for one page (real pages hold under 10,000): the page is broken or hostile")
+
+
+def test_many_small_cmaps_cannot_add_up(tmp_path):
+    """40 fonts, each with a 65,536-code ToUnicode map (each one under the per-map cap):
+    2,621,440 codes in all stop at the document's cap, in pdfplumber; PDFium (which keeps
+    ranges unexpanded) reads the page; 30 such fonts (1,966,080 codes) are under the cap."""
+    from budget_extract.errors import ExtractError
+    from budget_extract.readers import pdf
+
+    many = bi.many_cmaps_pdf(tmp_path).read_bytes()
+    with pytest.raises(ExtractError) as err:
+        pdf.read(many, "many.pdf", engine="pdfplumber")
+    assert err.value.reason == (
+        "page 1: the fonts' character maps (CMaps) map more than 2,097,152 codes in all "
+        "(real documents map a few thousand): the file is broken or hostile")
+    cells = [c.text for b in pdf.read(many, "many.pdf").blocks if b.grid for c in b.grid.cells]
+    assert cells[4:8] == ["合计", "120.00", "100.00", "20.00"]
+    fewer = bi.many_cmaps_pdf(tmp_path, "fewer.pdf", fonts=30).read_bytes()
+    cells = [c.text for b in pdf.read(fewer, "fewer.pdf", engine="pdfplumber").blocks
+             if b.grid for c in b.grid.cells]
+    assert cells[4:8] == ["合计", "120.00", "100.00", "20.00"]
+
+
+@pytest.mark.slow  # one run of the command line, pdfplumber meeting the object limit
+def test_a_form_fanout_hidden_in_object_streams_is_caught(tmp_path):
+    """The twelve-form fan-out with every form's /Resources packed in a compressed object
+    stream (PDF 1.5): the raw bytes show no form drawing another, so the check passed it
+    and PDFium aborted (SIGABRT after 30 s).  Object streams are inflated and followed:
+    the file goes to pdfplumber, which stops at the object limit; a small fan-out packed
+    the same way stays with PDFium and is read."""
+    from budget_extract.readers.pdf import fanout
+
+    bomb = bi.form_fanout_objstm_pdf(tmp_path)
+    small = bi.form_fanout_objstm_pdf(tmp_path, "small.pdf", depth=3, fan=10)
+    assert fanout.form_fanout_exceeds(bomb.read_bytes())
+    assert not fanout.form_fanout_exceeds(small.read_bytes())
+    p = cli("extract", bomb, small, "-o", tmp_path / "out")
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith(f"error: {bomb}: page 1: more than 100,000 objects on one page"), \
+        p.stderr
+    got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", "small")}
+    assert got == BUDGET_PAGE_FACTS
+
+
+def test_object_streams_the_fanout_check_cannot_read_leave_the_file_to_pdfplumber(
+        tmp_path, monkeypatch):
+    """An object stream past the inflate bound, or in a filter the check does not decode,
+    may hide any fan-out: the file is not given to PDFium."""
+    from budget_extract.readers.pdf import fanout
+
+    data = bi.form_fanout_objstm_pdf(tmp_path, "small.pdf", depth=3, fan=10).read_bytes()
+    assert not fanout.form_fanout_exceeds(data)
+    monkeypatch.setattr(fanout, "MAX_OBJSTM_TOTAL", 40)
+    assert fanout.form_fanout_exceeds(data)
+    monkeypatch.undo()
+    lzw = data.replace(b"/ObjStm /N 3 /First", b"/ObjStm /N 3 /Filter /LZWDecode /First")
+    lzw = lzw.replace(b"/Filter /FlateDecode /Length", b"/Length")
+    assert lzw != data and fanout.form_fanout_exceeds(lzw)
+
+
+DASH_ROWS = [["项目", "合计", "一般公共预算拨款收入", "其他收入", "事业收入"],
+             ["合计", "100.00", "100.00", "-", "0.00"],
+             ["某单位", "100.00", "100.00", "—", "0.00"],
+             ["另一单位", "－", "－", "－", "－"]]
+
+
+def dash_inputs(folder: Path) -> list[Path]:
+    """The same 收入总表, with ``-``, ``—`` and ``－`` printed for zero, as PDF, Markdown
+    and HTML."""
+    pdf = folder / "dash.pdf"
+    pdf.write_bytes(bi.pdf_bytes([
+        bi.cjk_text(150, 60, "某单位2026年单位预算", size=16) + bi.cjk_text(50, 100, "收入总表")
+        + bi.cjk_text(450, 120, "单位：万元")
+        + bi.ruled_table(DASH_ROWS, [50, 130, 210, 380, 460, 545], 140)]))
+    head = "# 某单位2026年单位预算\n\n收入总表\n\n单位：万元\n\n"
+    md = folder / "dash.md"
+    md.write_text(head + "\n".join("| " + " | ".join(r) + " |" for r in DASH_ROWS[:1])
+                  + "\n|---|---|---|---|---|\n"
+                  + "\n".join("| " + " | ".join(r) + " |" for r in DASH_ROWS[1:]) + "\n",
+                  encoding="utf-8")
+    html = folder / "dash.html"
+    html.write_text("<html><body><h1>某单位2026年单位预算</h1><p>收入总表</p><p>单位：万元</p>"
+                    "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                                        for r in DASH_ROWS) + "</table></body></html>",
+                    encoding="utf-8")
+    return [pdf, md, html]
+
+
+def test_dashes_for_zero_are_blank_and_reported_in_every_format(tmp_path):
+    """The contract reads a dash as a blank: no fact (a fact is a numeric cell), zero in
+    the checks.  It was passed over silently, and a column of dashes was taken for a text
+    column, which split the table in two panels (其他收入 became the stub of a second one:
+    事业收入's facts had the row label “-”); now a column of dashes is an amount column
+    left empty, and each table says how many cells print one, in PDF, Markdown and HTML
+    alike."""
+    inputs = dash_inputs(tmp_path)
+    p = cli("extract", *inputs, "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    for stem in ("dash.pdf", "dash.md", "dash.html"):
+        got = {(f["row_label"], f["column"]): f["value"] for f in facts_of(tmp_path / "out", stem)}
+        assert got == {("合计", "合计"): "100.00", ("合计", "一般公共预算拨款收入"): "100.00",
+                       ("合计", "事业收入"): "0.00", ("某单位", "合计"): "100.00",
+                       ("某单位", "一般公共预算拨款收入"): "100.00",
+                       ("某单位", "事业收入"): "0.00"}, stem
+        doc = json.loads((tmp_path / "out" / f"{stem}.json").read_text(encoding="utf-8"))
+        assert [w for w in doc["warnings"] if "dash" in w] == [
+            "table 1 (某单位2026年单位预算收入总表): 6 amount cell(s) print a dash or slash "
+            "instead of a number "
+            "(“-” ×1, “—” ×1, “－” ×4; first: row 1 “合计”, column 其他收入): read as blank, "
+            "no fact (a blank counts as zero in the checks)"], stem
+        assert all(c["status"] in ("pass", "skip") for c in doc["checks"]), stem

@@ -4,7 +4,9 @@ from budget_extract.numtext import (
     FIGURE,
     NUMBER_LINE,
     NUMERIC_CELL,
+    is_amount,
     is_figure,
+    is_placeholder,
     split_amount,
 )
 
@@ -37,3 +39,11 @@ def test_split_amount_is_strict_about_grouping_and_placeholders():
     assert split_amount("1,23") is None
     assert split_amount("—") is None
     assert split_amount("(-12)") is None
+
+
+def test_placeholders_are_dashes_and_slashes_not_blanks_or_amounts():
+    for printed in ("-", "—", "——", "－", "－－", "–", "/", "／", "…", " - ", "\u200b—"):
+        assert is_placeholder(printed), printed
+        assert not is_amount(printed), printed
+    for printed in ("", "  ", "0", "0.00", "-1", "—1", "无", "-/-x"):
+        assert not is_placeholder(printed), printed

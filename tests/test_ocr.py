@@ -350,3 +350,21 @@ def test_a_page_scanned_sideways_is_read_upright(tmp_path, monkeypatch, pil_angl
     assert f"page 1 was scanned sideways and was read turned 90° {way}: the boxes of its " \
            "values are on the page so turned (its width and height swapped), not on the " \
            "PDF page as stored" in doc.source.warnings
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_scanned_pages_are_not_held_to_the_text_page_budget(tmp_path, monkeypatch):
+    """The per-page CPU budget of text pages (``--page-timeout``) is not charged with
+    recognition, which runs after the text layer is read and has its own limit."""
+    from budget_extract.readers.pdf.pagebudget import set_page_seconds
+
+    one = _pages(tmp_path, "one.pdf", [(DEGRADED, [3])])
+    set_page_seconds(0.01)
+    try:
+        src = read(str(one))
+    finally:
+        set_page_seconds(None)
+    assert src.ocr_pages == [1]
+    assert not [w for w in src.warnings if "skipped" in w]
+    assert any(b.grid is not None for b in src.blocks)

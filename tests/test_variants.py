@@ -1,11 +1,13 @@
 """Layout variants of the seed (fixtures/build/make_variants.py) give the seed's facts.
 
 Each variant prints the seed's twelve tables as another real template would (公开NN表 /
-预算NN表 / 表一 / in-grid captions or none, the title inside the grid, beside the caption
-or the unit, the unit line inside the grid, a 栏次 row centred or right-aligned, a 行次
-column in the 收支总表 panels, 类/款/项 code columns with or without leading zeros, codes
-right-aligned or centred, tables crossing pages with the header repeated, partly repeated
-or absent, no rulings, 元 with thousands separators, six decimals).  The content is the
+预算NN表 / 表一 / in-grid captions or none, the 目录 numbering them, the title inside the
+grid, beside the caption or the unit, the unit line inside the grid, a 栏次 row centred or
+right-aligned, a 行次 column in the 收支总表 panels, the 收支总表 in 3–4 panels, 类/款/项
+code columns with or without leading zeros, codes right-aligned or centred, header text
+stacked one character a line, tables crossing pages with the header repeated, partly
+repeated or absent, a row split by the page's end, empty tables saying 本表无数据 or
+printing their header alone, no rulings, 元 with thousands separators, six decimals).  The content is the
 seed's, so the expected facts are the seed's own, known by construction
 (tests/variant_facts.py lists the only differences allowed).
 
@@ -18,26 +20,20 @@ too), or ``BUDGET_VARIANTS='unit+lanci,yuan'`` for chosen ones.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-from variant_facts import FIX, diff, expected, keyed
-
-_spec = importlib.util.spec_from_file_location("make_variants",
-                                               FIX / "build" / "make_variants.py")
-make_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_variants)
+from variant_facts import SEED_PDF, diff, expected, keyed, make_variants
 
 # together these use every feature of the generator
 COMBINED = [
-    "codes=split+pages=repeat+captions=biao+codealign=center",
-    "yuan",  # 元 with separators widens the tables: on A5 with split codes, see KNOWN_FAILING
-    "unit+pages=absent+captions=inside+hangci",
-    "captions=gongkai+lanci+codes=nozero+pages=partial",
-    "captions=yusuan+unruled+lanci=right+decimals=6",
-    "captions=none+codes=split+unit+title=inside",
+    "yuan+codes=split+pages=repeat+captions=biao+codealign=center+panels=4",
+    "unit+pages=absent+captions=inside+hangci+empty=text",
+    "captions=gongkai+lanci+codes=nozero+pages=partial+vertical",
+    "captions=yusuan+unruled+lanci=right+decimals=6+empty=text",
+    "captions=none+codes=split+unit+title=inside+panels=3",
+    "captions=bare+title=unit+empty=blank+vertical",
 ]
 
 
@@ -75,18 +71,11 @@ def variant_pdf(tmp_path_factory):
 
 # variants the tool does not read right yet: (reason); strict, so a fix shows
 KNOWN_FAILING: dict[str, str] = {
-    # A5 pages at 11pt: an amount and the next panel's label 0.55 em apart merge into one
-    # word and leave no river between the columns (words split, and rivers count, from
-    # 0.6 em); with the header partly repeated the 栏次-less continuation loses tables too
-    "unruled+pages=repeat": "cramped columns without rulings merge",
-    "unruled+pages=partial": "cramped columns without rulings merge; tables lost",
-    # the title and 单位：万元 on one line over an empty table's header and row of 0s
-    "unruled+title=unit": "单位公开表7 and 8 (empty, a row of 0s) not found",
-    # the generator's defect, not the reader's: on A5 pages the 元 amounts with separators
-    # push 单位公开表5's last column (项目支出) past the page's right edge, where a viewer
-    # shows nothing and the reader (issue 14) reads nothing, with a warning
-    "yuan+codes=split+pages=repeat+captions=biao+codealign=center":
-        "the table overflows the A5 page: its last column is off the page",
+    # the header's row-spanning cells cut to their first row (blank cells under them) and
+    # no rulings: the header reader places cells by where their text is centred, which
+    # assumes a leaf's cell reaches down to the body; here 合计 sits in the first row only
+    # and reads as the group label over 小计 (合计/小计 for 基本支出/小计)
+    "unruled+pages=partial": "unspanned header without rulings: 合计 read as a group label",
 }
 
 
@@ -103,6 +92,9 @@ def test_variant_gives_seed_facts(name, variant_pdf, extracted):
     numbered = [t.table_no for t in doc.tables if t.kind != "performance_target"]
     last = 11 if "unruled" in name else 12
     assert numbered == [str(n) for n in range(1, last + 1)]
+    # each with the seed's title, wherever the layout prints it (not a part's heading)
+    seed = {t.table_no: t.title for t in extracted(SEED_PDF).tables if t.table_no}
+    assert [t.title for t in doc.tables if t.table_no] == [seed[n] for n in numbered]
 
 
 def test_variants_print_what_they_say(variant_pdf):
@@ -119,10 +111,17 @@ def test_variants_print_what_they_say(variant_pdf):
     with pdfplumber.open(variant_pdf("yuan")) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
         assert "3,585,800.00" in text and "单位：元" in text
-    with pdfplumber.open(variant_pdf(COMBINED[0])) as pdf:  # pages=repeat
-        # tables cross pages with their header repeated: a page with a header and no title
-        assert any("科目名称" in t and "2026年" not in t
-                   for t in (p.extract_text() or "" for p in pdf.pages))
+    with pdfplumber.open(variant_pdf(COMBINED[0])) as pdf:  # pages=repeat, panels=4
+        # the 收支总表 in four panels crosses a page with its header repeated: a page with
+        # the header and no title
+        text = [p.extract_text() or "" for p in pdf.pages]
+        assert any("支出经济分类" in t and "2026年" not in t for t in text)
+        assert any("支出功能分类" in t and "支出性质" in t and "支出经济分类" in t for t in text)
+    with pdfplumber.open(variant_pdf(COMBINED[5])) as pdf:  # vertical, empty=blank
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        # 支出总表's 合计 | 基本支出 | 项目支出 headings one character a line, side by side
+        # (vertically centred: 合/计 one line lower than 基/本/支/出)
+        assert "基 项\n合 本 目\n科目编码 科目名称\n计 支 支\n出 出" in text
 
 
 def _lines(pdf):

@@ -5,11 +5,15 @@ seed's own: the committed seed PDF's facts (equal to the seed Markdown's, see
 tests/test_seed_pdfs.py).  Documented differences, and only these, are allowed:
 
 - page numbers, boxes and the printed table numbering (the caption style is the variant);
-- amounts in 元 where the variant prints 元: the seed's value times 10000, unit 元.
+- amounts in 元 where the variant prints 元: the seed's value times 10000, unit 元;
+- what the generator says a feature changes (``Variant.renamed`` / ``Variant.added``): a
+  column whose path names its panel once the 收支总表 prints more panels, and the facts of
+  the panels it adds (their amounts taken from the seed's other tables).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +21,11 @@ from budget_extract.facts import document_facts
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PDF = FIX / "huaibei-hrss-info-center-2026-budget.pdf"
+
+_spec = importlib.util.spec_from_file_location("make_variants",
+                                               FIX / "build" / "make_variants.py")
+make_variants = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_variants)
 
 Key = tuple
 NUMBERED = {str(n) for n in range(1, 13)}  # the 单位公开表 the variants print
@@ -39,7 +48,17 @@ def keyed(doc, yuan: bool = False, tables: set[str] | None = None) -> list[Key]:
 
 
 def expected(extracted, name: str) -> list[Key]:
-    return keyed(extracted(SEED_PDF), yuan="yuan" in name, tables=NUMBERED)
+    yuan = "yuan" in name
+    v = make_variants.variant_html(name)
+    out = []
+    for key in keyed(extracted(SEED_PDF), yuan=yuan, tables=NUMBERED):
+        column = v.renamed.get((key[0], key[4]), key[4])
+        out.append(key[:4] + (column,) + key[5:])
+    for kind, row_no, label, column, amount in v.added:
+        value = Decimal(amount) * (10000 if yuan else 1)
+        out.append((kind, row_no, "", label, column, value.normalize(),
+                    "元" if yuan else "万元"))
+    return sorted(out, key=repr)
 
 
 def diff(got: list[Key], want: list[Key], limit: int = 8) -> str:

@@ -35,7 +35,7 @@ from ..model import (
     TableKind,
     TableLayout,
 )
-from ..numtext import unreadable_amount
+from ..numtext import is_placeholder, unreadable_amount
 from ..tables.build import form_layout
 from .codes import guess_scheme
 from .codes_link import link_codes
@@ -74,6 +74,7 @@ def interpret_table(table: Table, unit_name: str = "") -> None:
         r.values_yuan = _values_yuan(table, r)
     if table.kind != TableKind.PERFORMANCE_TARGET:
         table.warnings.extend(_unreadable(table))
+        table.warnings.extend(_dashes(table))
 
 
 def _unreadable(table: Table) -> list[str]:
@@ -88,6 +89,25 @@ def _unreadable(table: Table) -> list[str]:
                       for r, k, text, why in bad[:3])
     more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
     return [f"{len(bad)} amount(s) not read: {shown}{more}"]
+
+
+def _dashes(table: Table) -> list[str]:
+    """One warning per table for value cells printing a dash (or slash) instead of an
+    amount: read as blank, as the contract says (no fact; zero in the checks), and said,
+    since a dash may stand for zero or for nothing."""
+    roles = {c.key: c.role for c in table.columns}
+    found = [(r, k, v.text.strip()) for r in table.rows for k, v in r.cells.items()
+             if roles.get(k) == "value" and is_placeholder(v.text)]
+    if not found:
+        return []
+    counts: dict[str, int] = {}
+    for _, _, text in found:
+        counts[text] = counts.get(text, 0) + 1
+    printed = ", ".join(f"“{t}” ×{n}" for t, n in counts.items())
+    r, k, _ = found[0]
+    return [f"{len(found)} amount cell(s) print a dash or slash instead of a number "
+            f"({printed}; first: row {r.row_no} “{r.label}”, column {k}): read as blank, "
+            "no fact (a blank counts as zero in the checks)"]
 
 
 def _is_empty(table: Table, placeholder: bool) -> bool:

@@ -23,6 +23,7 @@ from ..headers import (
     unique_paths,
 )
 from ..model import CellValue, Column, Grid, GridCell, Row, Table, TableKind, TableLayout
+from ..numtext import is_placeholder
 from ..segment import TocEntry, norm
 from .continuation import join_fragments
 from .detect import TableCandidate, heading_cell, is_title, without_row
@@ -76,7 +77,10 @@ def _roles(paths: list[tuple[str, ...]], body: list[list[GridCell | None]],
     roles: list[str] = []
     for k, path in enumerate(paths):
         leaf = path[-1] if path else ""
-        texts = [norm(row[k].text) for row in body if row[k] is not None and norm(row[k].text)]
+        # a dash or slash stands for zero or nothing, as a blank does: a column of them
+        # is an amount column left empty, not a text column (which would start a panel)
+        texts = [t for row in body if row[k] is not None
+                 and (t := norm(row[k].text)) and not is_placeholder(t)]
         if any(CODE_HEADER.search(lvl) for lvl in path) and not any(
                 "名称" in lvl for lvl in path[-1:]):
             roles.append("code")
@@ -193,6 +197,10 @@ def build_table(cand: TableCandidate, toc: list[TocEntry], doc_unit_name: str = 
     fragments = list(cand.fragments)
     fragments[0], inner_title = _strip_title_row(fragments[0])
     title = cand.title or inner_title
+    for k, frag in enumerate(fragments[1:], start=1):  # the title row repeated on each page
+        stripped, again = _strip_title_row(frag)
+        if again and again == norm(title):
+            fragments[k] = stripped
     metas = [split_meta(g) for g in fragments]
     fragments = [g for g, _ in metas]
     meta = metas[0][1]

@@ -177,6 +177,60 @@ def _repeated_header_rows(frag: Grid, header: list[list[str]], start: int) -> in
     return k - start
 
 
+def _split_row(cells: list[GridCell], new: list[GridCell], r: int) -> bool:
+    """Join a row the page break split: the last row above the break holds figures (code,
+    amounts) and no label, and the continuation's first row ``r`` holds only the label,
+    where the row above is blank (a wrapped label vertically centred started below the
+    page's end).  ``new`` (the continuation's cells) is rewritten in place, rows moved up
+    one; returns whether the rows were joined."""
+    above = [c for c in cells if c.row + c.rowspan == r]
+    below = [c for c in new if c.row == r]
+    if not above or not below or any(c.rowspan > 1 or c.row != r - 1 for c in above) or any(
+            c.rowspan > 1 for c in below):
+        return False
+    texts_above = [norm(c.text) for c in above if norm(c.text)]
+    label = [c for c in below if norm(c.text)]
+    if not label or not any(looks_numeric(t) for t in texts_above) or any(
+            looks_numeric(c.text) or CODE_CELL.match(norm(c.text)) for c in label):
+        return False
+    taken = {k for c in above if norm(c.text) for k in range(c.col, c.col + c.colspan)}
+    if any(k in taken for c in label for k in range(c.col, c.col + c.colspan)):
+        return _split_label(cells, new, r, above, label)
+    if any(not looks_numeric(t) and not CODE_CELL.match(t) for t in texts_above):
+        return False  # the row above has its label: the one below is a row of its own
+    spots = {k for c in label for k in range(c.col, c.col + c.colspan)}
+    cells[:] = [c for c in cells if not (c.row == r - 1 and not norm(c.text) and (
+        set(range(c.col, c.col + c.colspan)) & spots))]
+    kept = [c for c in new if c.row != r]
+    new[:] = [GridCell(text=c.text, row=r - 1, col=c.col, colspan=c.colspan, page=c.page,
+                       bbox=c.bbox) for c in label] + [
+        GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan, colspan=c.colspan,
+                 page=c.page, bbox=c.bbox) for c in kept]
+    return True
+
+
+def _split_label(cells: list[GridCell], new: list[GridCell], r: int, above: list[GridCell],
+                 label: list[GridCell]) -> bool:
+    """The label's first line above the break, the rest below (``机关`` | ``事业单位基本养老
+    保险缴费支出``): the row above has a 科目编码 and figures, the one below nothing but text
+    in the label cell the row above prints.  Rows without a code (收支总表 lines, printed
+    without an amount on purpose) are never joined: nothing tells a wrapped label there."""
+    if not any(CODE_CELL.match(norm(c.text)) for c in above) or len(label) != 1:
+        return False
+    cont = label[0]
+    head = next((c for c in above if c.col == cont.col and c.colspan == cont.colspan
+                 and norm(c.text) and not looks_numeric(c.text)
+                 and not CODE_CELL.match(norm(c.text))), None)
+    if head is None:
+        return False
+    cells[cells.index(head)] = GridCell(text=head.text + cont.text, row=head.row, col=head.col,
+                                        colspan=head.colspan, page=head.page, bbox=head.bbox)
+    kept = [c for c in new if c.row != r]
+    new[:] = [GridCell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
+                       colspan=c.colspan, page=c.page, bbox=c.bbox) for c in kept]
+    return True
+
+
 def join_fragments(fragments: list[Grid], joined_by: list[str] | None = None,
                    ) -> tuple[Grid, int, list[str]]:
     """One grid from a table's fragments; returns (grid, header rows, warnings).
@@ -258,14 +312,20 @@ def join_fragments(fragments: list[Grid], joined_by: list[str] | None = None,
                     f"a continuation of this table has {frag.n_cols} columns where the first "
                     f"part has {n_cols}; aligned on its last non-empty column (shifted by "
                     f"{offset})")
+        new: list[GridCell] = []
         for c in frag.cells:
             if c.row < skip:
                 continue
             col, span = place(c) if place else (c.col + offset, c.colspan)
-            cells.append(GridCell(text=c.text, row=c.row - skip + n_rows, col=col,
-                                  rowspan=c.rowspan, colspan=span, page=c.page, bbox=c.bbox))
+            new.append(GridCell(text=c.text, row=c.row - skip + n_rows, col=col,
+                                rowspan=c.rowspan, colspan=span, page=c.page, bbox=c.bbox))
         n_cols = max(n_cols, frag.n_cols + offset) if place is None else n_cols
         n_rows += frag.n_rows - skip
+        if _split_row(cells, new, n_rows - (frag.n_rows - skip)):
+            n_rows -= 1
+            warnings.append(f"{where}: the row the page break split (its amounts above the "
+                            "break, its label below) rejoined")
+        cells.extend(new)
     joined = Grid(cells=cells, n_rows=n_rows, n_cols=n_cols, page=first.page, bbox=first.bbox,
                   ruled=first.ruled and all(f.ruled for f in fragments))
     return joined, n_header, warnings

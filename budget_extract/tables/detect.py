@@ -115,8 +115,11 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
                 continue
             if last is not None and last.note and not pending and not _announces(b) \
                     and b.kind == "paragraph" and not last.note.endswith(("。", ".")) \
-                    and len(b.text) < 60 and not UNIT.search(b.text):
-                last.note += b.text.strip()  # a note wrapped onto a second line
+                    and len(b.text) < 60 and not UNIT.search(b.text) \
+                    and (b.page is None or b.page in last.pages):
+                # a note wrapped onto a second line (on the table's page: the first line
+                # of the next page is the next table's caption or wrapped title)
+                last.note += b.text.strip()
                 continue
             pending.append(b)
             continue
@@ -135,11 +138,13 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
         if not unit:
             unit = _unit_in_grid(b.grid)
         grid = b.grid
-        if not caption:
-            in_caption, in_number, in_title = grid_heading(grid)
-            if in_caption:  # the caption row is no header level: take it out of the grid
-                caption, number, title = in_caption, in_number, title or in_title
-                grid = without_row(grid, heading_row(grid))
+        in_caption, in_number, in_title = grid_heading(grid)
+        if in_caption and not caption:  # the caption row is no header level: out of the grid
+            caption, number, title = in_caption, in_number, title or in_title
+            grid = without_row(grid, heading_row(grid))
+        elif in_title and not in_caption and is_title(in_title):
+            # a title drawn in the grid is nearer than any line above (a part's heading)
+            title = in_title
         cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
                               unit=unit, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
@@ -174,7 +179,10 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
     if last.note:
         return None
     inner = grid_heading(grid)
-    if inner[2] and norm(inner[2]) != norm(last.title):
+    # the table's title may itself be its grid's first row (a caption printed above it),
+    # repeated with the header on each page
+    own = last.title or grid_heading(last.fragments[0])[2]
+    if inner[2] and (norm(inner[2]) != norm(own) or not _header_again(last.fragments[0], grid)):
         return None  # a title printed in the grid's first row: a table of its own
     if not caption and not title and all(_is_repeat(p, last) or _marks_continuation(p, last)
                                          for p in pending):
@@ -209,6 +217,19 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         # no header, no title: a piece of the table above (rows the reader cut off it)
         return "by nearest column positions (a piece without header or title)"
     return None
+
+
+def _header_again(first: Grid, grid: Grid) -> bool:
+    """Whether a grid printing the table's title in its first row repeats the whole header
+    under it (a spreadsheet's print titles: title and headings on every page).  Forms of one
+    title on consecutive pages (绩效目标表 of several projects) differ under the title."""
+    a = without_row(first, heading_row(first))
+    b = without_row(grid, heading_row(grid))
+    n = header_row_count(a)
+    rows_a, rows_b = a.text_rows(), b.text_rows()
+    return 0 < n <= len(rows_b) and all(
+        [norm(t) for t in rows_a[r] if norm(t)] == [norm(t) for t in rows_b[r] if norm(t)]
+        for r in range(n))
 
 
 def _explained(b: Block, last: TableCandidate) -> bool:

@@ -11,9 +11,9 @@ and where it is, never by the file:
   only when the printed numbers keep one offset from the physical pages on at least two
   pages (so a lone ``6`` ending a paragraph list is not taken);
 * a running line: the same text (or the same but for the page's number) at the same edge
-  of at least half of the pages, and on three pages at least; never a table title or
-  caption (a long table prints those again on each of its pages, and the detector joins
-  those pages).
+  of at least half of the pages, and on three pages at least; never a table title,
+  caption or unit line (a long table prints those again on each of its pages, and the
+  detector joins those pages).
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ its grid)."""
 TABLE_TITLE = re.compile(r"表(?:[（(].{0,12}[)）])?$|^(?:部门|单位)?(?:公开)?表\s*\d")
 """A table's title or caption, printed again on each page of a long table: the detector
 joins those pages, so they are not running lines even on most pages."""
+UNIT_LINE = re.compile(r"单位[:：](?:万元|千元|亿元|元)$")
+"""A table's unit line (``单位：万元``, ``编制单位：某局 单位：元``): the first line of each
+table page when no caption is printed above the title, never a running line."""
 
 
 def _page_number(text: str) -> tuple[int, bool] | None:
@@ -83,7 +86,7 @@ def find_furniture(blocks: list[Block]) -> set[int]:
     running: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, where in edges.items():
         key = _WS.sub("", blocks[i].text)
-        if key and i not in out and not TABLE_TITLE.search(key):
+        if key and i not in out and not TABLE_TITLE.search(key) and not UNIT_LINE.search(key):
             # digits aside, so that a footer with its page number (``某某局部门预算 第9页``)
             # is one running line; such a group must then number the pages (below)
             running[(where, re.sub(r"\d+", "#", key))].add(i)

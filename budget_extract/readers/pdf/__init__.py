@@ -24,6 +24,7 @@ import hashlib
 from ...errors import ExtractError
 from ...model import Block, Source
 from ...pageprogress import page_done
+from . import pagebudget
 from .backend import EngineCannotRead, PdfBackend, PdfDamaged
 from .ending import FileEnd
 from .glyphs import GlyphCensus
@@ -147,10 +148,12 @@ def _read(
     textless: list[int] = []
     blank: list[int] = []
     hidden: dict[str, dict[int, int]] = {}
+    skipped: list[str] = []  # pages over their budget (:mod:`.pagebudget`)
     glyphs = GlyphCensus()
     try:
         page_iter = be.iter_pages()
         while True:
+            pagebudget.start_page()
             try:
                 page = next(page_iter)
             except StopIteration:
@@ -171,6 +174,10 @@ def _read(
                     shown,
                 ) from exc
             page_done(page.number, be.page_count)  # the batch's progress bar moves
+            over = page.skipped or _over_time()
+            if over:  # a slow page: skipped, the rest of the document is read
+                skipped.append(f"page {page.number} was skipped: {over}")
+                continue
             # one pass over the characters: what a viewer does not show goes, the rest
             # that is not blank is counted and tells a textless page
             dropped, inked = shown_glyphs(page)
@@ -183,10 +190,15 @@ def _read(
                     continue
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
-            blocks.extend(page_blocks(page))
+            try:
+                blocks.extend(page_blocks(page))
+            except pagebudget.PageOverBudget as exc:
+                skipped.append(f"page {page.number} was skipped: {exc.reason}")
         n_pages = be.page_count
+        pagebudget.end_page()  # scanned pages have their own limit (ocr.page.MAX_PAGE_SECONDS)
         blocks = ocr.place(blocks)
     finally:
+        pagebudget.end_page()
         be.close()
     if n_pages == 0:
         raise PdfDamaged("the PDF has no pages (its page tree is empty or damaged); download "
@@ -195,6 +207,9 @@ def _read(
     if undecodable:
         raise ExtractError(undecodable, shown)
     warnings.extend(glyphs.warnings())
+    warnings.extend(skipped)
+    if not blocks and skipped:
+        raise ExtractError(f"nothing was read: {'; '.join(skipped[:3])}", shown)
     if not blocks:
         if ocr.read:
             raise ExtractError(
@@ -225,6 +240,12 @@ def _read(
         warnings=warnings,
         ocr_pages=list(ocr.read),
     )
+
+
+def _over_time() -> str:
+    """Why the page just built is past its time budget, or ''."""
+    err = pagebudget.over_time()
+    return err.reason if err is not None else ""
 
 
 def _as_truncated(exc: ExtractError, path: str) -> ExtractError:

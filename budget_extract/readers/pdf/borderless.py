@@ -11,6 +11,7 @@ inferring spans as for Markdown.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +19,15 @@ from itertools import pairwise
 from statistics import median
 
 from ...model import Grid, GridCell
-from ...numtext import is_column_numbers, is_figure
+from ...numtext import NO_DATA, is_column_numbers, is_figure
 from .borderless_body import body_columns, body_rows, columns, row_gap
 from .borderless_header import MAX_ABOVE, Header, above_candidates, header_cells, read_header
 from .geometry import Word, bbox_of, cx, rivers, round_bbox
 from .textlines import TextChunk, TextLine, words_text
+
+UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
+"""A word declaring the table's unit (``单位：万元``): it ends the announcement above a
+table (alone, or on one line with the title), it is never a row of the table."""
 
 
 def find_borderless_tables(
@@ -124,14 +129,20 @@ def _borderless(
 ) -> tuple[int, int, Grid] | None:
     """The borderless table in ``lines[start:end]`` (trimmed to where it is one), if any."""
     lo, hi = start, end
+    # the title and unit on one line (``…支出表   单位：万元``) announce the table: no row
+    first = next((k for k in range(lo, hi) if len(lines[k].words) >= 2), hi)
+    if first < hi and any(UNIT_LINE.search(w.text) for w in lines[first].words) and not any(
+            is_figure(w.text) for w in lines[first].words):
+        lo = first + 1
     for _ in range(3):  # trim to multi-column lines, recompute columns, until stable
         while lo < hi and len(lines[lo].words) < 2:
             lo += 1
         while hi > lo and len(lines[hi - 1].words) < 2:
             hi -= 1
         if sum(1 for ln in lines[lo:hi] if len(ln.words) >= 2) < min_rows and not (
-                _heading_over_amounts(lines[lo:hi])):
-            return None
+                _heading_over_amounts(lines[lo:hi])) and not _label_rows_fill(
+                lines[lo:hi], min_rows):
+            return _heading_over_no_data(lines, start, lo, hi, end, page)
         cuts = _columns_of(lines[lo:hi])
         if cuts is None:
             return None
@@ -154,6 +165,15 @@ def _borderless(
         return None
     while hi < end and _wraps_last_row(lines[lo:hi], lines[hi], cuts):
         hi += 1
+    if lo > start and all(_label_only_row(lines[k], lines[lo:hi], cuts)
+                          for k in range(start, lo)):
+        lo = start  # a continuation page opening with rows that print only a label
+    while hi < end and _label_only_row(lines[hi], lines[lo:hi], cuts):
+        hi += 1  # ... or a page ending with such rows (二十四、预备费 before the break)
+    if hi < end and NO_DATA.match(words_text(lines[hi].words).replace(" ", "")) and all(
+            _numbers_columns(ln.words) for ln in lines[lo:hi]
+            if any(is_figure(w.text) for w in ln.words)):
+        hi += 1  # the header (and 栏次 row) over 本表无数据: the marker is the table's row
     run = lines[lo:hi]
     n_cols = len(cuts) + 1
     rows: list[list[list[TextChunk]]] = []
@@ -164,7 +184,8 @@ def _borderless(
         rows.append(row)
     multi = sum(1 for row in rows if sum(1 for ws in row if ws) >= 2)
     figures = sum(1 for row in rows for ws in row[1:] for w in ws if is_figure(w.text))
-    if (multi < min_rows and not _heading_over_amounts(run)) or figures < 2:
+    if (multi < min_rows and not _heading_over_amounts(run) and not _label_rows_fill(
+            run, min_rows)) or figures < 2:
         return None
     above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
     built = build_grid(above, [ln.words for ln in run], page, cuts)
@@ -181,6 +202,80 @@ def _borderless(
         ruled=False,
     )
     return lo, hi, grid
+
+
+def _heading_over_no_data(
+    lines: list[TextLine], start: int, lo: int, hi: int, end: int, page: int | None
+) -> tuple[int, int, Grid] | None:
+    """An empty table printed as its header over a line saying so (``本表无数据`` where the
+    rows would be): too few multi-column lines and no figures, yet a table all the same,
+    which a ruled print would show as a grid.  The header lines (no figures but a 栏次 row,
+    one of them with two or more headings) are read as any header is; the marker becomes
+    one row."""
+    if not (lo < hi < end) or hi - lo > MAX_ABOVE:
+        return None
+    marker = lines[hi]
+    head = lines[lo:hi]
+    if not NO_DATA.match(words_text(marker.words).replace(" ", "")) or any(
+            is_figure(w.text) for ln in head if not _numbers_columns(ln.words)
+            for w in ln.words) or max(len(ln.words) for ln in head) < 2:
+        return None
+    x0 = min(w.x0 for ln in head for w in ln.words)
+    x1 = max(w.x1 for ln in head for w in ln.words)
+    if not x0 <= cx(marker.words[0]) <= x1:
+        return None
+    above = [lines[k].words for k in range(lo - 1, max(start, lo - MAX_ABOVE) - 1, -1)]
+    built = build_grid(above, [ln.words for ln in lines[lo:hi + 1]], page)
+    lo -= built.above
+    run = lines[lo:hi + 1]
+    grid = Grid(
+        cells=built.cells,
+        n_rows=built.n_rows,
+        n_cols=built.n_cols,
+        page=page,
+        bbox=round_bbox((min(w.x0 for ln in run for w in ln.words), run[0].top,
+                         max(w.x1 for ln in run for w in ln.words), run[-1].bottom)),
+        ruled=False,
+    )
+    return lo, hi + 1, grid
+
+
+def _label_rows_fill(run: list[TextLine], min_rows: int) -> bool:
+    """Two multi-column lines with label-only rows between them make a table too: a page
+    continuing a 收支总表 whose 支出 lines print no amount but two (住房保障支出, 总计)."""
+    multi = [ln for ln in run if len(ln.words) >= 2]
+    if len(multi) < 2:
+        return False
+    cuts = _columns_of(multi)
+    if cuts is None:
+        return False
+    labels = sum(1 for ln in run if len(ln.words) == 1 and _label_only_row(ln, multi, cuts))
+    return len(multi) + labels >= min_rows and labels + len(multi) == len(run)
+
+
+def _label_only_row(line: TextLine, table: list[TextLine], cuts: list[float]) -> bool:
+    """Whether a one-column line above the table's first multi-column line (or below its
+    last) is a row of it: text (no figure, no colon) over no other column's text, starting
+    where the text in its column starts (left-aligned labels: ``二十四、预备费`` over
+    ``本年支出小计``), as on a page continuing a table with no header, whose first rows print
+    a label and no amount, or a page ending with such rows.  Above the table only a run made
+    of such lines up to it is taken in (a caption, title or header line above stops it);
+    below, such lines up to the first that is not one (a note has a colon)."""
+    h = max(line.bottom - line.top, 1.0)
+    for w in line.words:
+        col = bisect_right(cuts, (w.x0 + w.x1) / 2)
+        if is_figure(w.text) or any(ch in w.text for ch in ":："):
+            return False
+        starts = []
+        for u in (u for ln in table for u in ln.words):
+            if bisect_right(cuts, (u.x0 + u.x1) / 2) != col:
+                if min(u.x1, w.x1) > max(u.x0, w.x0):
+                    return False  # it writes over another column's text
+            elif not is_figure(u.text):
+                starts.append(u.x0)
+        if not any(abs(x - w.x0) <= 0.2 * h for x in starts):
+            return False
+    return bool(line.words)
 
 
 def _wraps_last_row(table: list[TextLine], line: TextLine, cuts: list[float]) -> bool:
@@ -251,6 +346,11 @@ def build_grid(
     """
     start = next((i for i, ln in enumerate(lines) if any(is_figure(w.text) for w in ln)),
                  len(lines))
+    # the header over 本表无数据 (a 栏次 row between them at most): that line is the body
+    no_data = len(lines) > 1 and bool(NO_DATA.match(words_text(lines[-1]).replace(" ", ""))
+                                      ) and all(_numbers_columns(ln) for ln in lines[start:-1])
+    if no_data:
+        start = min(start, len(lines) - 1)
     heights = [w.bottom - w.top for ln in (lines[start:] or lines) for w in ln]
     h = max(median(heights), 1.0) if heights else 10.0
     # a row without figures just above them (``一、基本支出``, a label's first line) is
@@ -272,7 +372,8 @@ def build_grid(
         margin = max(band_bottom - bottom, 0.5)
         accepted = above_candidates(above, head_words, body_words, h, margin)
         while True:
-            header = read_header(accepted, head, body_words, band_bottom, margin, h, g_in)
+            header = read_header(accepted, head, body_words, band_bottom, margin, h, g_in,
+                                 edges=not no_data)
             if header is None or header.rejected is None:
                 break
             accepted = accepted[: header.rejected]
@@ -303,17 +404,27 @@ def build_grid(
     numbering = {id(w) for ln in body if _numbers_columns(ln) for w in ln
                  if is_figure(w.text)}
 
-    def col_of(w: Word) -> int:
-        if id(w) in numbering and leaves:
-            return leaves[bisect_right(leaf_cuts, cx(w))]
-        return col_of_group[bisect_right(cuts, cx(w))]
+    marker = no_data and made is not None  # 本表无数据 stands for the rows: one across them
 
-    rows = body_rows(body, col_of, h, g_in)
+    def col_of(w: Word) -> int:
+        group = bisect_right(cuts, cx(w))
+        # the 栏次 row's digits, and any word where no amount gives the body's columns
+        # (the 栏次 label over 本表无数据), go under the heading above them
+        if (id(w) in numbering or marker or group not in col_of_group) and leaves:
+            return leaves[bisect_right(leaf_cuts, cx(w))]
+        return col_of_group[group]
+
+    rows = body_rows(body[:-1] if marker else body, col_of, h, g_in)
+    spanning = 0
+    if marker:
+        cells.append(GridCell(text=words_text(body[-1]), row=n_head + len(rows), col=0,
+                              colspan=n_cols, page=page, bbox=round_bbox(bbox_of(body[-1]))))
+        spanning = 1
     for i, row in enumerate(rows):
         for c, ws in row.cells.items():
             cells.append(GridCell(text=words_text(ws), row=n_head + i, col=c, page=page,
                                   bbox=round_bbox(bbox_of(ws))))
-    n_rows = n_head + len(rows)
+    n_rows = n_head + spanning + len(rows)
     taken = [[False] * n_cols for _ in range(n_rows)]
     for c in cells:
         for r in range(c.row, c.row + c.rowspan):

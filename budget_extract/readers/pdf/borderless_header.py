@@ -20,6 +20,7 @@ here applies and :func:`read_header` says so (None).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -142,8 +143,11 @@ def read_header(
     margin: float,
     h: float,
     g_in: float,
+    edges: bool = True,
 ) -> Header | None:
-    """Leaves, their cell boundaries and the group labels' spans; None if no leaf."""
+    """Leaves, their cell boundaries and the group labels' spans; None if no leaf.
+    ``edges=False``: no body rows show where the table's edges are (an empty table's
+    header over 本表无数据), so only the headings between them place the boundaries."""
     words = [(w, i) for i, ln in enumerate(head) for w in ln]
     words += [(w, -1 - j) for j, ln in enumerate(above) for w in ln]
     blocks = _blocks(words, h, g_in)
@@ -166,7 +170,7 @@ def read_header(
     leaves = [b for b in cands if not b.label]
     if not leaves:
         return None
-    bounds = _bounds(leaves, body, h)
+    bounds = _bounds(leaves, body, h, edges)
     if bounds is None:
         return None
     header = Header(leaves=leaves, bounds=bounds)
@@ -179,7 +183,8 @@ def read_header(
     return header
 
 
-def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float) -> list[float] | None:
+def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float, edges: bool = True
+            ) -> list[float] | None:
     """Column boundaries from the leaf centres, or None if the leaves are not centred.
 
     Each leaf is centred in its cell, so one boundary gives the next (``b[i] = 2·c[i] −
@@ -191,7 +196,8 @@ def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float) -> list[float
     ``x`` allowed by all of these is an interval, and the one taken is the nearest to what
     the text at both edges suggests (its outermost glyphs a cell padding in).  No such
     ``x``: the headings are not centred (left-aligned, or not headings at all) and nothing
-    here applies.
+    here applies.  Without ``edges`` the outer boundaries are free (the table's text does
+    not reach its edges) and only the boundaries between headings constrain ``x``.
     """
     tol = 0.1 * h
     pad = 0.3 * h
@@ -207,9 +213,9 @@ def _bounds(leaves: list[HeaderBlock], body: list[Word], h: float) -> list[float
         """The x for which a ≤ b[i] ≤ b."""
         return (a - s[i], b - s[i]) if sign[i] > 0 else (s[i] - b, s[i] - a)
 
-    lo, hi = x0 - 4 * h, x0 + tol
+    lo, hi = (x0 - 4 * h, x0 + tol) if edges else (-math.inf, x0 + tol)
     limits = [allowed(i, leaves[i - 1].x1 - tol, leaves[i].x0 + tol) for i in range(1, n)]
-    limits.append(allowed(n, x1 - tol, x1 + 1.5 * h))
+    limits.append(allowed(n, x1 - tol, x1 + 1.5 * h) if edges else allowed(n, x1 - tol, math.inf))
     for a, b in limits:
         lo, hi = max(lo, a), min(hi, b)
     if lo > hi:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ...model import BBox
+from ...numtext import is_figure
 
 
 class Box(Protocol):
@@ -77,21 +78,31 @@ def cluster(values: Sequence[float], tol: float) -> list[list[int]]:
     return groups
 
 
+RIVER_MIN = 0.5
+"""The narrowest gap between columns, in em: two cells' paddings (3 pt each, 0.55 em at
+11 pt) between an amount right-aligned in one column and the next column's label."""
+
+
 def rivers(words: Sequence[Box], n_lines: int) -> list[tuple[float, float]]:
     """Vertical strips that (almost) no word writes into: the gaps between the columns of
     a table without rulings, as (left, right).
 
     In a run of ``n_lines`` lines up to ``min(2, n_lines // 10)`` words may cross a strip
-    (a long label or a spanning header word in a long table); a strip must be at least
-    0.6 em wide, and the open strip right of everything is no river.
+    (a long label or a spanning header word in a long table), but no figure, and none
+    lying wholly inside it; a strip must be at least :data:`RIVER_MIN` em wide, and the
+    open strips left and right of everything are no rivers.
     """
     if not words:
         return []
     size = min(w.bottom - w.top for w in words)
     allowed = min(2, n_lines // 10)
-    events = sorted([(w.x0, 1) for w in words] + [(w.x1, -1) for w in words])
+    # a figure never spills out of its column: one amount closes a strip (an amount column
+    # printing two figures on a page of a long table is a column all the same)
+    weight = [allowed + 1 if is_figure(getattr(w, "text", "")) else 1 for w in words]
+    events = sorted([(w.x0, k) for w, k in zip(words, weight, strict=True)]
+                    + [(w.x1, -k) for w, k in zip(words, weight, strict=True)])
     left = events[0][0]
-    strips: list[tuple[float, float]] = []
+    raw: list[tuple[float, float]] = []
     depth = 0
     start: float | None = None
     for x, d in events:
@@ -99,7 +110,17 @@ def rivers(words: Sequence[Box], n_lines: int) -> list[tuple[float, float]]:
         if depth <= allowed and start is None:
             start = x
         elif depth > allowed and start is not None:
-            if start > left and x - start >= 0.6 * size:
-                strips.append((start, x))
+            raw.append((start, x))
             start = None
-    return strips
+    strips: list[tuple[float, float]] = []
+    for a, b in raw:
+        # a word wholly inside the strip spills over from no neighbour (that crosses the
+        # strip's edge): it is a column too sparse to close the strip (a 收入总计 alone on a
+        # continuation page), and parts it
+        edge = a
+        for x0, x1 in sorted((w.x0, w.x1) for w in words if w.x0 >= a and w.x1 <= b):
+            if x0 > edge:
+                strips.append((edge, x0))
+            edge = max(edge, x1)
+        strips.append((edge, b))
+    return [(a, b) for a, b in strips if a > left and b - a >= RIVER_MIN * size]

@@ -38,6 +38,12 @@ code space holds 65,536 codes; a range over a 4-byte one (``<00000000> <FFFFFFFF
 line of a 2 KB file) made pdfminer build a dict of billions of entries: 20 s and the 4 GB
 memory cap, before."""
 
+MAX_CMAP_TOTAL = 1 << 21
+"""Codes all the character maps of one document may map together (fonts stay loaded for
+the whole document).  Many maps each under :data:`MAX_CMAP_ENTRIES` could otherwise add
+up: 200 fonts of a million codes each (34 KB) ran pdfminer into the 4 GB memory cap after
+78 s.  The 13 real PDFs map at most 3,021 codes in all; 32 full 2-byte maps fit."""
+
 
 class PdfLimitExceeded(Exception):
     """A hostile-input limit was hit inside pdfminer; ``reason`` names the limit."""
@@ -84,6 +90,15 @@ class _Inflated(threading.local):
 
 
 inflated = _Inflated()
+
+
+class _CmapCodes(threading.local):
+    """Codes mapped by the character maps of the document being read (per thread)."""
+
+    total = 0
+
+
+cmap_codes = _CmapCodes()
 
 
 class _BoundedDecompressor:
@@ -213,6 +228,7 @@ def guard_pdfminer() -> None:
             logger.addHandler(logging.NullHandler())
 
     _cap_cmaps()
+    _count_operators()
     pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _salvage_deflate
     pdftypes.lzwdecode = _bounded_lzw
@@ -225,7 +241,9 @@ def _cap_cmaps() -> None:
 
     pdfminer expands each ``bfrange``/``cidrange`` code by code as it parses the map, so
     the count is kept per map as the entries are added: the range stops at the cap,
-    after about a second, instead of when memory runs out."""
+    after about a second, instead of when memory runs out.  A second count, of the whole
+    document (:data:`cmap_codes`, reset when a file is opened), stops many maps adding up
+    (:data:`MAX_CMAP_TOTAL`)."""
     from pdfminer import cmapdb
 
     def counted(add: Any) -> Any:
@@ -236,12 +254,44 @@ def _cap_cmaps() -> None:
                 raise PdfLimitExceeded(
                     f"a font's character map (CMap) maps more than {MAX_CMAP_ENTRIES:,} "
                     "codes (a real one maps at most 65,536): the file is broken or hostile")
+            cmap_codes.total += 1
+            if cmap_codes.total > MAX_CMAP_TOTAL:
+                raise PdfLimitExceeded(
+                    f"the fonts' character maps (CMaps) map more than {MAX_CMAP_TOTAL:,} "
+                    "codes in all (real documents map a few thousand): the file is broken or "
+                    "hostile")
             add(self, a, b)
         return guarded
 
     cmapdb.CMap.add_code2cid = counted(cmapdb.CMap.add_code2cid)  # type: ignore[method-assign]
     cmapdb.FileUnicodeMap.add_cid2unichr = counted(  # type: ignore[method-assign]
         cmapdb.FileUnicodeMap.add_cid2unichr)
+
+
+def _count_operators() -> None:
+    """Count the operators pdfminer interprets against the page budget
+    (:mod:`.pagebudget`): its interpreter makes a ``PDFContentParser`` for the page's
+    content and for each form it draws, so that name is pointed at one that counts."""
+    from pdfminer import pdfinterp
+
+    from . import pagebudget
+
+    base = pdfinterp.PDFContentParser
+    keyword = base.do_keyword
+    page = pagebudget.page_state()
+
+    class CountingContentParser(base):  # type: ignore[misc, valid-type]
+        """pdfminer's content parser, counting each operator as it is parsed (its
+        ``do_keyword`` sees operators only, not operands) into the page's count, which
+        is checked every 4,096: a form drawn many times adds up."""
+
+        def do_keyword(self, pos: int, token: Any) -> None:
+            page.operators += 1
+            if not page.operators & 4095:
+                pagebudget.count_operators(0)
+            keyword(self, pos, token)
+
+    pdfinterp.PDFContentParser = CountingContentParser  # type: ignore[misc]
 
 
 def too_many_objects() -> PdfLimitExceeded:
@@ -286,6 +336,7 @@ def _guarded_page_class() -> Any:
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 
+    from . import pagebudget
     from .plumber_textstate import TextStateDevice, TextStatePage
 
     class Counting(TextStateDevice, PDFPageAggregatorWithMarkedContent):
@@ -297,6 +348,8 @@ def _guarded_page_class() -> Any:
             self.count += 1
             if self.count > MAX_PAGE_OBJECTS:
                 raise too_many_objects()
+            if self.count & 1023 == 0:
+                pagebudget.check()
 
         def render_char(self, *a: Any, **k: Any) -> float:
             self._one()

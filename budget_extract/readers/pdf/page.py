@@ -13,6 +13,7 @@ from ...model import Block
 from .borderless import find_borderless_tables
 from .geometry import round_bbox
 from .page_model import Char, PageObjects
+from .pagebudget import check
 from .ruled import TableLayout, fill_layouts, find_ruled_layouts
 from .textlines import group_lines, line_text, split_chunks, text_lines
 
@@ -38,8 +39,10 @@ def is_page_number(text: str) -> bool:
 def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
     """One page's blocks: text lines as paragraphs and tables, ordered top to bottom."""
     layouts = find_ruled_layouts(page.segments)
+    check()  # the page budget (:mod:`.pagebudget`), between stages
     chars = drop_page_numbers(page, layouts)
     grids, rest = fill_layouts(layouts, chars, page.number)
+    check()
     items: list[tuple[float, int, Block]] = []
     seq = 0
     for g in grids:
@@ -52,6 +55,7 @@ def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
         )
         seq += 1
     lines = text_lines(rest)
+    check()
     consumed: set[int] = set()
     if borderless and lines:
         for start, end, grid in find_borderless_tables(lines, page.number):
@@ -64,6 +68,7 @@ def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
                 )
             )
             seq += 1
+    check()
     for i, ln in enumerate(lines):
         if i in consumed:
             continue

@@ -68,3 +68,6 @@ class PageObjects:
     backgrounds: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Boxes (x0, top, x1, bottom) painted in a colour other than white, and images: where
     white text can be seen.  Elsewhere the page is white paper."""
+    skipped: str = ""
+    """Why the page was not read (it went over its budget: :mod:`.pagebudget`), else ''.
+    A skipped page has no objects; the reader names it in a warning."""

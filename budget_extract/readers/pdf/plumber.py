@@ -15,8 +15,9 @@ from typing import Any
 from ...errors import ExtractError
 from .backend import PdfDamaged, password_error
 from .drawing import is_white, line_segment, path_segments, rect_segments
-from .guards import guard_pdfminer, guarded_page, inflated, limit_exceeded
+from .guards import cmap_codes, guard_pdfminer, guarded_page, inflated, limit_exceeded
 from .page_model import Char, PageObjects, Segment
+from .pagebudget import over_budget
 
 
 class PdfplumberBackend:
@@ -38,6 +39,7 @@ class PdfplumberBackend:
 
         guard_pdfminer()
         inflated.reset()
+        cmap_codes.total = 0
         tries = [password, ""] if password else [""]  # one --password for a whole batch:
         for i, pw in enumerate(tries):  # files that open without one must still open
             try:
@@ -90,10 +92,14 @@ class PdfplumberBackend:
             except (ExtractError, MemoryError, SystemError):
                 raise
             except Exception as exc:
-                raise self._failure(
-                    exc, f"page {number}",
-                    f"page {number} cannot be parsed ({_short(exc)}); the PDF is damaged, "
-                    "try re-exporting or re-downloading it") from exc
+                over = over_budget(exc)
+                if over is None:
+                    raise self._failure(
+                        exc, f"page {number}",
+                        f"page {number} cannot be parsed ({_short(exc)}); the PDF is "
+                        "damaged, try re-exporting or re-downloading it") from exc
+                objs = PageObjects(number=number, width=0.0, height=0.0, rotation=0,
+                                   chars=[], segments=[], skipped=over.reason)
             finally:
                 if page is not None:
                     page.close()

@@ -27,10 +27,10 @@ import zlib
 from . import guards
 from .ending import FileEnd
 from .fanout import form_fanout_exceeds
+from .rawpdf import STREAM, inflate
 
 _OBJ_AT = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 _XREF_SUB = re.compile(rb"\s*(\d+)\s+(\d+)\s*?(?:\r\n|\r|\n| \r| \n)")
-_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 _NAME = re.compile(rb"/([A-Za-z0-9]+)")
 
@@ -93,7 +93,7 @@ def _check_streams(data: bytes) -> str | None:
     A stream's filters bound its growth (:data:`GROWTH`); only a stream whose bound
     exceeds the limit is decoded here, bounded, through its expanding filters."""
     cap = guards.MAX_INFLATE_MB << 20
-    for m in _STREAM.finditer(data):
+    for m in STREAM.finditer(data):
         head = data[max(m.start() - 4096, 0):m.start()]
         obj = head.rfind(b"obj")
         if obj < 0 or not head.rstrip().endswith(b">>"):
@@ -133,7 +133,7 @@ def _decodes_within(raw: bytes, filters: list[bytes], cap: int) -> bool:
             if g is None:
                 return False
             if g == 1032:
-                data = _inflate(data, cap)
+                data = inflate(data, cap)
             elif g == 2731:
                 data = guards._bounded_lzw(data)
             else:
@@ -146,15 +146,3 @@ def _decodes_within(raw: bytes, filters: list[bytes], cap: int) -> bool:
     finally:
         inflated.reset()
     return True
-
-
-def _inflate(raw: bytes, cap: int) -> bytes | None:
-    """The Deflate stream's data, or None once it grows past ``cap`` (decoding stops there:
-    ``flush()`` would inflate the rest without a bound)."""
-    d = zlib.decompressobj()
-    out = d.decompress(raw, cap + 1)
-    if len(out) > cap or (d.unconsumed_tail and not d.eof):
-        return None
-    if not out:
-        raise zlib.error("nothing inflates")
-    return out

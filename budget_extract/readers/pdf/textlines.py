@@ -21,6 +21,16 @@ GAP_SPACE = 0.6
 GAP_CHUNK = 3.0
 """A gap wider than this × font size splits a text line into separate pieces."""
 
+GAP_FIGURE = 0.25
+"""Where a figure meets CJK text (``358.58`` | ``一、本年支出``), a gap wider than this × font
+size parts two words: an amount right-aligned in one column and the next column's label,
+padded less than a space apart in a cramped table.  Running text prints ``2026年`` with no
+gap at all."""
+
+GAP_FIGURES = 0.4
+"""Two figures this far apart (× font size) are two amounts of neighbouring columns
+(``358.58`` | ``112.58`` 0.54 em apart), never one number: digits print edge to edge."""
+
 
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Characters grouped into text lines by vertical position, top to bottom.
@@ -217,14 +227,51 @@ class TextLine:
         return max(c.bottom for c in self.chunks)
 
 
-def _pieces(line: Sequence[Char], gap: float) -> list[TextChunk]:
-    out = []
+def _pieces(line: Sequence[Char], gap: float) -> tuple[list[TextChunk], list[TextChunk]]:
+    """The line's pieces split at ``gap``, and the same split further where a figure meets
+    CJK text a little apart (:data:`GAP_FIGURE`): the words column detection looks at."""
+    out: list[TextChunk] = []
+    words: list[TextChunk] = []
     for part in split_chunks(line, gap):
         text = line_text(part)
         if text:
             x0, top, x1, bottom = bbox_of(c for c in part if not c.text.isspace())
             out.append(TextChunk(text, x0, top, x1, bottom))
-    return out
+            subs = _figure_boundaries(part)
+            if len(subs) == 1:
+                words.append(out[-1])
+                continue
+            for sub in subs:
+                if t := line_text(sub):
+                    x0, top, x1, bottom = bbox_of(c for c in sub if not c.text.isspace())
+                    words.append(TextChunk(t, x0, top, x1, bottom))
+    return out, words
+
+
+def _figure_like(t: str) -> bool:
+    return t.isascii() and (t.isdigit() or t in ".,%")
+
+
+def _figure_boundaries(part: Sequence[Char]) -> list[Sequence[Char]]:
+    """``part`` cut where a figure's glyph and a CJK glyph stand more than
+    :data:`GAP_FIGURE` em apart (either way round), or two figures' more than
+    :data:`GAP_FIGURES` em."""
+    cuts = []
+    prev: Char | None = None
+    for k, ch in enumerate(part):
+        if ch.text.isspace():
+            continue
+        if prev is not None:
+            a, b = _figure_like(prev.text), _figure_like(ch.text)
+            gap = (ch.x0 - prev.x1) / max(min(prev.size, ch.size), 1.0)
+            if (a != b and (not prev.text.isascii() or not ch.text.isascii())
+                    and gap > GAP_FIGURE) or (a and b and gap > GAP_FIGURES):
+                cuts.append(k)
+        prev = ch
+    if not cuts:
+        return [part]
+    bounds = [0, *cuts, len(part)]
+    return [part[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _join_words(words: list[TextChunk]) -> list[TextChunk]:
@@ -259,9 +306,9 @@ def text_lines(chars: Iterable[Char]) -> list[TextLine]:
         (upright if c.upright or c.text.isspace() else rotated).append(c)
     out: list[TextLine] = []
     for line in group_lines(upright):
-        words = _pieces(line, GAP_SPACE)
-        if words:
-            out.append(TextLine(_join_words(words), words))
+        pieces, words = _pieces(line, GAP_SPACE)
+        if pieces:
+            out.append(TextLine(_join_words(pieces), words))
     if rotated:
         out.extend(_vertical_lines(rotated))
         out.sort(key=lambda ln: (ln.top, ln.chunks[0].x0))
