@@ -215,11 +215,13 @@ class LocalExecutor:
     def run(self, jobs: Iterable[BatchJob]) -> Iterator[JobResult]:
         pending = deque(jobs)
         ctx = _context(modules_for(pending), single=len(pending) == 1)
+        # -j shared out: with fewer files than workers, a file's scanned pages use the rest
+        ocr_workers = max(1, self.jobs // max(len(pending), 1))
         running: dict[Connection, tuple[Any, BatchJob, float]] = {}
         try:
             while pending or running:
                 while pending and len(running) < self.jobs:
-                    job = pending.popleft()
+                    job = replace(pending.popleft(), ocr_workers=ocr_workers)
                     recv, send = ctx.Pipe(duplex=False)
                     proc = ctx.Process(target=_child, args=(send, job, self.memory_mb, self.worker),
                                        daemon=True, name=f"budget-extract {job.source_path}")

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from .errors import ExtractError
 from .inputs import Stamp
+from .isolation import die_with_parent  # noqa: F401 - where executors and main() get it
 
 JobMode = Literal["batch", "extract", "check"]
 """What a job produces: ``batch`` the document's files, its dataset rows and the wide CSVs'
@@ -58,6 +59,7 @@ class BatchJob:
     review: bool = True  # write the review page S.html
     pdf_engine: str | None = None  # "pdfium", "pdfplumber", None: the default
     page_timeout: float | None = None  # per-page CPU seconds of a PDF; None: the default
+    ocr_workers: int = 1  # processes that may recognise this file's scanned pages at once
 
 
 @dataclass
@@ -93,9 +95,11 @@ def _extract(job: BatchJob) -> tuple[Any, bytes]:
     (same stamp) or the bytes came with the job from the hashing process."""
     from .api import extract_data
     from .readers import load_stamped
+    from .readers.pdf.ocr.pages import use_workers
     from .readers.pdf.pagebudget import set_page_seconds
 
     set_page_seconds(job.page_timeout)  # this worker's setting, for this job
+    use_workers(job.ocr_workers)
     if job.data is not None:
         data, same = job.data, job.stamp is not None
     else:
@@ -238,25 +242,6 @@ def near_memory_cap() -> bool:
     except (OSError, StopIteration, ValueError):
         return False
     return peak_kb >= _memory_cap_mb * 1024 * 0.95
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this worker when its parent dies (Linux), so that a batch
-    killed with SIGKILL leaves no orphaned worker running on: nobody would read its
-    result, and a hung one would never be stopped.  Elsewhere, a no-op."""
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
-        return
-    if os.getppid() != parent:  # the parent died before the request: go now
-        os._exit(1)
 
 
 def limit_memory(megabytes: int) -> None:

@@ -188,9 +188,10 @@ def test_dask_refuses_a_fifo_with_the_local_line(tmp_path):
 @pytest.mark.slow  # OCR of one scanned page, twice (the fallback, and pdfplumber alone)
 def test_pdfium_giving_up_partway_recognises_each_scanned_page_once(tmp_path, monkeypatch):
     """A scanned page, then the seed's 收入总表 and 支出总表 pages; PDFium fails to read
-    the last page, so pdfplumber reads the file again.  The scanned page PDFium's pass
-    recognised is not recognised again, and the result is pdfplumber's alone, with the
-    same OCR report (page 1 read by OCR, listed once)."""
+    the last page, so pdfplumber reads the file again.  The scanned page is recognised
+    once (a pass recognises its scanned pages only once it has read the whole file, so
+    PDFium's recognised none), and the result is pdfplumber's alone, with the same OCR
+    report (page 1 read by OCR, listed once)."""
     from test_ocr import SEED_SCAN, _pages, needs_ocr
 
     if needs_ocr.args[0]:

@@ -20,8 +20,6 @@ with a sentence saying what is wrong and what to do; nothing from pdfminer escap
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Any
 
 from ...errors import ExtractError
 from ...model import Block, Source
@@ -113,8 +111,9 @@ def _read_with(
 ) -> Source:
     """Read with ``backend``, else the engine's; PDFium hands what it cannot read to
     pdfplumber — even partway through the file: the pages it read are then read again,
-    but a scanned page is recognised once (:class:`_OcrOnce`), whichever engine met it."""
-    ocr = _OcrOnce(OcrPages(data, password, shown))
+    but a scanned page is recognised once: pages are recognised only when a pass has read
+    the whole file (:meth:`OcrPages.place`), so a pass PDFium gives up on recognised none."""
+    ocr = OcrPages(data, password, shown)
     try:
         if backend is None and engine == "pdfium":
             from .pdfium import PdfiumBackend
@@ -128,59 +127,9 @@ def _read_with(
         ocr.close()
 
 
-class _OcrOnce:
-    """A file's OCR, each page recognised at most once across the engines' passes.
-
-    Recognition costs seconds a page.  When PDFium gives up partway through a file and
-    pdfplumber reads it again, the scanned pages PDFium's pass recognised are not
-    recognised again: their blocks are kept by page, and each pass reports (pages read,
-    low-confidence lines, skew) only the pages it used, as one pass alone would."""
-
-    def __init__(self, ocr: OcrPages) -> None:
-        self.ocr = ocr
-        self._done: dict[int, tuple[list[Block], list[Any], float | None]] = {}
-
-    @property
-    def available(self) -> bool:
-        return self.ocr.available
-
-    @property
-    def read(self) -> list[int]:
-        """The pages this pass read by OCR."""
-        return self.ocr.read
-
-    def warnings(self, pages_phrase: Callable[[list[int]], str]) -> list[str]:
-        return self.ocr.warnings(pages_phrase)
-
-    def page_blocks(self, number: int) -> list[Block]:
-        """Page ``number``'s blocks, recognised now or by an earlier pass."""
-        done = self._done.get(number)
-        if done is None:
-            low = len(self.ocr.low)
-            blocks = self.ocr.page_blocks(number)
-            self._done[number] = (blocks, self.ocr.low[low:], self.ocr.skews.get(number))
-            return blocks
-        blocks, lines, skew = done
-        self.ocr.read.append(number)
-        self.ocr.low.extend(lines)
-        if skew:
-            self.ocr.skews[number] = skew
-        return blocks
-
-    def restart(self) -> None:
-        """A new pass over the file: what the last one reported is forgotten (its
-        recognised pages are kept)."""
-        self.ocr.read.clear()
-        self.ocr.low.clear()
-        self.ocr.skews.clear()
-
-    def close(self) -> None:
-        self.ocr.close()
-
-
 def _read(
     data: bytes, shown: str, password: str | None, backend: PdfBackend | None, sha256: str,
-    has_eof: bool, ocr: _OcrOnce,
+    has_eof: bool, ocr: OcrPages,
 ) -> Source:
     """Read ``data`` (the file itself or a rebuilt copy); errors and the Source name
     ``shown``, the file the user gave."""
@@ -237,7 +186,7 @@ def _read(
             glyphs.add(page.number, inked)
             if not inked:
                 if page.image_count and ocr.available:
-                    blocks.extend(ocr.page_blocks(page.number))
+                    ocr.defer(page.number, len(blocks))  # recognised below, in parallel
                     continue
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
@@ -246,6 +195,8 @@ def _read(
             except pagebudget.PageOverBudget as exc:
                 skipped.append(f"page {page.number} was skipped: {exc.reason}")
         n_pages = be.page_count
+        pagebudget.end_page()  # scanned pages have their own limit (ocr.page.MAX_PAGE_SECONDS)
+        blocks = ocr.place(blocks)
     finally:
         pagebudget.end_page()
         be.close()

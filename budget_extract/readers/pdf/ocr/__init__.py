@@ -9,7 +9,9 @@ The reader (:func:`budget_extract.readers.pdf.read`) hands each textless page to
 :class:`~..page_model.PageObjects` a text layer gives (:mod:`.page`), so tables, headers,
 kinds, checks and outputs are the same code.  The sub-modules: :mod:`.image` (render,
 straighten, rulings), :mod:`.engine` (the recogniser), :mod:`.cleanup` (character fixes),
-:mod:`.report` (warnings: pages read by OCR, low-confidence cells, failed identities).
+:mod:`.pages` (the reader's side: a file's scanned pages recognised after its text layer,
+in parallel processes when allowed; warnings: pages read by OCR, sideways pages,
+low-confidence cells).
 
 Nothing here is imported until a textless page is met: the core install stays light.
 """

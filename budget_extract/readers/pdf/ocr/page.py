@@ -23,7 +23,7 @@ from ..page_model import Char, PageObjects
 from ..ruled import find_ruled_layouts
 from .cleanup import clean_cell, clean_label
 from .engine import TextLine, detect, recognise
-from .image import contrast_lut, find_rulings, ink_mask, render, straighten
+from .image import contrast_lut, find_rulings, ink_mask, render, straighten, text_runs
 
 LOW_CONFIDENCE = 0.8
 """A table cell read with less confidence than this is listed in the document's warnings."""
@@ -45,6 +45,15 @@ make the row a data row and the table's stub column numeric."""
 MAX_LINES = 4000
 """Text lines recognised per page at most (a dense table page has ~600)."""
 
+SIDEWAYS_SHARE = 2.0
+"""A page is sideways when it has this many times more runs of text down the page than
+across it (and at least :data:`SIDEWAYS_MIN` of them)."""
+
+SIDEWAYS_MIN = 5
+
+SIDEWAYS_SAMPLE = 8
+"""Runs of text recognised both ways up to tell which way a sideways page is turned."""
+
 
 class OcrLimitExceeded(Exception):
     """A per-page OCR limit was hit; ``reason`` names it."""
@@ -59,12 +68,13 @@ class OcrPage:
     """A recognised page and what it needs to report."""
 
     objects: PageObjects
-    lines: list[TextLine] = field(default_factory=list)
-    """Every recognised line, in PDF points, cell lines flagged by ``in_table``."""
     low: list[TextLine] = field(default_factory=list)
-    """Table-cell lines read with less than :data:`LOW_CONFIDENCE`."""
+    """Table-cell lines read with less than :data:`LOW_CONFIDENCE`, in PDF points."""
     skew: float = 0.0
-    seconds: float = 0.0
+    """Degrees the scan was turned back by (reported by ``benchmarks/ocr.py``)."""
+    turned: int = 0
+    """Degrees (90 or 270, clockwise) a sideways page was turned to be read; its boxes are
+    on the page so turned."""
 
 
 def ocr_page(pdf_page: Any, number: int) -> OcrPage:
@@ -72,6 +82,7 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
     start = time.monotonic()
     width_pt, height_pt = pdf_page.get_size()
     gray, scale = render(pdf_page, width_pt, height_pt)
+    gray, turned = upright(gray, scale)
     img = straighten(gray, scale)
     segments, line_mask = find_rulings(img)
     layouts = [lay for lay in find_ruled_layouts(segments)
@@ -99,7 +110,7 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
         x0, y0, x1, y1 = _px(lay.bbox, scale, 2, w, h)
         outside[y0:y1, x0:x1] = 255
     _check_time(start, number)
-    for bx0, by0, bx1, by1 in detect(outside):
+    for bx0, by0, bx1, by1 in detect(outside, ink_mask(outside)):
         crops.append(_crop(outside, bx0, by0, bx1, by1, lut))
         boxes.append((bx0, by0, bx1, by1, False))
     if len(crops) > MAX_LINES:
@@ -110,7 +121,7 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
     _check_time(start, number)
     page = OcrPage(PageObjects(number=number, width=w / scale, height=h / scale, rotation=0,
                                chars=[], segments=segments, image_count=1),
-                   skew=img.skew)
+                   skew=img.skew, turned=turned)
     heights = sorted(b[3] - b[1] for b in boxes if b[4])
     mark_height = heights[len(heights) // 2] * MARK_SHARE if heights else 0
     for (bx0, by0, bx1, by1, in_table), (text, conf) in zip(boxes, results, strict=True):
@@ -120,12 +131,35 @@ def ocr_page(pdf_page: Any, number: int) -> OcrPage:
         if not text:
             continue
         line = TextLine(bx0 / scale, by0 / scale, bx1 / scale, by1 / scale, text, conf)
-        page.lines.append(line)
         if in_table and conf < LOW_CONFIDENCE:
             page.low.append(line)
         page.objects.chars.extend(_chars(line))
-    page.seconds = time.monotonic() - start
     return page
+
+
+def upright(gray: Any, scale: float) -> tuple[Any, int]:
+    """The page turned so that its text runs across, and the clockwise degrees it was
+    turned by (0: it already did).
+
+    A page with far more runs of text down it than across (:func:`.image.text_runs`) was
+    scanned sideways.  Which way up is decided by the recogniser: a sample of the longest
+    runs is read turned each way, and the way it reads them with more confidence wins
+    (turned wrong, Chinese text reads as a few low-confidence marks).
+    """
+    import numpy as np
+
+    across, down = text_runs(gray, scale)
+    if len(down) < SIDEWAYS_MIN or len(down) < SIDEWAYS_SHARE * len(across):
+        return gray, 0
+    sample = sorted(down, key=lambda b: b[1] - b[3])[:SIDEWAYS_SAMPLE]  # the longest
+    lut = np.arange(256, dtype=np.uint8)
+    crops = [_crop(gray, x0, y0, x1, y1, lut) for x0, y0, x1, y1 in sample]
+    score = {}
+    for k in (1, 3):  # np.rot90: k=1 turns counter-clockwise (270° clockwise), k=3 clockwise
+        read = recognise([np.ascontiguousarray(np.rot90(c, k)) for c in crops])
+        score[k] = sum(conf * len(text) for text, conf in read)
+    k = 3 if score[3] >= score[1] else 1
+    return np.ascontiguousarray(np.rot90(gray, k)), 90 if k == 3 else 270
 
 
 def _px(box: tuple[float, float, float, float], scale: float, margin: int, w: int,
