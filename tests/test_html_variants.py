@@ -45,3 +45,38 @@ def test_html_variant_gives_the_seed_facts(name, html_variant, extracted):
     want = keyed(extracted(SEED_PDF), yuan=yuan, tables=NUMBERED)
     got = keyed(html_variant(name), yuan=yuan, tables=NUMBERED)
     assert got == want, diff(got, want)
+
+
+def test_variants_print_what_the_reader_must_see_through():
+    """The markup each variant is about is really there (else the test above proves less)."""
+    word = make_html_variants.variant_bytes("word")
+    assert b"charset=gb2312" in word and "单位公开表1".encode("gbk") in word
+    with pytest.raises(UnicodeDecodeError):
+        word.decode("utf-8")
+    assert b"<o:p></o:p>" in word and b"<![if !supportMisalignedColumns]>" in word
+    excel = make_html_variants.variant_bytes("excel").decode("utf-8")
+    # the sheet's unformatted number beside the text it shows: the text is the value
+    assert 'x:num="358.5812">358.58<' in excel and 'x:num="3.1012">3.10<' in excel
+    assert ".xl69, .xl70\n\t{mso-style-parent:style0;\n\tdisplay:none;}" in excel
+    assert "999.99" in excel  # the hidden stale rows
+    assert "3,585,800.00" in make_html_variants.variant_bytes("excel-yuan").decode("utf-8")
+    cms = make_html_variants.variant_bytes("cms").decode("utf-8")
+    assert "３５８．５８" in cms and 'class="TRS_Editor"' in cms and "一般公共<br/>预算" in cms
+    split = make_html_variants.variant_bytes("split").decode("utf-8")
+    assert split.count("<table") > cms.count("<table")
+
+
+def test_damaged_gbk_page_reads_with_its_declared_charset(tmp_path, extracted):
+    """One stray byte in a GBK page (a CMS cutting a character) must not turn the whole page
+    into mojibake: the page's declared gb2312 decodes it, the byte becomes U+FFFD."""
+    from budget_extract import extract
+
+    word = make_html_variants.variant_bytes("word")
+    cut = word.index(b"<p", word.index("第一部分".encode("gbk")))
+    path = tmp_path / "damaged.html"  # a lead byte without its trail byte
+    path.write_bytes(word[:cut] + b"\xb5" + word[cut:])
+    doc = extract(path)
+    assert any("damaged character" in w for w in doc.source.warnings)
+    want = keyed(extracted(SEED_PDF), tables=NUMBERED)
+    got = keyed(doc, tables=NUMBERED)
+    assert got == want, diff(got, want)
