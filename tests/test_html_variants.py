@@ -25,6 +25,9 @@ sys.modules["make_html_variants"] = make_html_variants  # dataclasses look it up
 _spec.loader.exec_module(make_html_variants)
 
 
+FULL = {"word", "cms", "split"}  # the variants printing the whole document, not the tables only
+
+
 @pytest.fixture(scope="session")
 def html_variant(tmp_path_factory, extracted):
     """``html_variant(name)``: the variant written and extracted, once per session."""
@@ -43,8 +46,22 @@ def html_variant(tmp_path_factory, extracted):
 def test_html_variant_gives_the_seed_facts(name, html_variant, extracted):
     yuan = name.endswith("yuan")
     want = keyed(extracted(SEED_PDF), yuan=yuan, tables=NUMBERED)
-    got = keyed(html_variant(name), yuan=yuan, tables=NUMBERED)
+    doc, seed = html_variant(name), extracted(SEED_PDF)
+    got = keyed(doc, yuan=yuan, tables=NUMBERED)
     assert got == want, diff(got, want)
+    if not yuan:  # ×10000 turns the seed's 0.01 万元 roundings into 100 元 differences
+        failed = {c.id for c in doc.checks if c.status == "fail"}
+        assert failed == {c.id for c in seed.checks if c.status == "fail"}
+    if name not in FULL:  # a workbook of the tables prints no document title
+        return
+    # the page around the tables (Word's styles, a portal's breadcrumb 预决算公开) changes
+    # nothing of what the document is
+    assert (doc.meta.title, doc.meta.unit_name, doc.meta.year, doc.meta.budget_phase) == (
+        "淮北市人力资源和社会保障局信息中心2026年度单位预算", "淮北市人力资源和社会保障局信息中心",
+        "2026", "预算")
+    # the whole document: 第三部分, the 附件 list and forms too
+    assert keyed(doc, yuan=yuan) == keyed(seed, yuan=yuan)
+    assert len(doc.performance_targets) == len(seed.performance_targets)
 
 
 def test_variants_print_what_the_reader_must_see_through():
@@ -80,3 +97,21 @@ def test_damaged_gbk_page_reads_with_its_declared_charset(tmp_path, extracted):
     want = keyed(extracted(SEED_PDF), tables=NUMBERED)
     got = keyed(doc, tables=NUMBERED)
     assert got == want, diff(got, want)
+
+
+def test_page_chrome_is_left_out_but_content_under_a_chrome_name_is_kept():
+    """A breadcrumb and a footer are no part of the disclosure; a table, or a paragraph of
+    text, is content even inside an element whose class says ``nav``."""
+    from budget_extract.readers.html import read_html_text
+
+    page = ("<html><body><div class='crumb'>首页 &gt; 信息公开 &gt; 预决算公开</div>"
+            "<nav><a href='/'>首页</a></nav>"
+            "<div class='nav-content'><p>单位公开表1</p><table><tr><td>项目</td><td>预算数</td>"
+            "</tr><tr><td>一般公共预算收入</td><td>358.58</td></tr></table></div>"
+            f"<div id='footer'><p>{'说明' * 120}</p></div>"
+            "<div class='footer'>主办：淮北市人力资源和社会保障局</div></body></html>")
+    texts = [b.text for b in read_html_text(page) if b.kind != "table"]
+    tables = [b for b in read_html_text(page) if b.kind == "table"]
+    assert texts == ["单位公开表1", "说明" * 120]
+    assert [c.text for c in tables[0].grid.cells] == ["项目", "预算数", "一般公共预算收入",
+                                                      "358.58"]

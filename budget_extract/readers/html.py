@@ -211,6 +211,43 @@ def drop_unrendered(roots: list[etree._Element]) -> int:
     return chars
 
 
+_CHROME_TAGS = {"nav", "footer", "noscript", "form", "iframe"}
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_])(?:bread(?:crumbs?)?|crumbs?|nav(?:bar|igation)?|menu|footer|position|"
+    r"location|dqwz|share|fenxiang)(?:$|[-_])", re.IGNORECASE)
+MAX_CHROME_CHARS = 200
+"""Text an element may hold and still be read as page chrome: a breadcrumb or footer is a
+line or two; anything longer is content whatever its class says."""
+
+
+def drop_page_chrome(root: etree._Element) -> None:
+    """Remove a portal page's chrome around the document: navigation, breadcrumbs
+    (``首页 > 信息公开 > 预决算公开``), menus, share bars and footers — ``<nav>``/``<footer>``
+    elements and elements whose class or id names one.  Their words are no part of the
+    disclosure (a breadcrumb's 预决算公开 made a 预算 page read as a 决算, its ``>`` as the
+    unit's name).  An element holding a table, or more than a couple of lines of text, is
+    kept whatever its name says: it is content."""
+    victims = []
+    gone: set[etree._Element] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.getparent() in gone:
+            gone.add(el)
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+        if el.tag.lower() not in _CHROME_TAGS and not any(_CHROME_NAME.search(n)
+                                                          for n in names):
+            continue
+        if any(True for _ in el.iter("table")) or \
+                len("".join(el.itertext()).strip()) > MAX_CHROME_CHARS:
+            continue
+        gone.add(el)
+        victims.append(el)
+    for el in victims:
+        el.drop_tree()  # its tail stays
+
+
 def _parse_robustly(markup: str, fragment: bool, warnings: list[str] | None
                     ) -> list[etree._Element]:
     """Parse ``markup``; if it is nested past libxml2's limit, parse it again without the
@@ -311,6 +348,8 @@ def read_html(text: str) -> tuple[list[Block], list[str]]:
         return [], []
     warnings: list[str] = []
     roots = _parse_robustly(text, False, warnings)
+    for root in roots:
+        drop_page_chrome(root)
     return (html_blocks(roots[0], warnings) if roots else []), warnings
 
 
