@@ -7,6 +7,7 @@ header tree from the spans instead of guessing.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 
@@ -14,7 +15,7 @@ from lxml import etree, html
 
 from ..model import Block, Grid, GridCell, Source
 from ..numtext import is_amount
-from .text import source_text
+from .text import source_text, utf16_as_utf8
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "td", "th"}
 _WS = re.compile(r"[ \t\u3000\xa0]+")
@@ -210,6 +211,43 @@ def drop_unrendered(roots: list[etree._Element]) -> int:
     return chars
 
 
+_CHROME_TAGS = {"nav", "footer", "noscript", "form", "iframe"}
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_])(?:bread(?:crumbs?)?|crumbs?|nav(?:bar|igation)?|menu|footer|position|"
+    r"location|dqwz|share|fenxiang)(?:$|[-_])", re.IGNORECASE)
+MAX_CHROME_CHARS = 200
+"""Text an element may hold and still be read as page chrome: a breadcrumb or footer is a
+line or two; anything longer is content whatever its class says."""
+
+
+def drop_page_chrome(root: etree._Element) -> None:
+    """Remove a portal page's chrome around the document: navigation, breadcrumbs
+    (``首页 > 信息公开 > 预决算公开``), menus, share bars and footers — ``<nav>``/``<footer>``
+    elements and elements whose class or id names one.  Their words are no part of the
+    disclosure (a breadcrumb's 预决算公开 made a 预算 page read as a 决算, its ``>`` as the
+    unit's name).  An element holding a table, or more than a couple of lines of text, is
+    kept whatever its name says: it is content."""
+    victims = []
+    gone: set[etree._Element] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.getparent() in gone:
+            gone.add(el)
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+        if el.tag.lower() not in _CHROME_TAGS and not any(_CHROME_NAME.search(n)
+                                                          for n in names):
+            continue
+        if any(True for _ in el.iter("table")) or \
+                len("".join(el.itertext()).strip()) > MAX_CHROME_CHARS:
+            continue
+        gone.add(el)
+        victims.append(el)
+    for el in victims:
+        el.drop_tree()  # its tail stays
+
+
 def _parse_robustly(markup: str, fragment: bool, warnings: list[str] | None
                     ) -> list[etree._Element]:
     """Parse ``markup``; if it is nested past libxml2's limit, parse it again without the
@@ -310,6 +348,8 @@ def read_html(text: str) -> tuple[list[Block], list[str]]:
         return [], []
     warnings: list[str] = []
     roots = _parse_robustly(text, False, warnings)
+    for root in roots:
+        drop_page_chrome(root)
     return (html_blocks(roots[0], warnings) if roots else []), warnings
 
 
@@ -318,10 +358,49 @@ def read_html_text(text: str) -> list[Block]:
     return read_html(text)[0]
 
 
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_GB = {"gb2312", "gbk", "x-gbk", "gb18030", "cp936", "euc-cn", "hz-gb-2312", "x-euc-cn"}
+
+
+def html_text(data: bytes, path: str) -> tuple[str, list[str]]:
+    """An HTML file's bytes as text, and a warning when they were damaged.
+
+    UTF-8 (and a BOM) win, as in :func:`source_text`: bytes that are valid UTF-8 are UTF-8
+    whatever a stale ``<meta>`` says.  Otherwise the charset the page declares in a
+    ``<meta>`` (as a browser reads it: Word and older portals write ``charset=gb2312`` and
+    GBK bytes) decodes it, with a replacement character for a damaged byte, so one stray
+    byte does not turn the whole page to mojibake."""
+    text = source_text(data, path)  # refuses binary data; reads UTF-8, BOMs, UTF-16
+    data = utf16_as_utf8(data)
+    if data.startswith(codecs.BOM_UTF8):
+        return text, []
+    try:
+        data.decode("utf-8")
+        return text, []
+    except UnicodeDecodeError:
+        pass
+    m = _META_CHARSET.search(data[:16384])
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    codec = "gb18030" if declared in _GB or not declared else declared
+    try:
+        text = data.decode(codec)
+        warnings = []
+    except LookupError:  # a charset Python does not know: the common Chinese one
+        return text, []
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        warnings = [f"the page's bytes are not all valid {codec} (declared: "
+                    f"{declared or 'none'}): {text.count(chr(0xFFFD))} damaged character(s) "
+                    "read as \ufffd"]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
 def read(data: bytes, path: str, password: str | None = None, *,
          sha256: str | None = None) -> Source:
     """Read an HTML file's bytes into a block stream (``password`` is unused: only
     PDFs have one; ``sha256``, the bytes' hash when the caller has it already)."""
-    blocks, warnings = read_html(source_text(data, path))
+    text, decoding = html_text(data, path)
+    blocks, warnings = read_html(text)
+    warnings = decoding + warnings
     return Source(path=path, sha256=sha256 or hashlib.sha256(data).hexdigest(),
                   format="html", pages=None, blocks=blocks, warnings=warnings)

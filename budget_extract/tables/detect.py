@@ -145,8 +145,9 @@ def detect_tables(blocks: list[Block], seg: Segmentation) -> list[TableCandidate
         elif in_title and not in_caption and is_title(in_title):
             # a title drawn in the grid is nearer than any line above (a part's heading)
             title = in_title
+        grid, note = _trailing_note(grid)
         cand = TableCandidate(fragments=[grid], caption=caption, number=number, title=title,
-                              unit=unit, position=len(tables) + 1, block_index=i,
+                              unit=unit, note=note, position=len(tables) + 1, block_index=i,
                               part=seg.part_of_block[i] if i < len(seg.part_of_block) else "",
                               title_lines=title_lines)
         tables.append(cand)
@@ -179,6 +180,8 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
     if last.note:
         return None
     inner = grid_heading(grid)
+    if inner[1] and inner[1] != last.number:
+        return None  # a caption number of its own in the grid's first row (a sheet each)
     # the table's title may itself be its grid's first row (a caption printed above it),
     # repeated with the header on each page
     own = last.title or grid_heading(last.fragments[0])[2]
@@ -217,6 +220,21 @@ def _continues(last: TableCandidate, grid: Grid, pending: list[Block], caption: 
         # no header, no title: a piece of the table above (rows the reader cut off it)
         return "by nearest column positions (a piece without header or title)"
     return None
+
+
+def _trailing_note(grid: Grid) -> tuple[Grid, str]:
+    """The grid without a note drawn as its last row, and that note (``说明：…本表无数据``
+    as a merged row under a spreadsheet's table: Excel/WPS pages, sheets printed to PDF);
+    the grid unchanged and ``""`` when its last row is no lone note cell."""
+    r = grid.n_rows - 1
+    last = [c for c in grid.cells if c.row <= r < c.row + c.rowspan and norm(c.text)]
+    if r < 1 or len(last) != 1 or last[0].row != r or not NOTE.match(norm(last[0].text)):
+        return grid, ""
+    cells = [GridCell(text=c.text, row=c.row, col=c.col, rowspan=min(c.rowspan, r - c.row),
+                      colspan=c.colspan, page=c.page, bbox=c.bbox, confidence=c.confidence)
+             for c in grid.cells if c.row != r]
+    return (Grid(cells=cells, n_rows=r, n_cols=grid.n_cols, page=grid.page, bbox=grid.bbox,
+                 ruled=grid.ruled), last[0].text.strip())
 
 
 def _header_again(first: Grid, grid: Grid) -> bool:
