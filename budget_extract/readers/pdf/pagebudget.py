@@ -25,6 +25,8 @@ import math
 import threading
 import time
 
+from ...errors import wrapped
+
 PAGE_SECONDS = 10.0
 """CPU seconds one page may take to read (both engines, tables included).  Real budget
 pages take well under a second (the slowest page of the 13 real PDFs: 0.18 s with
@@ -127,13 +129,4 @@ def count_operators(n: int) -> None:
 def over_budget(exc: BaseException) -> PageOverBudget | None:
     """The :class:`PageOverBudget` behind ``exc`` (pdfplumber may wrap what pdfminer
     raised), or None."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        e = seen.pop()
-        if isinstance(e, PageOverBudget):
-            return e
-        if len(seen) > 20:
-            break
-        seen.extend(x for x in (e.__cause__, e.__context__, *e.args[:1])
-                    if isinstance(x, BaseException))
-    return None
+    return wrapped(exc, PageOverBudget)
