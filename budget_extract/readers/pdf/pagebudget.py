@@ -47,11 +47,6 @@ def set_page_seconds(seconds: float | None) -> None:
     _seconds = PAGE_SECONDS if seconds is None else float(seconds)
 
 
-def page_seconds() -> float:
-    """The per-page time budget in force (0: none)."""
-    return _seconds
-
-
 class PageOverBudget(Exception):
     """A page went over its budget; ``reason`` says which one, for the skip warning."""
 
