@@ -237,6 +237,9 @@ def _read(
             glyphs.add(page.number, inked)
             if not inked:
                 if page.image_count and ocr.available:
+                    # recognition takes seconds of CPU by nature and has its own limits
+                    # (ocr/page.py: time, pixels, lines): the text-layer budget ends here
+                    pagebudget.end_page()
                     blocks.extend(ocr.page_blocks(page.number))
                     continue
                 (textless if page.image_count or page.segments else blank).append(page.number)

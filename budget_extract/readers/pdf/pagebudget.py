@@ -16,7 +16,9 @@ Code that runs in C (PDFium parsing a page) or inside one stage finishes that st
 the check, so a page may run past its budget by one step; each step is bounded by the
 object and content caps.  Time is the reading thread's CPU time, so a busy machine (other
 files read at once) does not push a page over.  Outside a page (the Python API reading a
-page's blocks directly) no budget applies.
+page's blocks directly) no budget applies, nor to a page without text recognised by OCR:
+recognition takes seconds of CPU by nature (4.3 s for the seed's scanned 收支总表 page)
+and has its own per-page limits (:mod:`.ocr.page`).
 """
 
 from __future__ import annotations
