@@ -68,8 +68,9 @@ def write_outputs(doc: Document, outdir: str, *, bom: bool = False, xlsx: bool =
     ``password`` its password; without ``pdf`` the file at ``doc.source.path`` is read
     again (checked as any input is), or the page is written without page images when it
     cannot be.  What an earlier run wrote for this document and this one does not (its
-    ``S.html`` or ``S.xlsx``, table CSVs no longer there) is removed, so the folder never
-    mixes two runs."""
+    ``S.html``, table CSVs no longer there) is removed, so those never mix two runs; an
+    earlier ``S.xlsx`` is kept when ``xlsx`` is off (a workbook is not deleted unasked:
+    ``emit.bundle.STALE_SUFFIXES``), so pass ``xlsx=True`` to write it again."""
     if review and pdf is None and doc.source.format == "pdf":
         try:
             pdf = readers.load(doc.source.path)

@@ -78,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--outdir", required=True, metavar="OUTDIR",
                     help="output folder (created if missing)")
     ex.add_argument("--xlsx", action="store_true",
-                    help="also write S.xlsx: one sheet per table, headers merged as printed")
+                    help="also write S.xlsx: one sheet per table, headers merged as printed "
+                         "(without it, an S.xlsx of an earlier run, e.g. a batch's, is left "
+                         "as it was)")
     _no_review(ex)
     _limits(ex)
     _common(ex)
@@ -107,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--retry-failed", action="store_true",
                     help="try again the inputs that failed in an earlier run")
     ba.add_argument("--no-xlsx", dest="xlsx", action="store_false",
-                    help="do not write S.xlsx workbooks")
+                    help="do not write S.xlsx workbooks (those of an earlier run are left "
+                         "as they were)")
     _no_review(ba)
     ba.add_argument("--executor", choices=("local", "dask"), default="local",
                     help="where files are extracted: local processes (default) or a Dask "
@@ -132,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
 def _no_review(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--no-review", dest="review", action="store_false",
                     help="do not write the review page S.html (pages with the extracted "
-                         "cells drawn, the table, the failing checks; docs/review.md)")
+                         "cells drawn, the table, the failing checks; docs/review.md); an "
+                         "S.html of an earlier run is removed")
 
 
 def _limits(sp: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "NUMBER_LABEL",
     "NUMBER_LINE",
     "NO_DATA",
+    "UNIT_LINE",
     "NUMERIC_CELL",
     "amount_text",
     "is_amount",
@@ -198,6 +199,11 @@ NUMBER_LABEL = re.compile(r"^(栏次|行次|栏号|\*+|甲|乙|丙|丁)$")
 NO_DATA = re.compile(r"^(?:本表|本单位|此表)?(?:暂?无数据|无发生额|为空表?|空表)[。.]?$")
 """A line or cell saying an empty table has nothing to show (``本表无数据``), printed where
 its rows would be: the first body row, never a header."""
+
+UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
+"""A text ending in a table's unit declaration (``单位：万元``, ``编制单位：某局 单位：元``):
+the end of the announcement above a table, never one of its rows (the borderless reader),
+and printed on each page of a long table, never a running line (the furniture finder)."""
 
 
 def is_column_numbers(texts: list[str]) -> bool:

@@ -269,18 +269,23 @@ def test_title_and_unit_on_one_line_are_no_row():
     assert grid.text_rows()[-1] == ["0"] * 5
 
 
-def test_continuation_opening_with_label_only_rows_takes_them_in():
-    # a 收支总表 continued with no header (variant pages=absent+unruled): the page opens
-    # with 支出 lines printing no amount, left-aligned where the 支出 labels below start
-    labels = ["二十四、预备费", "二十五、其他支出", "二十六、转移性支出"]
-    lines = [line(w(t, 208.7, 46.6 + 17.3 * k)) for k, t in enumerate(labels)]
-    lines += [
+def _summary_foot() -> list:
+    """The last three rows of a 收支总表 page (小计, 结转, 总计 on both sides), as drawn."""
+    return [
         body(98.5, ("本年收入小计", 43.0, 109.0), ("361.68", 169.4, 202.7),
              ("本年支出小计", 208.7, 274.7), ("361.68", 343.3, 376.5)),
         body(115.8, ("上年结转", 43.0, 87.0), ("结转下年", 208.7, 252.7)),
         body(133.1, ("收入总计", 43.0, 79.0), ("361.68", 169.4, 202.7),
              ("支出总计", 208.7, 244.7), ("361.68", 343.3, 376.5)),
     ]
+
+
+def test_continuation_opening_with_label_only_rows_takes_them_in():
+    # a 收支总表 continued with no header (variant pages=absent+unruled): the page opens
+    # with 支出 lines printing no amount, left-aligned where the 支出 labels below start
+    labels = ["二十四、预备费", "二十五、其他支出", "二十六、转移性支出"]
+    lines = [line(w(t, 208.7, 46.6 + 17.3 * k)) for k, t in enumerate(labels)]
+    lines += _summary_foot()
     start, end, grid = one_table(lines)
     assert (start, end) == (0, 6)
     assert [r[2] for r in grid.text_rows()] == labels + ["本年支出小计", "结转下年", "支出总计"]
@@ -290,13 +295,7 @@ def test_caption_above_a_table_is_no_label_only_row():
     # one run of lines: the caption, aligned with the 支出 labels, sits above the unit line,
     # which no table row is (a colon): the lines above the table are not all rows, none is
     lines = [line(w("单位公开表1", 208.7, 66.0)), line(w("单位：万元", 330.0, 81.2))]
-    lines += [
-        body(98.5, ("本年收入小计", 43.0, 109.0), ("361.68", 169.4, 202.7),
-             ("本年支出小计", 208.7, 274.7), ("361.68", 343.3, 376.5)),
-        body(115.8, ("上年结转", 43.0, 87.0), ("结转下年", 208.7, 252.7)),
-        body(133.1, ("收入总计", 43.0, 79.0), ("361.68", 169.4, 202.7),
-             ("支出总计", 208.7, 244.7), ("361.68", 343.3, 376.5)),
-    ]
+    lines += _summary_foot()
     start, _, _ = one_table(lines)
     assert start == 2
 

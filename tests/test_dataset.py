@@ -100,3 +100,17 @@ def test_schema_is_valid_sql():
 def test_phase_ids():
     assert [phase_id(x) for x in ("预算", "决算", "调整预算", "预算草案", "")] == [
         "approved", "executed", "adjusted", "proposed", ""]
+
+
+def test_a_wide_column_of_amounts_and_dashes_is_a_number_column():
+    """The datapackage's wide-table schema reads a dash the way the table reader does
+    (``numtext.is_placeholder``): ``…`` and ``―`` printed for zero beside amounts leave
+    其他收入 a number column, each dash a missing value; 项目 stays text."""
+    from budget_extract.emit.datapackage import wide_schema
+
+    text = "row_no,项目,合计,其他收入\n1,合计,\"1,200.00\",…\n2,某单位,100.00,―\n"
+    schema = wide_schema(text, {"项目": "stub", "合计": "value", "其他收入": "value"}, {}, None)
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    assert types == {"row_no": "integer", "项目": "string", "合计": "number",
+                     "其他收入": "number"}
+    assert schema["missingValues"] == ["", "―", "…"]

@@ -898,6 +898,31 @@ def test_a_document_whose_every_page_is_over_budget_says_so(tmp_path, monkeypatc
         "limit for one page (real pages hold under 10,000): the page is broken or hostile")
 
 
+@pytest.mark.slow  # one scanned page recognised by OCR (about 4 s of CPU)
+def test_a_scanned_page_is_recognised_whatever_the_page_budget(tmp_path, monkeypatch):
+    """Recognising a page without text takes seconds of CPU by nature (4.3 s for the
+    seed's scanned 收支总表) and has its own limits (``readers/pdf/ocr/page.py``), so the
+    text-layer page budget does not cut it short.  Before, a recognised page over the
+    budget escaped as ``PageOverBudget``: the whole file an internal error."""
+    from test_ocr import SEED_SCAN, _pages, needs_ocr
+
+    if needs_ocr.args[0]:
+        pytest.skip(needs_ocr.kwargs["reason"])
+    import budget_extract
+    from budget_extract.api import facts
+    from budget_extract.readers.pdf import pagebudget
+
+    monkeypatch.setattr(pagebudget, "_seconds", 0.01)  # --page-timeout 0.01
+    doc = budget_extract.extract(_pages(tmp_path, "scan.pdf", [(SEED_SCAN, [4])]))
+    assert doc.source.ocr_pages == [1]
+    assert not [w for w in doc.warnings if "skipped" in w]
+    got = {(f.row_label, f.column): f.value for f in facts(doc)}
+    # read off the page by hand (the seed's 单位公开表1)
+    assert got[("一、一般公共预算收入", "收入/预算数")] == "358.58"
+    assert got[("八、社会保障和就业支出", "支出/预算数")] == "339.22"
+    assert got[("支出总计", "支出/预算数")] == "361.68"
+
+
 def test_many_small_cmaps_cannot_add_up(tmp_path):
     """40 fonts, each with a 65,536-code ToUnicode map (each one under the per-map cap):
     2,621,440 codes in all stop at the document's cap, in pdfplumber; PDFium (which keeps

@@ -113,16 +113,21 @@ def test_the_review_page_draws_the_bytes_that_were_parsed(tmp_path, monkeypatch)
     assert b"data:image/" in res.files[f"{SEED_PDF.stem}.html"]
 
 
-def test_no_review_removes_an_earlier_review_page(tmp_path):
-    """``extract --xlsx`` with the review page, then with ``--no-review`` and no workbook:
-    the old ``S.html`` and ``S.xlsx`` (of another extraction) do not stay beside the new
-    ``S.json``."""
+def test_no_review_removes_an_earlier_review_page_but_keeps_the_workbook(tmp_path):
+    """A document written as ``batch`` writes it (review page, workbook), then again as a
+    plain ``extract --no-review`` writes it (neither): the old ``S.html`` (a view of the
+    other extraction) does not stay beside the new ``S.json``; the workbook, which this
+    run was not asked about (``extract`` writes none by default), is left as it was."""
     out = tmp_path / "out"
     write_rendered(str(out), run_job(_job(SEED_MD, review=True, xlsx=True)).files)
-    assert (out / f"{STEM}.html").is_file() and (out / f"{STEM}.xlsx").is_file()
-    write_rendered(str(out), run_job(_job(SEED_MD, review=False)).files)
+    workbook = (out / f"{STEM}.xlsx").read_bytes()
+    assert (out / f"{STEM}.html").is_file() and workbook.startswith(b"PK")
+    again = run_job(_job(SEED_MD, review=False)).files
+    assert f"{STEM}.xlsx" not in again and f"{STEM}.html" not in again
+    write_rendered(str(out), again)
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
-        f"{STEM}.facts.csv", f"{STEM}.json"]
+        f"{STEM}.facts.csv", f"{STEM}.json", f"{STEM}.xlsx"]
+    assert (out / f"{STEM}.xlsx").read_bytes() == workbook
 
 
 def test_write_outputs_writes_the_review_page_on_request(tmp_path, extracted):

@@ -63,11 +63,11 @@ def write_rendered(outdir: str, files: dict[str, bytes], *, fsync: bool = True) 
     """Write rendered files atomically, in order; return their paths.
 
     A document written again must not keep the old run's files beside the new ones: table
-    CSVs of tables it no longer has, or a review page ``S.html`` (a workbook ``S.xlsx``)
-    when this run was asked for none — they would describe another extraction.  Before
-    its ``S.json`` (the mark of a complete document) is written, the table files
-    (``NN-….csv``) in its folder ``S/``, and ``S.html`` and ``S.xlsx``, that this
-    rendering did not write are removed; nothing else is touched.
+    CSVs of tables it no longer has, or a review page ``S.html`` when this run was asked
+    for none — they would describe another extraction.  Before its ``S.json`` (the mark of
+    a complete document) is written, the table files (``NN-….csv``) in its folder ``S/``,
+    and ``S.html``, that this rendering did not write are removed.  A workbook ``S.xlsx``
+    is not (see :data:`STALE_SUFFIXES`); nothing else is touched.
     """
     written = []
     for rel, data in files.items():
@@ -79,13 +79,22 @@ def write_rendered(outdir: str, files: dict[str, bytes], *, fsync: bool = True) 
     return written
 
 
-OPTIONAL_SUFFIXES = (".html", ".xlsx")
-"""A document's files that a run writes only when asked (the review page, the workbook)."""
+STALE_SUFFIXES = (".html",)
+"""A document's optional files removed when a run writes none: the review page only.
+
+The review page is a view of one extraction (its boxes drawn on the cells that run read)
+and both commands write it unless told ``--no-review``, so a run without one was asked for
+none.  The workbook ``S.xlsx`` is kept: ``batch`` writes it by default and ``extract``
+only with ``--xlsx``, so removing it would make a plain ``extract`` into a batch's folder
+delete the batch's workbooks unasked; a workbook is what people open, annotate and pass
+on (and one open in Excel on Windows cannot be removed, which would fail the run).  An
+older ``S.xlsx`` beside a newer ``S.json`` is documented (``--xlsx``'s help,
+docs/python-api.md); ``--xlsx`` writes it again."""
 
 
 def _remove_stale(outdir: str, stem: str, files: dict[str, bytes]) -> None:
     folder = os.path.join(outdir, *stem.split("/"))
-    for suffix in OPTIONAL_SUFFIXES:
+    for suffix in STALE_SUFFIXES:
         if stem + suffix not in files:
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(folder + suffix)

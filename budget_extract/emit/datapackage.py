@@ -20,11 +20,11 @@ import json
 import re
 from typing import Any
 
+from ..numtext import is_placeholder
 from .dataset import DATASET_VERSION, FACTS, TABLES, Field, TableDef
 
 FDP_TAXONOMY = "https://specs.frictionlessdata.io/taxonomies/fiscal/budgets.json"
 _GROUPED_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_PLACEHOLDERS = ("-", "--", "—", "——", "–", "/", "／", "－", "－－")
 
 
 def _field(f: Field) -> dict[str, Any]:
@@ -60,7 +60,9 @@ def wide_schema(csv_text: str, roles: dict[str, str], descriptions: dict[str, st
                 column_type_of_code: str | None) -> dict[str, Any]:
     """A Table Schema for a wide table CSV: ``row_no`` integer (the key); a value column
     whose every cell is a plain (possibly comma-grouped) number or a dash placeholder is a
-    number with its FDP ``value`` columnType; everything else stays a string."""
+    number with its FDP ``value`` columnType; everything else stays a string.  A dash is
+    what :func:`~budget_extract.numtext.is_placeholder` says it is, the rule that makes a
+    column of dashes an amount column in the first place (``tables/build._roles``)."""
     text = csv_text.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0] if rows else ["row_no"]
@@ -76,14 +78,14 @@ def wide_schema(csv_text: str, roles: dict[str, str], descriptions: dict[str, st
             continue
         role = roles.get(name, "value")
         f: dict[str, Any] = {"name": name, "description": descriptions.get(name, name)}
-        real = [v for v in values if v not in _PLACEHOLDERS]
+        real = [v for v in values if not is_placeholder(v)]
         if role in ("value", "quantity", "percent") and all(
                 _GROUPED_NUMBER.match(v) for v in real):
             f["type"] = "number"
             if any("," in v for v in real):
                 f["groupChar"] = ","
             f["columnType"] = role
-            placeholders |= {v for v in values if v in _PLACEHOLDERS}
+            placeholders |= {v for v in values if is_placeholder(v)}
         else:
             f["type"] = "string"
             if role == "code" and column_type_of_code:

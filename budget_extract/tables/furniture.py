@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import Block
+from ..numtext import UNIT_LINE
 
 _WS = re.compile(r"\s+")
 _DASH = r"[—–\-－~〜_·•]+"
@@ -37,9 +38,6 @@ its grid)."""
 TABLE_TITLE = re.compile(r"表(?:[（(].{0,12}[)）])?$|^(?:部门|单位)?(?:公开)?表\s*\d")
 """A table's title or caption, printed again on each page of a long table: the detector
 joins those pages, so they are not running lines even on most pages."""
-UNIT_LINE = re.compile(r"单位[:：](?:万元|千元|亿元|元)$")
-"""A table's unit line (``单位：万元``, ``编制单位：某局 单位：元``): the first line of each
-table page when no caption is printed above the title, never a running line."""
 
 
 def _page_number(text: str) -> tuple[int, bool] | None:

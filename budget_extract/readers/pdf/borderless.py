@@ -11,7 +11,6 @@ inferring spans as for Markdown.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,15 +18,11 @@ from itertools import pairwise
 from statistics import median
 
 from ...model import Grid, GridCell
-from ...numtext import NO_DATA, is_column_numbers, is_figure
+from ...numtext import NO_DATA, UNIT_LINE, is_column_numbers, is_figure
 from .borderless_body import body_columns, body_rows, columns, row_gap
 from .borderless_header import MAX_ABOVE, Header, above_candidates, header_cells, read_header
 from .geometry import Word, bbox_of, cx, rivers, round_bbox
 from .textlines import TextChunk, TextLine, words_text
-
-UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:万元|千元|亿元|元)$")
-"""A word declaring the table's unit (``单位：万元``): it ends the announcement above a
-table (alone, or on one line with the title), it is never a row of the table."""
 
 
 def find_borderless_tables(

@@ -14,6 +14,8 @@ import threading
 import zlib
 from typing import Any
 
+from ...errors import wrapped
+
 MAX_INFLATE_MB = 256
 """Decompressed stream data allowed per page (and while opening the file), in MB.
 
@@ -56,16 +58,7 @@ class PdfLimitExceeded(Exception):
 
 def limit_exceeded(exc: BaseException) -> PdfLimitExceeded | None:
     """The :class:`PdfLimitExceeded` behind ``exc`` (pdfplumber and pdfminer wrap it)."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        e = seen.pop()
-        if isinstance(e, PdfLimitExceeded):
-            return e
-        if len(seen) > 20:
-            break
-        seen.extend(x for x in (e.__cause__, e.__context__, *e.args[:1])
-                    if isinstance(x, BaseException))
-    return None
+    return wrapped(exc, PdfLimitExceeded)
 
 
 class _Inflated(threading.local):

@@ -16,7 +16,9 @@ Code that runs in C (PDFium parsing a page) or inside one stage finishes that st
 the check, so a page may run past its budget by one step; each step is bounded by the
 object and content caps.  Time is the reading thread's CPU time, so a busy machine (other
 files read at once) does not push a page over.  Outside a page (the Python API reading a
-page's blocks directly) no budget applies.
+page's blocks directly) no budget applies, nor to a page without text recognised by OCR:
+recognition takes seconds of CPU by nature (4.3 s for the seed's scanned 收支总表 page)
+and has its own per-page limits (:mod:`.ocr.page`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from __future__ import annotations
 import math
 import threading
 import time
+
+from ...errors import wrapped
 
 PAGE_SECONDS = 10.0
 """CPU seconds one page may take to read (both engines, tables included).  Real budget
@@ -43,11 +47,6 @@ def set_page_seconds(seconds: float | None) -> None:
     """Set the per-page time budget of this process (``None``: the default; 0: none)."""
     global _seconds
     _seconds = PAGE_SECONDS if seconds is None else float(seconds)
-
-
-def page_seconds() -> float:
-    """The per-page time budget in force (0: none)."""
-    return _seconds
 
 
 class PageOverBudget(Exception):
@@ -127,13 +126,4 @@ def count_operators(n: int) -> None:
 def over_budget(exc: BaseException) -> PageOverBudget | None:
     """The :class:`PageOverBudget` behind ``exc`` (pdfplumber may wrap what pdfminer
     raised), or None."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        e = seen.pop()
-        if isinstance(e, PageOverBudget):
-            return e
-        if len(seen) > 20:
-            break
-        seen.extend(x for x in (e.__cause__, e.__context__, *e.args[:1])
-                    if isinstance(x, BaseException))
-    return None
+    return wrapped(exc, PageOverBudget)
