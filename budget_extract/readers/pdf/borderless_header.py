@@ -162,20 +162,20 @@ def read_header(
         )
     # ... and so is one centred over a gap between its children: as a leaf its cell would
     # rise above the header's top, while its neighbours on both sides start below it.  One
-    # lower neighbour is not enough: a heading printed in the header's first line only
-    # (its cell cut to the first row, blank cells under it) beside a group's first child,
-    # or at the header's edge, is a column, not that child's label.  (A block at the edge
-    # below the first line, with one lower neighbour, stays out of the leaves: such is a
-    # form's wrapped value cell, and the form is then not read as centred headings.)
+    # lower neighbour is not enough: a heading printed in the header's first row only (its
+    # cell cut there, blank cells under it) beside a group's first child is a column, not
+    # that child's label; so is one at the header's edge when other column headings share
+    # its line.  (An edge block alone on its line, with one lower neighbour, stays out of
+    # the leaves: such is a form's wrapped value cell, and the form is then not read as
+    # centred headings.)
     header_top = min(b.top for b in blocks) - margin
-    first_line = min(b.top for b in blocks) + 0.3 * h
     cands = sorted((b for b in blocks if not b.label), key=cx)
     for i, x in enumerate(cands):
         if 2 * x.cy - band_bottom >= header_top - 0.3 * h:
             continue
         near = cands[max(i - 1, 0): i] + cands[i + 1: i + 2]
-        if all(y.top >= x.bottom - 0.1 * h for y in near) and (
-                len(near) == 2 or x.top > first_line):
+        if all(y.top >= x.bottom - 0.1 * h for y in near) and (len(near) == 2 or not any(
+                y is not x and not y.label and abs(y.top - x.top) <= 0.3 * h for y in blocks)):
             x.label = True
     leaves = [b for b in cands if not b.label]
     if not leaves:
