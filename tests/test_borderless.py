@@ -115,6 +115,71 @@ def test_stacked_cells_and_a_label_over_some_columns_of_a_group():
                                    "3.1", "", "3.1"]
 
 
+def test_header_cells_cut_to_their_first_row():
+    # the header's row-spanning cells cut to their first row, blank cells under them (a
+    # header split so that only its first row repeats on the next page), no rulings: 合计
+    # printed in the first row beside 基本支出's first child 小计 is a column, not its label
+    lines = [
+        line(w("科目编码", 59.3, 123.71), w("科目名称", 185.3, 123.71), w("合计", 315.3, 123.71),
+             w("基本支出", 400.6, 123.71), w("项目支出", 499.9, 123.71)),
+        line(w("小计", 357.0, 138.61), w("人员经费", 394.7, 138.61), w("公用经费", 447.3, 138.61)),
+        body(153.51, ("合计", 106.7, 124.7), ("358.58", 314.6, 342.6), ("112.58", 356.8, 383.3),
+             ("105.38", 408.7, 436.0), ("7.2", 475.7, 488.6), ("246", 526.2, 541.3)),
+        body(168.41, ("205", 54.0, 69.1), ("教育支出", 106.7, 142.7), ("1.71", 326.3, 342.6),
+             ("0.71", 366.2, 383.3), ("0.71", 418.8, 436.0), ("1", 537.0, 541.3)),
+        body(183.31, ("20508", 54.0, 79.1), ("进修及培训", 106.7, 151.7), ("1.71", 326.3, 342.6),
+             ("0.71", 366.2, 383.3), ("0.71", 418.8, 436.0), ("1", 537.0, 541.3)),
+    ]
+    _, _, grid = one_table(lines)
+    assert paths(grid) == ["科目编码", "科目名称", "合计", "基本支出/小计", "基本支出/人员经费",
+                           "基本支出/公用经费", "项目支出"]
+    assert grid.text_rows()[3] == ["205", "教育支出", "1.71", "0.71", "0.71", "", "1"]
+
+
+def test_header_cells_cut_to_their_first_row_beside_a_stacked_heading():
+    # the same, with 科目名称 stacked over two lines in a narrow cell, so the first row's
+    # other headings (centred in it) start below the header's first line: 项目支出 at the
+    # edge, over nothing, shares its line with 合计 and is a column like it
+    lines = [
+        line(w("科目", 194.3, 116.26)),
+        line(w("科目编码", 59.3, 123.71), w("合计", 315.3, 123.71), w("基本支出", 400.6, 123.71),
+             w("项目支出", 499.9, 123.71)),
+        line(w("名称", 194.3, 131.16)),
+        line(w("小计", 357.0, 145.61), w("人员经费", 394.7, 145.61), w("公用经费", 447.3, 145.61)),
+        body(160.51, ("合计", 106.7, 124.7), ("358.58", 314.6, 342.6), ("112.58", 356.8, 383.3),
+             ("105.38", 408.7, 436.0), ("7.2", 475.7, 488.6), ("246", 526.2, 541.3)),
+        body(175.41, ("205", 54.0, 69.1), ("教育支出", 106.7, 142.7), ("1.71", 326.3, 342.6),
+             ("0.71", 366.2, 383.3), ("0.71", 418.8, 436.0), ("1", 537.0, 541.3)),
+        body(190.31, ("20508", 54.0, 79.1), ("进修及培训", 106.7, 151.7), ("1.71", 326.3, 342.6),
+             ("0.71", 366.2, 383.3), ("0.71", 418.8, 436.0), ("1", 537.0, 541.3)),
+    ]
+    _, _, grid = one_table(lines)
+    assert paths(grid) == ["科目编码", "科目名称", "合计", "基本支出/小计", "基本支出/人员经费",
+                           "基本支出/公用经费", "项目支出"]
+    assert grid.text_rows()[-1] == ["20508", "进修及培训", "1.71", "0.71", "0.71", "", "1"]
+
+
+def test_group_labels_over_cells_cut_to_their_first_row():
+    # 收入总表 cut down, each cell cut to its first row: 本年收入 (row 1) over 小计 and 预算拨款
+    # (row 2, blank under them) and 单位资金 (row 2) over 小计 and 事业收入 (row 3).  Their text
+    # does not reach the body, so where it is centred says nothing of their cells' tops;
+    # where it starts still puts 本年收入 above all four
+    lines = [
+        line(w("部门（单位）名称", 84.0, 100.0), w("合计", 211.0, 100.0), w("本年收入", 302.0, 100.0)),
+        line(w("小计", 251.0, 115.0), w("预算拨款", 282.0, 115.0), w("单位资金", 342.0, 115.0)),
+        line(w("小计", 331.0, 130.0), w("事业收入", 362.0, 130.0)),
+        body(150.0, ("淮北市人力资源和社会保障局", 44.0, 161.0), ("361.68", 210.0, 237.0),
+             ("361.68", 250.0, 277.0), ("358.58", 290.0, 317.0), ("3.1", 383.5, 397.0)),
+        body(165.0, ("淮北市人力资源和社会保障局信息中心", 44.0, 197.0), ("361.68", 210.0, 237.0),
+             ("361.68", 250.0, 277.0), ("358.58", 290.0, 317.0), ("3.1", 383.5, 397.0)),
+    ]
+    _, _, grid = one_table(lines)
+    assert paths(grid) == ["部门（单位）名称", "合计", "本年收入/小计", "本年收入/预算拨款",
+                           "本年收入/单位资金/小计", "本年收入/单位资金/事业收入"]
+    assert grid.text_rows()[-1] == ["淮北市人力资源和社会保障局信息中心", "361.68", "361.68",
+                                    "358.58", "", "3.1"]
+
+
 def test_placeholder_zeros_go_under_their_centred_headings():
     # an empty table's row of 0s: left-aligned in the first column, right-aligned in the
     # others, so each 0 sits nearer the next heading than its own

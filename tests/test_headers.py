@@ -11,6 +11,7 @@ import pytest
 from real_docs import doc as real_doc  # once per session; skips without ../shared/real
 
 import budget_extract
+import budget_extract.budget.interpret
 from budget_extract.facts import table_facts
 from budget_extract.headers import (
     column_paths,
@@ -274,6 +275,29 @@ def test_quantity_and_percent_columns_are_kept_but_not_facts() -> None:
     budget_extract.budget.interpret.interpret_table(t)
     assert [(f.column, f.value) for f in table_facts("x", t)] == [("金额", "1.80")]
     assert t.rows[0].cells["数量（台、件）"].text == "3"
+
+
+def test_any_rate_or_ratio_column_is_a_percentage_not_money() -> None:
+    # a header ending in 率 (with or without its unit), a share word, or %: never an amount
+    t = build(ruled([["项目", "预算数", "资产使用率", "设备利用率（%）", "完成率", "占比",
+                      "比重", "效率提升资金"],
+                     ["办公设备", "12.50", "85.2", "90", "100.00", "12.3", "0.4", "3.00"]]))
+    assert [c.role for c in t.columns] == [
+        "stub", "value", "percent", "percent", "percent", "percent", "percent", "value"]
+    budget_extract.budget.interpret.interpret_table(t)
+    assert [(f.column, f.value) for f in table_facts("x", t)] == [
+        ("预算数", "12.50"), ("效率提升资金", "3.00")]
+
+
+def test_a_rate_over_its_periods_is_a_percentage() -> None:
+    # 执行率 printed over 2025年 | 2026年: the leaves are years, the path ends in the rate
+    g = Grid(cells=[cell("项目", 0, 0, rowspan=2), cell("决算数", 0, 1, rowspan=2),
+                    cell("执行率", 0, 2, colspan=2), cell("2025年", 1, 2), cell("2026年", 1, 3),
+                    cell("办公设备", 2, 0), cell("12.50", 2, 1), cell("95.1", 2, 2),
+                    cell("98.7", 2, 3)], n_rows=3, n_cols=4, page=1, ruled=True)
+    t = build(g)
+    assert [c.key for c in t.columns] == ["项目", "决算数", "执行率/2025年", "执行率/2026年"]
+    assert [c.role for c in t.columns] == ["stub", "value", "percent", "percent"]
 
 
 def test_a_code_part_without_its_leading_zero() -> None:

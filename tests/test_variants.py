@@ -70,13 +70,7 @@ def variant_pdf(tmp_path_factory):
 
 
 # variants the tool does not read right yet: (reason); strict, so a fix shows
-KNOWN_FAILING: dict[str, str] = {
-    # the header's row-spanning cells cut to their first row (blank cells under them) and
-    # no rulings: the header reader places cells by where their text is centred, which
-    # assumes a leaf's cell reaches down to the body; here 合计 sits in the first row only
-    # and reads as the group label over 小计 (合计/小计 for 基本支出/小计)
-    "unruled+pages=partial": "unspanned header without rulings: 合计 read as a group label",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [

@@ -49,18 +49,37 @@ def _strip_title_row(grid: Grid) -> tuple[Grid, str]:
 
 
 # Columns whose figures are not money: kept in the table, never facts, never summed.
-PERCENT_HEADER = re.compile(r"%|％|比例|比重|占比|百分比|增长率|增减率|完成率|执行率")
+# A rate or ratio: a header that ends in 率 (使用率, 利用率, 执行率, 完成率, 增长率 …, with or
+# without a printed unit: 执行率（%）), names a share (占比, 比重, 比例, 百分比) or prints %.
+# Anchored at the end so that money named after a rate (效率提升资金) stays money.
+PERCENT_HEADER = re.compile(
+    r"%|％|‰|比例|比重|占比|百分比|率(?:[（(][^)）]*[)）])?$")
+# The same, said by a level above the leaf: only a level that ends in it (执行率 over years).
+RATE_LEVEL = re.compile(r"(率|比例|比重|占比|百分比|[%％‰])(?:[（(][^)）]*[)）])?$")
 QUANTITY_HEADER = re.compile(
     r"数量|人数|人次|编制数|个数|台数|辆数|[（(](人|辆|台|个|套|件|台、件)[)）]")
 MONEY_HEADER = re.compile(r"金额|资金|经费|预算数|决算数|[（(]?(万元|元|千元|亿元)[)）]?$")
 VALUE_ROLES = ("value", "quantity", "percent")
 
 
+def _is_rate(path: tuple[str, ...]) -> bool:
+    """A header path naming a rate or ratio: its leaf does (``使用率``, ``增减(%)``), or a
+    level above it does and the leaf does not name money (``执行率`` over ``2025年`` |
+    ``2026年``; but ``增减率`` never sits over an amount, so ``金额`` under it stays money)."""
+    levels = [re.sub(r"\s+", "", lvl) for lvl in path]
+    if not levels:
+        return False
+    if PERCENT_HEADER.search(levels[-1]):
+        return True
+    return not MONEY_HEADER.search(levels[-1]) and not levels[-1].endswith("额") and any(
+        RATE_LEVEL.search(lvl) for lvl in levels[:-1])
+
+
 def _figure_role(path: tuple[str, ...]) -> str:
-    """``percent`` or ``quantity`` for a numeric column whose leaf says so (``增减(%)``,
-    ``数量（台、件）``, ``人数``), else ``value`` (money)."""
+    """``percent`` or ``quantity`` for a numeric column whose header says so (``增减(%)``,
+    ``资产利用率``, ``数量（台、件）``, ``人数``), else ``value`` (money)."""
     leaf = path[-1] if path else ""
-    if PERCENT_HEADER.search(leaf):
+    if _is_rate(path):
         return "percent"
     if QUANTITY_HEADER.search(leaf) and not MONEY_HEADER.search(leaf):
         return "quantity"

@@ -12,7 +12,10 @@ Header text is centred in its cell, both ways, so the structure is still in the 
 * a leaf reaches down to the body, so its vertical centre tells how far up its cell goes:
   a column whose cell stops short of the header's top needs a group label above it, and a
   group label spans the run of such columns it is centred over (``基本支出`` over
-  ``小计 人员经费 公用经费``, while ``合计`` beside them is centred on the whole header).
+  ``小计 人员经费 公用经费``, while ``合计`` beside them is centred on the whole header);
+* a header whose cells were cut to their first row (blank cells under them, as when only
+  the first row repeats on the next page) breaks that last assumption: a label that fits
+  no run of columns by their centres is fitted once more by where their text starts.
 
 Where the headings are not centred (left-aligned, or a form rather than a table) nothing
 here applies and :func:`read_header` says so (None).
@@ -158,14 +161,21 @@ def read_header(
             for y in blocks
         )
     # ... and so is one centred over a gap between its children: as a leaf its cell would
-    # rise above the header's top, while a neighbour's text starts below it
+    # rise above the header's top, while its neighbours on both sides start below it.  One
+    # lower neighbour is not enough: a heading printed in the header's first row only (its
+    # cell cut there, blank cells under it) beside a group's first child is a column, not
+    # that child's label; so is one at the header's edge when other column headings share
+    # its line.  (An edge block alone on its line, with one lower neighbour, stays out of
+    # the leaves: such is a form's wrapped value cell, and the form is then not read as
+    # centred headings.)
     header_top = min(b.top for b in blocks) - margin
     cands = sorted((b for b in blocks if not b.label), key=cx)
     for i, x in enumerate(cands):
         if 2 * x.cy - band_bottom >= header_top - 0.3 * h:
             continue
         near = cands[max(i - 1, 0): i] + cands[i + 1: i + 2]
-        if any(y.top >= x.bottom - 0.1 * h for y in near):
+        if all(y.top >= x.bottom - 0.1 * h for y in near) and (len(near) == 2 or not any(
+                y is not x and not y.label and abs(y.top - x.top) <= 0.3 * h for y in blocks)):
             x.label = True
     leaves = [b for b in cands if not b.label]
     if not leaves:
@@ -231,12 +241,16 @@ def _place_labels(header: Header, labels: list[HeaderBlock], band_bottom: float,
     A column needs a label above it where its cell (as far as known) stops below the
     label; the labels of one level share each run of such columns, split where each label
     is best centred over its part, never through a lower label's span.  A label that fits
-    nowhere, or sits off the centre of every split, is placed over the column under its
-    centre, unless it comes from a line above the table: that line is then no header.
+    nowhere, or sits off the centre of every split, is tried once more against where the
+    columns' text starts (a header whose cells were cut to their first row, blank cells
+    under them, has leaves that do not reach the body, so their centres place their cells'
+    tops too high); failing that it is placed over the column under its centre, unless it
+    comes from a line above the table: that line is then no header.
     """
     n = len(header.leaves)
     bounds = header.bounds
     col_top = [2 * b.cy - band_bottom for b in header.leaves]
+    text_top = [b.top for b in header.leaves]
     lower: list[tuple[int, int]] = []
     forced: list[HeaderBlock] = []
     failed_above: list[int] = []
@@ -251,9 +265,8 @@ def _place_labels(header: Header, labels: list[HeaderBlock], band_bottom: float,
     def anchor(b: HeaderBlock) -> int:
         return min(max(bisect_right(bounds, cx(b)) - 1, 0), n - 1)
 
-    for level in levels:
-        bot = max(b.bottom for b in level)
-        cand = [bot <= col_top[i] + 0.3 * h for i in range(n)]
+    def fit(level: list[HeaderBlock], cand: list[bool]) -> list[HeaderBlock]:
+        """Place the level's labels over the runs of candidate columns; the misfits."""
         pending = [b for b in level if cand[anchor(b)]]
         failed = [b for b in level if not cand[anchor(b)]]
         i = 0
@@ -288,8 +301,18 @@ def _place_labels(header: Header, labels: list[HeaderBlock], band_bottom: float,
                 base = sum(col_top[a: e + 1]) / (e - a + 1)
                 for k in range(a, e + 1):
                     col_top[k] = 2 * b.cy - base
+                    text_top[k] = b.top
                 lower.append((a, e))
             i = j + 1
+        return failed
+
+    for level in levels:
+        bot = max(b.bottom for b in level)
+        failed = fit(level, [bot <= col_top[i] + 0.3 * h for i in range(n)])
+        inside = [b for b in failed if min(b.source) >= 0]
+        if inside:
+            failed = [b for b in failed if min(b.source) < 0] + fit(
+                inside, [bot <= text_top[i] + 0.3 * h for i in range(n)])
         for b in failed:
             if min(b.source) < 0:
                 failed_above.append(-1 - min(b.source))
