@@ -427,17 +427,40 @@ QUIET_CLUSTER: dict[str, Any] = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 """Dask settings for the ``LocalCluster`` a batch starts itself: what keeps an idle cluster
 ticking over, turned down.  Left on, a two-worker cluster burns ~0.065 CPU-s per second of
 wall time doing nothing (0.013 with these), ~0.2 CPU-s per document of a batch: the
 statistical profiler samples each worker's threads every 10 ms (the one thread there only
 waits for its forked child), the event-loop watchdog ticks every 20 ms in every process,
-the system monitor polls psutil twice a second, work stealing rebalances every 100 ms
-(the scheduler hands out tasks as workers free up anyway).  ``memory_limit=0`` beside it
+the system monitor polls psutil twice a second, work stealing rebalances every 100 ms.
+Instead of stealing, a worker is given one task at a time (saturation 1.0: the rest wait
+at the scheduler), so a long document never holds another queued behind it on its worker
+while the other worker idles at the end of a batch.  ``memory_limit=0`` beside it
 stops the nanny's and the worker's memory monitors (10 psutil polls a second each): they
 measure the worker process, never the forked child that holds a document's memory, whose
 cap is its own ``RLIMIT_AS`` (:func:`run_forked`)."""
+
+
+
+def local_cluster(workers: int) -> tuple[Any, Any]:
+    """A quiet ``LocalCluster`` of ``workers`` single-threaded worker processes on the
+    loopback (:data:`QUIET_CLUSTER`) and a client of it: what ``--executor dask`` without
+    ``--scheduler`` runs on.  The caller closes both."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    # the nannies hand this configuration on to the worker processes they start
+    with dask.config.set(QUIET_CLUSTER):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, host="127.0.0.1", memory_limit=0)
+        try:
+            client = Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
+    return client, cluster
 
 
 class DaskExecutor:
@@ -459,16 +482,9 @@ class DaskExecutor:
         self.window = window
 
     def _client(self) -> tuple[Any, list[Any]]:
-        from distributed import Client, LocalCluster
+        from distributed import Client
         if self.scheduler is None:
-            import dask
-
-            # the nannies hand this configuration to the worker processes they start
-            with dask.config.set(QUIET_CLUSTER):
-                cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                       processes=True, dashboard_address=None,
-                                       host="127.0.0.1", memory_limit=0)
-                client = Client(cluster)
+            client, cluster = local_cluster(self.jobs)
             return client, [client, cluster]
         if isinstance(self.scheduler, str):
             try:
