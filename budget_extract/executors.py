@@ -453,8 +453,12 @@ def local_cluster(workers: int) -> tuple[Any, Any]:
 
     # the nannies hand this configuration on to the worker processes they start
     with dask.config.set(QUIET_CLUSTER):
+        # no dashboard; the scheduler's HTTP server (health routes) on any free loopback
+        # port, not 8787, which another cluster may hold (Dask then warns on stderr)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1", memory_limit=0)
+                               dashboard_address=None, host="127.0.0.1", memory_limit=0,
+                               scheduler_kwargs={"dashboard": False,
+                                                 "dashboard_address": "127.0.0.1:0"})
         try:
             client = Client(cluster)
         except BaseException:
