@@ -326,8 +326,8 @@ def run_forked(job: BatchJob, timeout: float, memory_mb: int) -> JobResult:
     if pid == 0:  # the child: never returns into the Dask worker's code
         code = 0
         try:
-            # the warm worker's objects stay put: never scanned by this child's collector,
-            # so its pages are not copied on write (~40 MB of Dask and tornado state)
+            # the warm worker's objects (Dask, tornado) stay put: never walked by this
+            # child's collector, so their pages are not copied on write (docs/performance)
             gc.freeze()
             os.close(read_fd)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -443,7 +443,6 @@ measure the worker process, never the forked child that holds a document's memor
 cap is its own ``RLIMIT_AS`` (:func:`run_forked`)."""
 
 
-
 def local_cluster(workers: int) -> tuple[Any, Any]:
     """A quiet ``LocalCluster`` of ``workers`` single-threaded worker processes on the
     loopback (:data:`QUIET_CLUSTER`) and a client of it: what ``--executor dask`` without
@@ -471,8 +470,8 @@ class DaskExecutor:
     """The same jobs on a Dask distributed cluster (``pip install 'dask[distributed]'``).
 
     ``scheduler`` is the scheduler's address (``tcp://host:8786``) or an existing
-    ``distributed.Client``/``LocalCluster``; without one a ``LocalCluster`` of ``jobs``
-    single-threaded workers is started for the run.
+    ``distributed.Client``/``LocalCluster``; without one a quiet ``LocalCluster`` of
+    ``jobs`` single-threaded workers (:func:`local_cluster`) is started for the run.
     """
 
     name = "dask"
