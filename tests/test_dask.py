@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budget_extract.batch import BatchOptions, run_batch
-from budget_extract.executors import DaskExecutor
+from budget_extract.executors import DaskExecutor, local_cluster
 
 distributed = pytest.importorskip("distributed")
 
@@ -83,12 +83,14 @@ def test_a_cluster_of_worker_processes_gives_the_local_outputs(tmp_path):
     (src / "bad.pdf").write_bytes(b"%PDF-1.7\nnot a pdf at all")
 
     local = run_batch(str(src), str(tmp_path / "local"), BatchOptions(jobs=2))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", host="127.0.0.1") as cl, \
-            distributed.Client(cl) as client:
+    client, cl = local_cluster(2)  # the quiet cluster a batch without --scheduler starts
+    with cl, client:
         dask = run_batch(str(src), str(tmp_path / "dask"),
                          BatchOptions(jobs=2, executor="dask", scheduler=client))
         warm = client.run(lambda: "budget_extract.api" in __import__("sys").modules)
+        quiet = client.run(lambda dask_worker: (
+            __import__("dask").config.get("distributed.worker.profile.enabled"),
+            dask_worker.memory_manager.memory_limit))
         slow = run_batch(str(src), str(tmp_path / "slow"), BatchOptions(jobs=2, force=True),
                          executor=DaskExecutor(client, timeout=0.05))
     assert [(s.source_path, s.status, s.error) for s in dask.inputs] == [
@@ -96,6 +98,7 @@ def test_a_cluster_of_worker_processes_gives_the_local_outputs(tmp_path):
     assert [s.status for s in dask.inputs].count("ok") == 5
     assert _files(tmp_path / "dask") == _files(tmp_path / "local")
     assert list(warm.values()) == [True, True]  # both workers did jobs, in their own process
+    assert list(quiet.values()) == [(False, None)] * 2  # no profiler, no memory monitor
     assert {s.error for s in slow.inputs if s.source_path == "swc.pdf"} == {
         "exceeded the 0.05 s time limit and was stopped (raise --timeout if the file is "
         "genuinely large)"}
