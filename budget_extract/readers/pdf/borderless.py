@@ -6,7 +6,9 @@ other than the first.  Its grid is then built from the geometry: the header from
 its text is centred (:mod:`.borderless_header`), the columns and rows of the body from
 how its cells line up (:mod:`.borderless_body`).  Where the headings are not centred
 every line is a plain row in the columns the text's gaps give, the header normaliser
-inferring spans as for Markdown.
+inferring spans as for Markdown.  A page's first run that is too thin to tell a table
+(label-only rows and one amount line) is one all the same when it repeats the first header
+row of the unruled table that ended the previous page: that table's continuation.
 """
 
 from __future__ import annotations
