@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 
 from ...errors import ExtractError
-from ...model import Block, Source
+from ...model import Block, Grid, Source
 from ...pageprogress import page_done
 from . import pagebudget
 from .backend import EngineCannotRead, PdfBackend, PdfDamaged
@@ -191,7 +191,7 @@ def _read(
                 (textless if page.image_count or page.segments else blank).append(page.number)
                 continue
             try:
-                blocks.extend(page_blocks(page))
+                blocks.extend(page_blocks(page, after=_ending_table(blocks, page.number)))
             except pagebudget.PageOverBudget as exc:
                 skipped.append(f"page {page.number} was skipped: {exc.reason}")
         n_pages = be.page_count
@@ -240,6 +240,15 @@ def _read(
         warnings=warnings,
         ocr_pages=list(ocr.read),
     )
+
+
+def _ending_table(blocks: list[Block], number: int) -> Grid | None:
+    """The unruled table the page before ``number`` ended with (its last block), which the
+    page may continue though little on it looks like a table; ``None`` if there is none."""
+    last = blocks[-1] if blocks else None
+    if last is None or last.kind != "table" or last.page != number - 1 or last.grid is None:
+        return None
+    return None if last.grid.ruled else last.grid
 
 
 def _over_time() -> str:

@@ -6,7 +6,9 @@ other than the first.  Its grid is then built from the geometry: the header from
 its text is centred (:mod:`.borderless_header`), the columns and rows of the body from
 how its cells line up (:mod:`.borderless_body`).  Where the headings are not centred
 every line is a plain row in the columns the text's gaps give, the header normaliser
-inferring spans as for Markdown.
+inferring spans as for Markdown.  A page's first run that is too thin to tell a table
+(label-only rows and one amount line) is one all the same when it repeats the first header
+row of the unruled table that ended the previous page: that table's continuation.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from .textlines import TextChunk, TextLine, words_text
 
 
 def find_borderless_tables(
-    lines: list[TextLine], page: int | None = None, min_rows: int = 3
+    lines: list[TextLine], page: int | None = None, min_rows: int = 3,
+    after: Grid | None = None,
 ) -> list[tuple[int, int, Grid]]:
     """Unruled tables: text aligned in columns, found from the gaps no line writes into.
 
@@ -39,6 +42,10 @@ def find_borderless_tables(
     contents and key/value prose out.  Group labels just above the stretch (``基本支出``
     alone on its line) are taken in when they head columns of it.
 
+    ``after`` is the unruled table that ended the previous page: the page's first run, if
+    it is not a table by those tests, is still its continuation when it opens with that
+    table's first header row (see :func:`_continuation`).
+
     Returns (first line index, end line index, grid) per table; grids are
     ``ruled=False``, with the header spans that the geometry shows (see
     :func:`build_grid`).
@@ -49,6 +56,8 @@ def find_borderless_tables(
     while i < n:
         end = _run_end(lines, i)
         hit = _borderless(lines, i, end, page, min_rows)
+        if hit is None and i == 0 and after is not None:
+            hit = _continuation(lines, end, page, after)
         if hit is not None:
             found.append(hit)
             i = hit[1]
@@ -197,6 +206,50 @@ def _borderless(
         ruled=False,
     )
     return lo, hi, grid
+
+
+def _continuation(
+    lines: list[TextLine], end: int, page: int | None, after: Grid
+) -> tuple[int, int, Grid] | None:
+    """The page's first run as the continuation of ``after`` (the unruled table ending the
+    previous page), though too few of its lines write in two columns to tell a table: its
+    first line repeats ``after``'s first header row (``收 入 | 支 出`` over a 收支总表's
+    columns), each heading inside that heading's column on the previous page, and the run
+    holds a line with a figure (a continuation whose rows print labels and no amount but
+    the 总计 line).  Its columns are the previous part's."""
+    run = lines[:end]
+    if after.bbox is None or len(run) < 2 or not any(
+            is_figure(w.text) for ln in run[1:] for w in ln.words):
+        return None
+    owner = after.owner_matrix()
+    heads = [c for k, c in enumerate(owner[0] if owner else [])
+             if c is not None and c.text.strip() and c.col == k]
+    words = run[0].words
+    if len(heads) < 2 or len(words) != len(heads) or any(
+            c.bbox is None or "".join(c.text.split()) != "".join(w.text.split())
+            or not c.bbox[0] - 1 <= cx(w) <= c.bbox[2] + 1
+            for c, w in zip(heads, words, strict=True)):
+        return None
+    rights: dict[int, list[float]] = {}
+    lefts: dict[int, list[float]] = {}
+    for c in after.cells:
+        if c.bbox is not None and c.colspan == 1 and c.text.strip():
+            lefts.setdefault(c.col, []).append(c.bbox[0])
+            rights.setdefault(c.col, []).append(c.bbox[2])
+    if len(lefts) != after.n_cols or len(rights) != after.n_cols:
+        return None
+    cuts = [(max(rights[k]) + min(lefts[k + 1])) / 2 for k in range(after.n_cols - 1)]
+    built = build_grid([], [ln.words for ln in run], page, cuts)
+    grid = Grid(
+        cells=built.cells,
+        n_rows=built.n_rows,
+        n_cols=built.n_cols,
+        page=page,
+        bbox=round_bbox((min(w.x0 for ln in run for w in ln.words), run[0].top,
+                         max(w.x1 for ln in run for w in ln.words), run[-1].bottom)),
+        ruled=False,
+    )
+    return 0, end, grid
 
 
 def _heading_over_no_data(

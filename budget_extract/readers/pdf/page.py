@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import Block
+from ...model import Block, Grid
 from .borderless import find_borderless_tables
 from .geometry import round_bbox
 from .page_model import Char, PageObjects
@@ -36,8 +36,12 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(text.strip()))
 
 
-def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
-    """One page's blocks: text lines as paragraphs and tables, ordered top to bottom."""
+def page_blocks(page: PageObjects, *, borderless: bool = True,
+                after: Grid | None = None) -> list[Block]:
+    """One page's blocks: text lines as paragraphs and tables, ordered top to bottom.
+
+    ``after``: the unruled table the previous page ended with, which this page's first lines
+    may continue (:func:`.borderless.find_borderless_tables`)."""
     layouts = find_ruled_layouts(page.segments)
     check()  # the page budget (:mod:`.pagebudget`), between stages
     chars = drop_page_numbers(page, layouts)
@@ -58,7 +62,7 @@ def page_blocks(page: PageObjects, *, borderless: bool = True) -> list[Block]:
     check()
     consumed: set[int] = set()
     if borderless and lines:
-        for start, end, grid in find_borderless_tables(lines, page.number):
+        for start, end, grid in find_borderless_tables(lines, page.number, after=after):
             consumed.update(range(start, end))
             items.append(
                 (
