@@ -43,6 +43,7 @@ from .inputs import NotReadable, hash_input
 from .jobs import BatchJob, JobResult
 from .names import shown, unicode_name
 from .readers import SUPPORTED_SUFFIXES
+from .readers.pdf.pagebudget import PAGE_SECONDS
 
 STATE_DIR = ".budget-extract"
 
@@ -78,8 +79,9 @@ class BatchOptions:
         sig: dict[str, Any] = {"tool": __version__, "contract": CONTRACT_VERSION,
                                "dataset": DATASET_VERSION, "xlsx": self.xlsx, "bom": self.bom,
                                "review": self.review, "password": self.password is not None}
-        if self.page_timeout is not None:  # pages skipped or read depend on it
-            sig["page_timeout"] = self.page_timeout
+        # pages skipped or read depend on it; the default given explicitly is the default
+        if self.page_timeout is not None and float(self.page_timeout) != PAGE_SECONDS:
+            sig["page_timeout"] = float(self.page_timeout)
         return json.dumps(sig, sort_keys=True)
 
 

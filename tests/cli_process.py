@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 
 CLI = (sys.executable, "-m", "budget_extract.cli")
@@ -43,6 +44,12 @@ def cli(*args: object, cwd: str | Path | None = None, env: Mapping[str, str] | N
     return subprocess.run(cli_argv(*args), capture_output=True, text=True, cwd=cwd,
                           env=None if env is None else dict(env), timeout=timeout,
                           preexec_fn=preexec)
+
+
+@cache
+def cli_help() -> subprocess.CompletedProcess[str]:
+    """``budget-extract --help``, run once per session: several modules read its text."""
+    return cli("--help")
 
 
 def errors_of(stderr: str) -> list[str]:

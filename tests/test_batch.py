@@ -227,6 +227,18 @@ def test_second_run_does_nothing(batch):
     assert {p: t for p, t in after.items() if ".budget-extract" not in p.parts} == {
         p: t for p, t in before.items() if ".budget-extract" not in p.parts}
     assert files_of(out) == contents
+    # ``--page-timeout 10`` is the default said explicitly: it reuses too
+    r = run_batch(str(batch["src"]), str(out), BatchOptions(jobs=2, page_timeout=10))
+    assert r.extracted == 0 and r.reused == 8
+    assert files_of(out) == contents
+
+
+def test_only_a_page_timeout_other_than_the_default_changes_the_signature():
+    default = BatchOptions().signature()
+    assert BatchOptions(page_timeout=10).signature() == default
+    assert BatchOptions(page_timeout=10.0).signature() == default
+    assert BatchOptions(page_timeout=2.5).signature() != default
+    assert BatchOptions(page_timeout=0).signature() != default  # 0: no budget at all
 
 
 @pytest.mark.slow  # see the README's tests section

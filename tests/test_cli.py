@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import seed_facts
-from cli_process import cli
+from cli_process import cli, cli_help
 
 FIX = Path(__file__).parent.parent / "fixtures"
 SEED = FIX / "huaibei-hrss-info-center-2026-budget.md"
@@ -47,7 +47,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_help_teaches():
-    p = cli("--help")
+    p = cli_help()
     assert p.returncode == 0
     assert "budget-extract extract" in p.stdout and "exit codes" in p.stdout
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import seed_facts
+from real_docs import extract_once
 
 import budget_extract
 from budget_extract.facts import document_facts
@@ -39,7 +40,8 @@ def by_table(facts) -> dict[tuple[str, str], Counter]:
 
 
 def converted(stem: str) -> budget_extract.Document:
-    return budget_extract.extract(CONV / f"{stem}.pymupdf4llm.md")
+    """The converter's Markdown of ``stem``, extracted once per session (read-only)."""
+    return extract_once(CONV / f"{stem}.pymupdf4llm.md")
 
 
 # ------------------------------------------------------------------ the converter vs the PDF

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import seed_facts
-from cli_process import cli, cli_argv
+from cli_process import cli, cli_argv, cli_help
 
 from budget_extract.api import records
 from budget_extract.batch import BatchOptions, InputStatus, run_batch
@@ -92,7 +92,7 @@ def test_check_exit_1_when_the_file_cannot_be_extracted(tmp_path):
 
 
 def test_help_documents_every_exit_code():
-    text = cli("--help").stdout
+    text = cli_help().stdout
     block = text[text.index("exit codes:"):]
     for code in ("0", "1", "2", "3", "130"):
         assert re.search(rf"^\s+{code}\s", block, re.M), code

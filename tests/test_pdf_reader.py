@@ -75,7 +75,7 @@ def test_source_identity(shangwu):
     # pages: 19 characters below page 3 (“13、完成区委、区政府交办的其他任务。”, shown
     # on page 4) and 656 above page 4 (items 1-7, shown on page 3) are not on the page
     assert shangwu.warnings == ["hidden text not read: 675 character(s) outside the page's "
-                                "visible area on pages 3, 4 (a viewer does not show them)"]
+                                "visible area on pages 3-4 (a viewer does not show them)"]
 
 
 def test_shangwu_p10_income_table(shangwu):

@@ -59,7 +59,6 @@ RATE_LEVEL = re.compile(r"(率|比例|比重|占比|百分比|[%％‰])(?:[（(
 QUANTITY_HEADER = re.compile(
     r"数量|人数|人次|编制数|个数|台数|辆数|[（(](人|辆|台|个|套|件|台、件)[)）]")
 MONEY_HEADER = re.compile(r"金额|资金|经费|预算数|决算数|[（(]?(万元|元|千元|亿元)[)）]?$")
-VALUE_ROLES = ("value", "quantity", "percent")
 
 
 def _is_rate(path: tuple[str, ...]) -> bool:

@@ -23,6 +23,7 @@ import hashlib
 
 from ...errors import ExtractError
 from ...model import Block, Grid, Source
+from ...pagelist import pages_have
 from ...pageprogress import page_done
 from . import pagebudget
 from .backend import EngineCannotRead, PdfBackend, PdfDamaged
@@ -213,22 +214,22 @@ def _read(
     if not blocks:
         if ocr.read:
             raise ExtractError(
-                f"{_pages_phrase(sorted(ocr.read + textless + blank))} no text layer (scanned "
+                f"{pages_have(sorted(ocr.read + textless + blank))} no text layer (scanned "
                 "images?) and OCR found no text on them", shown)
         raise ExtractError(
-            f"{_pages_phrase(sorted(textless + blank))} no text layer (scanned images?); "
+            f"{pages_have(sorted(textless + blank))} no text layer (scanned images?); "
             f"to read them by OCR, install the OCR extra: {OCR_EXTRA}",
             shown,
         )
     if textless:
         warnings.append(
-            f"{_pages_phrase(textless)} no text layer (scanned images?) and "
+            f"{pages_have(textless)} no text layer (scanned images?) and "
             f"{'was' if len(textless) == 1 else 'were'} skipped; to read "
             f"{'it' if len(textless) == 1 else 'them'} by OCR, install the OCR extra: "
             f"{OCR_EXTRA}"
         )
     warnings.extend(hidden_warning(hidden))
-    warnings.extend(ocr.warnings(_pages_phrase))
+    warnings.extend(ocr.warnings(pages_have))
     if not has_eof:
         warnings.append("the file has no %%EOF marker; it may be truncated")
     return Source(
@@ -263,20 +264,6 @@ def _as_truncated(exc: ExtractError, path: str) -> ExtractError:
         "the PDF is truncated (no end-of-file marker) and cannot be parsed; download it again",
         path,
     )
-
-
-def _pages_phrase(pages: list[int]) -> str:
-    """'page 3 has' / 'pages 1-3, 7 have', for messages naming pages."""
-    if not pages:
-        return "the PDF has"
-    runs: list[list[int]] = []
-    for p in sorted(pages):
-        if runs and p == runs[-1][1] + 1:
-            runs[-1][1] = p
-        else:
-            runs.append([p, p])
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-    return f"page {text} has" if len(pages) == 1 else f"pages {text} have"
 
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "PdfBackend", "PdfDamaged", "PdfplumberBackend",
