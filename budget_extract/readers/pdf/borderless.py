@@ -195,17 +195,20 @@ def _borderless(
     built = build_grid(above, [ln.words for ln in run], page, cuts)
     lo -= built.above
     run = lines[lo:hi]
-    x0 = min(w.x0 for ln in run for w in ln.words)
-    x1 = max(w.x1 for ln in run for w in ln.words)
-    grid = Grid(
+    return lo, hi, _grid_of(built, run, page)
+
+
+def _grid_of(built: BorderlessGrid, run: list[TextLine], page: int | None) -> Grid:
+    """The unruled table ``built`` from the lines ``run``, boxed by their words."""
+    return Grid(
         cells=built.cells,
         n_rows=built.n_rows,
         n_cols=built.n_cols,
         page=page,
-        bbox=round_bbox((x0, run[0].top, x1, run[-1].bottom)),
+        bbox=round_bbox((min(w.x0 for ln in run for w in ln.words), run[0].top,
+                         max(w.x1 for ln in run for w in ln.words), run[-1].bottom)),
         ruled=False,
     )
-    return lo, hi, grid
 
 
 def _continuation(
@@ -240,16 +243,7 @@ def _continuation(
         return None
     cuts = [(max(rights[k]) + min(lefts[k + 1])) / 2 for k in range(after.n_cols - 1)]
     built = build_grid([], [ln.words for ln in run], page, cuts)
-    grid = Grid(
-        cells=built.cells,
-        n_rows=built.n_rows,
-        n_cols=built.n_cols,
-        page=page,
-        bbox=round_bbox((min(w.x0 for ln in run for w in ln.words), run[0].top,
-                         max(w.x1 for ln in run for w in ln.words), run[-1].bottom)),
-        ruled=False,
-    )
-    return 0, end, grid
+    return 0, end, _grid_of(built, run, page)
 
 
 def _heading_over_no_data(
@@ -276,16 +270,7 @@ def _heading_over_no_data(
     built = build_grid(above, [ln.words for ln in lines[lo:hi + 1]], page)
     lo -= built.above
     run = lines[lo:hi + 1]
-    grid = Grid(
-        cells=built.cells,
-        n_rows=built.n_rows,
-        n_cols=built.n_cols,
-        page=page,
-        bbox=round_bbox((min(w.x0 for ln in run for w in ln.words), run[0].top,
-                         max(w.x1 for ln in run for w in ln.words), run[-1].bottom)),
-        ruled=False,
-    )
-    return lo, hi + 1, grid
+    return lo, hi + 1, _grid_of(built, run, page)
 
 
 def _label_rows_fill(run: list[TextLine], min_rows: int) -> bool:
